@@ -1,0 +1,22 @@
+"""twilio-emulator: a local, stateful emulator of Twilio Programmable Messaging."""
+from __future__ import annotations
+
+from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Settings
+from .engine import Emulator
+
+__version__ = "0.1.0"
+__all__ = ["DEFAULT_ACCOUNT_SID", "DEFAULT_AUTH_TOKEN", "Emulator", "Settings", "__version__", "async_client",
+           "client"]
+
+
+def client(base_url: str, account_sid: str = DEFAULT_ACCOUNT_SID, auth_token: str = DEFAULT_AUTH_TOKEN, **kwargs):
+    """A twilio.rest.Client pointed at the emulator at `base_url` (needs the `twilio` package)."""
+    from .sdk import client as make
+    return make(base_url, account_sid, auth_token, **kwargs)
+
+
+def async_client(base_url: str, account_sid: str = DEFAULT_ACCOUNT_SID, auth_token: str = DEFAULT_AUTH_TOKEN,
+                 **kwargs):
+    """The same, with the SDK's async HTTP client. Call it inside a running event loop."""
+    from .sdk import async_client as make
+    return make(base_url, account_sid, auth_token, **kwargs)

@@ -1,0 +1,14 @@
+"""Twilio's REST wire format. Only this package knows PascalCase params, JSON field names, date formats,
+list envelopes and the error JSON. RESOURCES is the one registry of resource modules."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages
+
+RESOURCES = (accounts, keys, messages, media, incoming_phone_numbers, available_phone_numbers)
+
+
+def add_routes(app: web.Application) -> None:
+    for module in RESOURCES:
+        app.router.add_routes(module.routes)

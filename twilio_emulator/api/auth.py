@@ -1,0 +1,38 @@
+"""HTTP Basic authentication for Twilio's REST paths: AccountSid + AuthToken, or API key SID + secret.
+
+Puts the authenticated Account on the request, and the Account named by the path once it is checked.
+"""
+from __future__ import annotations
+
+import binascii
+from base64 import b64decode
+
+from aiohttp import web
+
+from ..engine import accounts
+from .context import ACCOUNT, EMULATOR, PRINCIPAL
+
+API_PREFIXES = ("/2010-04-01/",)
+
+
+def _credentials(header: str | None) -> tuple[str | None, str | None]:
+    if not header or not header.startswith("Basic "):
+        return None, None
+    try:
+        user, _, password = b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None, None
+    return user, password
+
+
+@web.middleware
+async def basic_auth(request: web.Request, handler):
+    if not request.path.startswith(API_PREFIXES):
+        return await handler(request)
+    emu = request.app[EMULATOR]
+    principal = accounts.authenticate(emu, *_credentials(request.headers.get("Authorization")))
+    request[PRINCIPAL] = principal
+    account_sid = request.match_info.get("AccountSid")
+    if account_sid is not None:
+        request[ACCOUNT] = accounts.resolve(emu, principal, account_sid, request.path)
+    return await handler(request)

@@ -1,0 +1,52 @@
+"""The only place that turns errors into Twilio's error JSON and picks their HTTP status.
+
+Shape: {"code", "message", "more_info", "status"} (+ "detail" for 401). Never `type` with `title`: that
+would make twilio-python raise TwilioServiceException instead of TwilioRestException (reference §0.1.4).
+"""
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+
+from ..domain.errors import AuthenticationFailed, MethodNotAllowed, NotFound, TwilioError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(exc: TwilioError) -> web.Response:
+    body = {"code": exc.code, "message": exc.message,
+            "more_info": f"https://www.twilio.com/docs/errors/{exc.code}", "status": exc.status}
+    headers = {}
+    if isinstance(exc, AuthenticationFailed):
+        body["detail"] = exc.detail
+        headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
+    return web.Response(body=json.dumps(body).encode(), status=exc.status, headers=headers,
+                        content_type="application/json", charset="utf-8")
+
+
+def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioError:
+    if exc.status == 404:
+        return NotFound(request.path)
+    if exc.status == 405:
+        return MethodNotAllowed(request.method)
+    if exc.status == 413:
+        # [UNVERIFIED] Twilio's code for an oversized request body; 413 is the HTTP status.
+        return TwilioError("The request body is too large.", code=20001, status=413)
+    return TwilioError(exc.reason, code=exc.status * 100 if exc.status >= 400 else 20500, status=exc.status)
+
+
+@web.middleware
+async def twilio_errors(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except TwilioError as exc:
+        return error_response(exc)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(from_http_exception(request, exc))
+    except Exception:  # a bug of ours: still a Twilio-shaped answer, and a log line with the traceback
+        log.exception("internal error on %s %s", request.method, request.path)
+        return error_response(TwilioError("Internal server error.", code=20500, status=500))

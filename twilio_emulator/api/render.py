@@ -1,0 +1,26 @@
+"""Wire formats of values: RFC 2822 dates for v2010, ISO 8601 for v1, URIs."""
+from __future__ import annotations
+
+import time
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+V2010 = "/2010-04-01"
+
+
+def rfc2822(ts: float | None) -> str | None:
+    """Twilio v2010 dates: exactly "%a, %d %b %Y %H:%M:%S +0000", English names (reference §0.1.6)."""
+    if ts is None:
+        return None
+    t = time.gmtime(ts)
+    return (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+            f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
+
+
+def iso8601(ts: float | None) -> str | None:
+    """Twilio v1 dates: exactly "%Y-%m-%dT%H:%M:%SZ", no fractions (twilio-python iso8601_datetime)."""
+    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+
+
+def account_uri(account_sid: str, rest: str = "") -> str:
+    return f"{V2010}/Accounts/{account_sid}{rest}"

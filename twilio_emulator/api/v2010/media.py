@@ -1,0 +1,56 @@
+"""Wire format for a Message's Media subresource (list, fetch, delete)."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...domain.messages import Media
+from ...engine import messaging
+from ..context import ACCOUNT, EMULATOR
+from ..forms import Form
+from ..paging import in_memory, json_response, list_response, present
+from ..render import account_uri, rfc2822
+
+routes = web.RouteTableDef()
+BASE = "/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media"
+DAY = 86400.0
+
+
+def media_json(m: Media) -> dict:
+    return {
+        "account_sid": m.account_sid,
+        "content_type": m.content_type,
+        "date_created": rfc2822(m.date_created),
+        "date_updated": rfc2822(m.date_updated),
+        "parent_sid": m.message_sid,
+        "sid": m.sid,
+        "uri": account_uri(m.account_sid, f"/Messages/{m.message_sid}/Media/{m.sid}.json"),
+    }
+
+
+@routes.get(BASE + ".json")
+async def list_media(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    on, until, since = form.day("DateCreated"), form.day("DateCreated<"), form.day("DateCreated>")
+    media = await messaging.media_list(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
+                                       request.path)
+    # Twilio: DateCreated filters name GMT days, like DateSent on Messages (spec).
+    media = [m for m in media
+             if (on is None or on <= m.date_created < on + DAY) and (until is None or m.date_created < until + DAY)
+             and (since is None or m.date_created >= since)]
+    return await list_response(request, form, "media_list",
+                               present(form, "DateCreated", "DateCreated<", "DateCreated>"), in_memory(media),
+                               media_json)
+
+
+@routes.get(BASE + "/{Sid}.json")
+async def fetch_media(request: web.Request) -> web.Response:
+    media = await messaging.media_get(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
+                                      request.match_info["Sid"], request.path)
+    return json_response(media_json(media))
+
+
+@routes.delete(BASE + "/{Sid}.json")
+async def delete_media(request: web.Request) -> web.Response:
+    await messaging.media_delete(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
+                                 request.match_info["Sid"], request.path)
+    return web.Response(status=204)

@@ -1,0 +1,94 @@
+"""Wire format for Messages. No business rules: those are in engine.messaging and domain.messages."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...domain.messages import Message, SendRequest
+from ...engine import messaging
+from ...store.messages import Filters
+from ..context import ACCOUNT, EMULATOR
+from ..forms import Form
+from ..paging import json_response, list_response, present
+from ..render import account_uri, rfc2822
+
+routes = web.RouteTableDef()
+BASE = "/2010-04-01/Accounts/{AccountSid}/Messages"
+DAY = 86400.0
+
+
+def message_json(m: Message) -> dict:
+    uri = account_uri(m.account_sid, f"/Messages/{m.sid}")
+    subresources = {"media": f"{uri}/Media.json"}
+    if m.provide_feedback:  # [UNVERIFIED] feedback appears only with ProvideFeedback=true (reference §1.5)
+        subresources["feedback"] = f"{uri}/Feedback.json"
+    return {
+        "account_sid": m.account_sid,
+        "api_version": "2010-04-01",
+        "body": m.body,
+        "date_created": rfc2822(m.date_created),
+        "date_sent": rfc2822(m.date_sent),
+        "date_updated": rfc2822(m.date_updated),
+        "direction": m.direction,
+        "error_code": m.error_code,
+        "error_message": m.error_message,
+        "from": m.from_,
+        "messaging_service_sid": m.messaging_service_sid,
+        "num_media": str(m.num_media),  # Twilio: a string (spec)
+        "num_segments": str(m.num_segments),  # Twilio: a string (spec)
+        "price": m.price,
+        "price_unit": m.price_unit,
+        "sid": m.sid,
+        "status": m.status,
+        "subresource_uris": subresources,
+        "to": m.to,
+        "uri": f"{uri}.json",
+    }
+
+
+@routes.post(BASE + ".json")
+async def create_message(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    message = await messaging.send(request.app[EMULATOR], request[ACCOUNT], SendRequest(
+        to=form.get("To"), from_=form.get("From"), body=form.get("Body"), media_urls=form.getall("MediaUrl"),
+        messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
+        provide_feedback=bool(form.bool("ProvideFeedback")), validity_period=form.int("ValidityPeriod"),
+        schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
+    return json_response(message_json(message), status=201)
+
+
+@routes.get(BASE + ".json")
+async def list_messages(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    # Twilio: DateSent filters name GMT days: "on", "on and before" (<), "on and after" (>) (spec).
+    on, until, since = form.day("DateSent"), form.day("DateSent<"), form.day("DateSent>")
+    lower = max((d for d in (on, since) if d is not None), default=None)
+    upper = min((d + DAY for d in (on, until) if d is not None), default=None)
+    filters = Filters(to=form.get("To"), from_=form.get("From"), sent_on_or_after=lower, sent_before=upper)
+    emu, account = request.app[EMULATOR], request[ACCOUNT]
+
+    async def fetch(limit, after, before):
+        return await messaging.page(emu, account, filters, limit, after, before)
+    return await list_response(request, form, "messages",
+                               present(form, "To", "From", "DateSent", "DateSent<", "DateSent>"), fetch,
+                               message_json)
+
+
+@routes.get(BASE + "/{Sid}.json")
+async def fetch_message(request: web.Request) -> web.Response:
+    message = await messaging.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"],
+                                  request.path)
+    return json_response(message_json(message))
+
+
+@routes.post(BASE + "/{Sid}.json")
+async def update_message(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    message = await messaging.update(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"],
+                                     request.path, body=form.get("Body"), status=form.get("Status"))
+    return json_response(message_json(message))
+
+
+@routes.delete(BASE + "/{Sid}.json")
+async def delete_message(request: web.Request) -> web.Response:
+    await messaging.delete(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    return web.Response(status=204)

@@ -1,0 +1,32 @@
+"""Settings: everything the CLI, the pytest plugin or a test can choose about one emulator instance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A documented default test account, created at start-up when no credentials are given (README).
+DEFAULT_ACCOUNT_SID = "AC" + "a" * 32
+DEFAULT_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
+
+# Seconds each outbound step takes: queued -> sending -> sent -> delivered (reference §12).
+TIMINGS = {
+    "instant": {"sending": 0.0, "sent": 0.0, "delivered": 0.0},
+    # Emulator: short but ordered like Twilio's; real carriers take from under a second to minutes.
+    "realistic": {"sending": 0.1, "sent": 0.4, "delivered": 1.5},
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 4010
+    db_path: str = ":memory:"
+    account_sid: str = DEFAULT_ACCOUNT_SID
+    auth_token: str = DEFAULT_AUTH_TOKEN
+    timing: str = "realistic"
+    seed: int | None = None  # seeds SIDs, secrets and generated numbers
+    max_body_bytes: int = 256 * 1024  # request bodies above this get 413
+    log_requests: bool = True
+    step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step
+
+    def delays(self) -> dict[str, float]:
+        return {**TIMINGS[self.timing], **self.step_delays}

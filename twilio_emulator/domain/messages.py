@@ -1,0 +1,173 @@
+"""Messages and Media: the dataclasses, statuses, the outbound lifecycle table, and the rules of creating one.
+
+Pure: no I/O. Time comes in as `now` (epoch seconds, UTC).
+"""
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from . import numbers
+from .errors import error
+from .segments import segment, utf16_length
+
+# Statuses (spec message_enum_status) and which are final (reference §12).
+ACCEPTED, SCHEDULED, QUEUED, SENDING, SENT = "accepted", "scheduled", "queued", "sending", "sent"
+DELIVERED, UNDELIVERED, FAILED, CANCELED = "delivered", "undelivered", "failed", "canceled"
+RECEIVING, RECEIVED, READ = "receiving", "received", "read"
+FINAL = frozenset({DELIVERED, UNDELIVERED, FAILED, CANCELED, RECEIVED, READ})
+
+OUTBOUND_API, OUTBOUND_REPLY, OUTBOUND_CALL, INBOUND = "outbound-api", "outbound-reply", "outbound-call", "inbound"
+
+# The outbound happy path: each status and the one after it (reference §12).
+NEXT_STATUS = {ACCEPTED: QUEUED, SCHEDULED: QUEUED, QUEUED: SENDING, SENDING: SENT, SENT: DELIVERED}
+
+MAX_BODY = 1600  # 21617
+MAX_MEDIA = 10  # 21623
+
+
+@dataclass
+class Media:
+    sid: str
+    account_sid: str
+    message_sid: str
+    content_type: str
+    url: str
+    date_created: float
+    date_updated: float
+
+
+@dataclass
+class Message:
+    sid: str
+    account_sid: str
+    to: str
+    from_: str | None
+    body: str
+    status: str
+    direction: str
+    date_created: float
+    date_updated: float
+    date_sent: float | None = None
+    num_segments: int = 1
+    num_media: int = 0
+    price: str | None = None
+    price_unit: str = "USD"
+    error_code: int | None = None
+    error_message: str | None = None
+    messaging_service_sid: str | None = None
+    status_callback: str | None = None
+    provide_feedback: bool = False
+    validity_period: int | None = None
+    send_at: float | None = None
+    media: list[Media] = field(default_factory=list)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+
+@dataclass
+class SendRequest:
+    """A Messages.create request, already turned from PascalCase form fields into Python values."""
+    to: str | None
+    from_: str | None = None
+    body: str | None = None
+    media_urls: list[str] = field(default_factory=list)
+    messaging_service_sid: str | None = None
+    status_callback: str | None = None
+    provide_feedback: bool = False
+    validity_period: int | None = None
+    schedule_type: str | None = None
+    send_at: float | None = None
+
+
+def is_http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def valid_callback_url(url: str) -> bool:
+    # Twilio: "URL must contain a valid hostname and underscores are not allowed", max 4000 chars (21609).
+    if len(url) > 4000 or not is_http_url(url):
+        return False
+    return "_" not in (urlsplit(url).hostname or "")
+
+
+def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
+    """Check a create request in Twilio's order; return the parsed To and the body. Raises TwilioError.
+
+    Sender ownership (21606) needs the account's numbers and is checked by the engine.
+    """
+    if not req.to:
+        raise error(21604, "A 'To' phone number is required.")
+    if not req.from_ and not req.messaging_service_sid:
+        raise error(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
+    body = req.body or ""
+    if not body and not req.media_urls:
+        if req.messaging_service_sid:
+            raise error(21619, "A text message body, media URL or content SID is required.")
+        raise error(21602, "Message body is required.")
+    if utf16_length(body) > MAX_BODY:
+        raise error(21617, "The concatenated message body exceeds the 1600 character limit.")
+    if len(req.media_urls) > MAX_MEDIA:
+        raise error(21623, "The number of media files exceeds the allowed limit of 10.")
+    for url in req.media_urls:
+        if not is_http_url(url):
+            raise error(21620, f"Media URL {url} is invalid.")
+    if req.status_callback is not None and not valid_callback_url(req.status_callback):
+        raise error(21609, f"The StatusCallback URL {req.status_callback} is not a valid URL.")
+    if req.validity_period is not None and not 1 <= req.validity_period <= 36000:
+        raise error(21658, "ValidityPeriod must be between 1 and 36000 seconds.")
+    sender_region = None
+    if req.from_:
+        sender = numbers.parse(req.from_)
+        sender_region = sender.country if sender else None
+    to = numbers.parse(req.to, sender_region)
+    if to is None:
+        raise error(21211, f"The 'To' number {req.to} is not a valid phone number.")
+    if req.from_ and numbers.parse(req.from_) is None:
+        raise error(21212, f"The 'From' number {req.from_} is not a valid phone number, shortcode, or "
+                           "alphanumeric sender ID.")
+    return to, body
+
+
+def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body: str, direction: str, status: str,
+                now: float, media_urls: list[str], media_sids: list[str], req: SendRequest | None = None) -> Message:
+    seg = segment(body)
+    msg = Message(
+        sid=sid, account_sid=account_sid, to=to, from_=from_, body=body, status=status, direction=direction,
+        date_created=now, date_updated=now,
+        # Twilio: an MMS is billed as one message (reference §10.1 [UNVERIFIED]); with a Messaging Service
+        # num_segments is "0" until a sender is picked (spec field doc).
+        num_segments=1 if media_urls else seg.segments, num_media=len(media_urls),
+    )
+    if req is not None:
+        msg.messaging_service_sid = req.messaging_service_sid
+        msg.status_callback = req.status_callback
+        msg.provide_feedback = req.provide_feedback
+        msg.validity_period = req.validity_period
+        msg.send_at = req.send_at
+    msg.media = [Media(sid=m, account_sid=account_sid, message_sid=sid, content_type=guess_content_type(url),
+                       url=url, date_created=now, date_updated=now) for m, url in zip(media_sids, media_urls)]
+    return msg
+
+
+def guess_content_type(url: str) -> str:
+    # Emulator: Twilio downloads the media to learn its type; we guess from the URL's extension.
+    guessed, _ = mimetypes.guess_type(urlsplit(url).path)
+    return guessed or "application/octet-stream"
+
+
+def price_for(msg: Message, country: str) -> str:
+    """Emulator: a flat, documented price list (USD): US/CA SMS 0.0079 per segment, MMS 0.0200; elsewhere
+    0.0500 per segment. Twilio prices are negative decimal strings with five places ("-0.00750")."""
+    if msg.num_media:
+        per, units = (0.02 if country in numbers.NANP else 0.05), 1
+    else:
+        per, units = (0.0079 if country in numbers.NANP else 0.05), msg.num_segments
+    return f"{-per * units:.5f}"

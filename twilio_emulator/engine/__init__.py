@@ -1,0 +1,63 @@
+"""The Emulator: owns the store, clock, scheduler, events and caches; starts, stops and resets them.
+
+Use cases live in one module per area (accounts, numbers, messaging) as functions taking the Emulator.
+No HTTP server code here.
+"""
+from __future__ import annotations
+
+import logging
+import random
+
+from ..config import Settings
+from ..domain.accounts import Account, ApiKey
+from ..domain.phone_numbers import IncomingPhoneNumber
+from ..domain.sids import SidFactory
+from ..store import Store, records
+from .clock import Clock
+from .events import Events
+from .scheduler import Scheduler
+
+log = logging.getLogger(__name__)
+
+
+class Emulator:
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        self.rng = random.Random(self.settings.seed)
+        self.sids = SidFactory(self.rng)
+        self.clock = Clock()
+        self.scheduler: Scheduler | None = None
+        self.events: Events | None = None
+        self.store = Store(self.settings.db_path)
+        # Write-through caches of the small resources (the store is the source of truth, loaded at start).
+        self.accounts: dict[str, Account] = {}
+        self.keys: dict[str, ApiKey] = {}
+        self.numbers: dict[str, IncomingPhoneNumber] = {}  # by sid
+        self.numbers_by_e164: dict[str, IncomingPhoneNumber] = {}
+        from .lifecycle import Lifecycle
+        self.lifecycle = Lifecycle(self)
+
+    async def start(self) -> None:
+        self.scheduler = Scheduler(self.clock)
+        self.events = Events()
+        await self.store.open()
+        await self._load()
+        from . import accounts
+        await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
+        await self.lifecycle.recover()
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:  # not `if self.scheduler`: an idle Scheduler has len() 0
+            await self.scheduler.stop()
+        await self.store.close()
+
+    async def _load(self) -> None:
+        self.accounts = {a.sid: a for a in await records.load_all(self.store, "account", Account)}
+        self.keys = {k.sid: k for k in await records.load_all(self.store, "key", ApiKey)}
+        numbers = await records.load_all(self.store, "phone_number", IncomingPhoneNumber)
+        self.numbers = {n.sid: n for n in numbers}
+        self.numbers_by_e164 = {n.phone_number: n for n in numbers}
+
+    def now(self) -> float:
+        return self.clock.now()

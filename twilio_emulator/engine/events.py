@@ -1,0 +1,34 @@
+"""In-process fan-out: the engine publishes what happened; waiters (wait-for, tests, logs) subscribe."""
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+Predicate = Callable[[str, Any], bool]
+
+
+class Events:
+    def __init__(self) -> None:
+        self._waiters: list[tuple[Predicate, asyncio.Future]] = []
+
+    def publish(self, kind: str, obj: Any) -> None:
+        if not self._waiters:
+            return
+        keep = []
+        for pred, fut in self._waiters:
+            if fut.done():
+                continue
+            if pred(kind, obj):
+                fut.set_result(obj)
+            else:
+                keep.append((pred, fut))
+        self._waiters = keep
+
+    async def wait(self, pred: Predicate, timeout: float | None) -> Any:
+        """The next published object matching `pred`; asyncio.TimeoutError after `timeout` seconds."""
+        fut = asyncio.get_running_loop().create_future()
+        self._waiters.append((pred, fut))
+        try:
+            return await asyncio.wait_for(fut, timeout)
+        finally:
+            fut.cancel()

@@ -1,0 +1,111 @@
+"""Messages: send, fetch, list, redact, cancel, delete, and their Media. Load -> domain rules -> save -> effects."""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from ..domain.accounts import Account
+from ..domain.errors import INVALID_PARAMETER, NotFound, error
+from ..domain.messages import (CANCELED, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message, SendRequest, new_message,
+                               validate_send)
+from ..domain.sids import is_sid
+from ..store import messages as rows
+from . import numbers as number_ops
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+log = logging.getLogger("twilio_emulator.messages")
+
+
+async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API) -> Message:
+    to, body = validate_send(req)
+    if req.messaging_service_sid:
+        # Emulator: Messaging Services are not emulated yet, so no MG… SID exists (Twilio: 21705 malformed,
+        # 21701 unknown).
+        if not is_sid(req.messaging_service_sid, "MG"):
+            raise error(21705, "The Messaging Service is invalid.")
+        raise error(21701, f"The Messaging Service {req.messaging_service_sid} does not exist.")
+    if req.schedule_type or req.send_at is not None:
+        # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
+        raise error(35118, "MessagingServiceSid is required to schedule a message.")
+    sender = number_ops.sms_sender(emu, account, req.from_ or "")
+    now = emu.now()
+    media_urls = req.media_urls
+    sid = emu.sids.new("MM" if media_urls else "SM")
+    msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender.phone_number, body=body,
+                      direction=direction, status=QUEUED, now=now, media_urls=media_urls,
+                      media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
+    await emu.store.write(*rows.insert(msg))
+    log.info("%s created: %s (from %s to %s, %d segment(s))", msg.sid, msg.status, msg.from_, msg.to,
+             msg.num_segments)
+    emu.events.publish("message", msg)
+    emu.lifecycle.track(msg)
+    return msg
+
+
+async def get(emu: "Emulator", account: Account, sid: str, path: str) -> Message:
+    msg = await rows.get(emu.store, account.sid, sid) if is_sid(sid, ("SM", "MM")) else None
+    if msg is None:
+        raise NotFound(path)
+    return msg
+
+
+async def page(emu: "Emulator", account: Account, filters: rows.Filters, size: int, after: str | None,
+               before: str | None) -> list[Message]:
+    return await rows.page(emu.store, account.sid, filters, size, after_sid=after, before_sid=before)
+
+
+async def update(emu: "Emulator", account: Account, sid: str, path: str, body: str | None,
+                 status: str | None) -> Message:
+    msg = await get(emu, account, sid, path)
+    if status is not None:
+        if status != CANCELED:
+            raise error(INVALID_PARAMETER, f"Status must be 'canceled', not {status!r}.")
+        if msg.status != SCHEDULED:
+            raise error(30409, "This message cannot be canceled.")  # Twilio docs, error 30409
+        live = emu.lifecycle.inflight.get(sid)
+        msg.status, msg.date_updated = CANCELED, emu.now()
+        await emu.store.write(rows.update(msg, expect_status=SCHEDULED))
+        if live is not None:
+            live.status = CANCELED
+            emu.lifecycle.forget(sid)
+        log.info("%s scheduled -> canceled", sid)
+        emu.events.publish("message", msg)
+    if body is not None:
+        if body != "":
+            # Twilio: Body may only be set to "" (redaction) (spec UpdateMessageRequest).
+            raise error(INVALID_PARAMETER, "The Body of a message can only be redacted (set to an empty string).")
+        if not msg.is_final:
+            # [UNVERIFIED] code; Twilio only redacts messages whose delivery is complete.
+            raise error(20009, "Cannot redact a message before its delivery is complete.")
+        msg.body, msg.date_updated = "", emu.now()
+        await emu.store.write(rows.update(msg))
+    return msg
+
+
+async def delete(emu: "Emulator", account: Account, sid: str, path: str) -> None:
+    msg = await get(emu, account, sid, path)
+    if not msg.is_final:
+        # Twilio docs, error 20009: "Cannot delete this resource before it is complete".
+        raise error(20009, "Cannot delete this resource before it is complete.")
+    await emu.store.write(*rows.delete(sid))
+
+
+async def media_list(emu: "Emulator", account: Account, message_sid: str, path: str) -> list[Media]:
+    """All media of a message, oldest first (at most 10)."""
+    await get(emu, account, message_sid, path)
+    return await rows.media_for(emu.store, message_sid)
+
+
+async def media_get(emu: "Emulator", account: Account, message_sid: str, sid: str, path: str) -> Media:
+    await get(emu, account, message_sid, path)
+    for media in await rows.media_for(emu.store, message_sid):
+        if media.sid == sid:
+            return media
+    raise NotFound(path)
+
+
+async def media_delete(emu: "Emulator", account: Account, message_sid: str, sid: str, path: str) -> None:
+    media = await media_get(emu, account, message_sid, sid, path)
+    await emu.store.write(rows.delete_media(media.sid))

@@ -1,0 +1,164 @@
+"""Phone numbers: buy, update, release, list, and search the numbers available to buy."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..domain import numbers
+from ..domain.accounts import Account
+from ..domain.errors import INVALID_PARAMETER, NotFound, error
+from ..domain.messages import is_http_url
+from ..domain.phone_numbers import METHOD_FIELDS, SETTABLE, URL_FIELDS, IncomingPhoneNumber
+from ..domain.sids import is_sid
+from ..store import records
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+
+async def buy(emu: "Emulator", account: Account, phone_number: str | None, area_code: str | None,
+              kind: str | None, config: dict) -> IncomingPhoneNumber:
+    """Provision a number: the one asked for, or any free one in a US area code."""
+    _check_config(config)
+    if phone_number:
+        parsed = numbers.parse(phone_number)
+        if parsed is None or (kind and parsed.kind != kind):
+            raise error(21421, f"PhoneNumber {phone_number} is invalid.")
+        if parsed.e164 in emu.numbers_by_e164:
+            raise error(21422, f"PhoneNumber {parsed.e164} is not available.")
+    elif area_code:
+        if not (area_code.isdigit() and len(area_code) == 3 and area_code in numbers.nanp_area_codes()):
+            raise error(21451, f"AreaCode {area_code} is invalid.")
+        country = numbers.nanp_area_codes()[area_code][0]
+        found = numbers.search_available(
+            numbers.SearchCriteria(country=country, kind=numbers.LOCAL, area_code=area_code),
+            emu.rng, 1, taken=emu.numbers_by_e164.keys())
+        if not found:
+            raise error(21452, f"No phone numbers found in area code {area_code}.")  # [UNVERIFIED] message
+        parsed = found[0]
+    else:
+        raise error(21421, "A 'PhoneNumber' or 'AreaCode' is required.")  # [UNVERIFIED] code for neither given
+    now = emu.now()
+    config = {k: v for k, v in config.items() if v is not None}
+    config.setdefault("friendly_name", parsed.national)
+    number = IncomingPhoneNumber(
+        sid=emu.sids.new("PN"), account_sid=account.sid, phone_number=parsed.e164, type=parsed.kind,
+        country=parsed.country, capabilities=numbers.capabilities(parsed), date_created=now, date_updated=now,
+        config=config)
+    await _save(emu, number)
+    return number
+
+
+def _check_config(config: dict) -> None:
+    unknown = set(config) - set(SETTABLE)
+    assert not unknown, f"api passed unknown fields {unknown}"
+    for name in METHOD_FIELDS:
+        value = config.get(name)
+        if value is not None and value.upper() not in ("GET", "POST"):
+            raise error(INVALID_PARAMETER, f"{_pascal(name)} must be GET or POST.")
+        if value is not None:
+            config[name] = value.upper()
+    for name in URL_FIELDS:
+        value = config.get(name)
+        if value and not is_http_url(value):
+            raise error(INVALID_PARAMETER, f"{_pascal(name)} is not a valid URL: {value}")
+    if config.get("friendly_name") is not None and len(config["friendly_name"]) > 64:
+        raise error(INVALID_PARAMETER, "FriendlyName must be 64 characters or fewer.")
+
+
+def _pascal(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+async def _save(emu: "Emulator", number: IncomingPhoneNumber) -> None:
+    await emu.store.write(records.put("phone_number", number))
+    emu.numbers[number.sid] = number
+    emu.numbers_by_e164[number.phone_number] = number
+
+
+def get(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhoneNumber:
+    number = emu.numbers.get(sid) if is_sid(sid, "PN") else None
+    if number is None or number.account_sid != account.sid:
+        raise NotFound(path)
+    return number
+
+
+async def update(emu: "Emulator", number: IncomingPhoneNumber, config: dict,
+                 new_account: Account | None = None) -> IncomingPhoneNumber:
+    _check_config(config)
+    if config.get("sms_fallback_url") and not (config.get("sms_url") or number.get("sms_url")):
+        raise error(21406, "Cannot set SmsFallbackUrl without setting SmsUrl.")
+    number.config.update({k: v for k, v in config.items() if v is not None})
+    if new_account is not None:
+        number.account_sid = new_account.sid  # transfer between a parent and its subaccounts
+    number.date_updated = emu.now()
+    await _save(emu, number)
+    return number
+
+
+async def release(emu: "Emulator", number: IncomingPhoneNumber) -> None:
+    await emu.store.write(records.delete(number.sid))
+    emu.numbers.pop(number.sid, None)
+    emu.numbers_by_e164.pop(number.phone_number, None)
+
+
+def owned(emu: "Emulator", account: Account, kind: str | None, phone_number: str | None,
+          friendly_name: str | None) -> list[IncomingPhoneNumber]:
+    """The account's numbers, oldest first. PhoneNumber matches partially, `*` standing for any digit."""
+    out = [n for n in emu.numbers.values() if n.account_sid == account.sid and (kind is None or n.type == kind)]
+    if friendly_name is not None:
+        out = [n for n in out if n.get("friendly_name") == friendly_name]
+    if phone_number:
+        pattern = re.compile(re.escape(phone_number.strip()).replace(r"\*", r"\d"))
+        out = [n for n in out if pattern.search(n.phone_number)]
+    return sorted(out, key=lambda n: (n.date_created, n.sid))
+
+
+def sms_sender(emu: "Emulator", account: Account, from_: str) -> IncomingPhoneNumber:
+    """The account's SMS-capable number `from_`, or Twilio's 21606."""
+    parsed = numbers.parse(from_)
+    number = emu.numbers_by_e164.get(parsed.e164) if parsed else None
+    if number is None or number.account_sid != account.sid or not number.sms_capable:
+        raise error(21606, f"The From phone number {from_} is not a valid, SMS-capable inbound phone number or "
+                           "short code for your account.")
+    return number
+
+
+# ---- available numbers ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    kinds: tuple[str, ...]
+
+
+# Emulator: the countries whose numbers can be searched; each offers the kinds phonenumbers has examples for.
+COUNTRIES = {c.code: c for c in (
+    Country("US", "United States", (numbers.LOCAL, numbers.TOLL_FREE)),
+    Country("CA", "Canada", (numbers.LOCAL, numbers.TOLL_FREE)),
+    Country("GB", "United Kingdom", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("AU", "Australia", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("DE", "Germany", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("FR", "France", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("IE", "Ireland", (numbers.LOCAL, numbers.MOBILE)),
+    Country("NL", "Netherlands", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("ES", "Spain", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("SE", "Sweden", (numbers.LOCAL, numbers.MOBILE)),
+    Country("BR", "Brazil", (numbers.LOCAL, numbers.MOBILE)),
+    Country("MX", "Mexico", (numbers.LOCAL, numbers.MOBILE, numbers.TOLL_FREE)),
+    Country("JP", "Japan", (numbers.LOCAL, numbers.TOLL_FREE)),
+    Country("IN", "India", (numbers.MOBILE,)),
+)}
+
+
+def country(code: str, path: str) -> Country:
+    found = COUNTRIES.get(code.upper())
+    if found is None:
+        raise NotFound(path)
+    return found
+
+
+def search(emu: "Emulator", criteria: numbers.SearchCriteria, limit: int) -> list[numbers.Number]:
+    return numbers.search_available(criteria, emu.rng, limit, taken=emu.numbers_by_e164.keys())

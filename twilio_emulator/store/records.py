@@ -1,0 +1,28 @@
+"""Simple resources as JSON rows keyed by (kind, sid): accounts, API keys, phone numbers.
+
+They are few, so the engine loads them all at start-up and keeps a write-through cache.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any, TypeVar
+
+from . import Op, Store
+
+T = TypeVar("T")
+
+
+def put(kind: str, obj: Any) -> Op:
+    data = dataclasses.asdict(obj)
+    return ("INSERT OR REPLACE INTO records (kind, sid, account_sid, data) VALUES (?, ?, ?, ?)",
+            (kind, data["sid"], data.get("account_sid") or data.get("owner_account_sid"), json.dumps(data)))
+
+
+def delete(sid: str) -> Op:
+    return ("DELETE FROM records WHERE sid = ?", (sid,))
+
+
+async def load_all(store: Store, kind: str, cls: type[T]) -> list[T]:
+    rows = await store.fetchall("SELECT data FROM records WHERE kind = ? ORDER BY rowid", (kind,))
+    return [cls(**json.loads(r["data"])) for r in rows]

@@ -1,0 +1,80 @@
+"""Usable without pytest: an emulator serving on a loopback port from a background thread.
+
+A thread, because the official *sync* SDK blocks: a server on the caller's own event loop would deadlock.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+from concurrent.futures import Future
+from dataclasses import replace
+from typing import Any, Awaitable, Callable, TypeVar
+
+from aiohttp import web
+
+from .config import Settings
+from .engine import Emulator
+from .server import AccessLogger, build_app, log as access_log
+
+T = TypeVar("T")
+
+
+class EmulatorThread:
+    """`with EmulatorThread() as emu:` serves on 127.0.0.1:<free port> until the block ends."""
+
+    def __init__(self, settings: Settings | None = None):
+        settings = settings or Settings(timing="instant")
+        self.settings = replace(settings, port=settings.port if settings.port else 0)
+        self.emulator = Emulator(self.settings)
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name="twilio-emulator", daemon=True)
+        self._ready: Future = Future()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.settings.host}:{self.port}"
+
+    def start(self) -> "EmulatorThread":
+        self._thread.start()
+        self.port = self._ready.result(timeout=30)
+        return self
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            self.call(self._runner.cleanup)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=30)
+
+    def __enter__(self) -> "EmulatorThread":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def call(self, fn: Callable[..., Awaitable[T]], *args: Any, timeout: float = 30) -> T:
+        """Run `await fn(*args)` on the emulator's loop and return its result (thread-safe)."""
+        async def run() -> T:
+            return await fn(*args)
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout)
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_until_complete(self._start())
+        except BaseException as exc:  # surface start-up failures to start()
+            self._ready.set_exception(exc)
+            return
+        self.loop.run_forever()
+        self.loop.close()
+
+    async def _start(self) -> None:
+        app = build_app(self.emulator)
+        self._runner = web.AppRunner(app, access_log=access_log if self.settings.log_requests else None,
+                                     access_log_class=AccessLogger)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # the free port the OS picked
+        self._ready.set_result(port)
