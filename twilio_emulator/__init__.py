@@ -9,14 +9,17 @@ __all__ = ["DEFAULT_ACCOUNT_SID", "DEFAULT_AUTH_TOKEN", "Emulator", "Settings", 
            "client"]
 
 
-def client(base_url: str, account_sid: str = DEFAULT_ACCOUNT_SID, auth_token: str = DEFAULT_AUTH_TOKEN, **kwargs):
-    """A twilio.rest.Client pointed at the emulator at `base_url` (needs the `twilio` package)."""
+def client(base_url: str, username: str = DEFAULT_ACCOUNT_SID, password: str = DEFAULT_AUTH_TOKEN, **kwargs):
+    """A twilio.rest.Client pointed at the emulator at `base_url` (needs the `twilio` package).
+
+    client(url, account_sid, auth_token), or with an API key: client(url, "SK…", secret, account_sid="AC…").
+    """
     from .sdk import client as make
-    return make(base_url, account_sid, auth_token, **kwargs)
+    return make(base_url, username, password, **kwargs)
 
 
-def async_client(base_url: str, account_sid: str = DEFAULT_ACCOUNT_SID, auth_token: str = DEFAULT_AUTH_TOKEN,
+def async_client(base_url: str, username: str = DEFAULT_ACCOUNT_SID, password: str = DEFAULT_AUTH_TOKEN,
                  **kwargs):
     """The same, with the SDK's async HTTP client. Call it inside a running event loop."""
     from .sdk import async_client as make
-    return make(base_url, account_sid, auth_token, **kwargs)
+    return make(base_url, username, password, **kwargs)

@@ -12,6 +12,7 @@ from .api.auth import basic_auth
 from .api.context import EMULATOR
 from .api.errors import twilio_errors
 from .config import Settings
+from .control import routes as control
 from .engine import Emulator
 
 log = logging.getLogger("twilio_emulator.api")
@@ -33,6 +34,7 @@ def build_app(emulator: Emulator) -> web.Application:
                           client_max_size=emulator.settings.max_body_bytes)
     app[EMULATOR] = emulator
     api.add_routes(app)
+    app.router.add_routes(control.routes)
 
     async def engine(app: web.Application):
         await emulator.start()

@@ -22,9 +22,9 @@ T = TypeVar("T")
 class EmulatorThread:
     """`with EmulatorThread() as emu:` serves on 127.0.0.1:<free port> until the block ends."""
 
-    def __init__(self, settings: Settings | None = None):
-        settings = settings or Settings(timing="instant")
-        self.settings = replace(settings, port=settings.port if settings.port else 0)
+    def __init__(self, settings: Settings | None = None, port: int = 0):
+        """`port` 0 (the default) takes a free port; Settings.port is the CLI's and is ignored here."""
+        self.settings = replace(settings or Settings(timing="instant"), port=port)
         self.emulator = Emulator(self.settings)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._serve, name="twilio-emulator", daemon=True)
@@ -63,7 +63,10 @@ class EmulatorThread:
         asyncio.set_event_loop(self.loop)
         try:
             self.loop.run_until_complete(self._start())
-        except BaseException as exc:  # surface start-up failures to start()
+        except BaseException as exc:  # surface start-up failures to start(), after stopping what did start
+            if self._runner is not None:
+                self.loop.run_until_complete(self._runner.cleanup())
+            self.loop.close()
             self._ready.set_exception(exc)
             return
         self.loop.run_forever()

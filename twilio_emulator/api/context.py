@@ -5,5 +5,7 @@ from ..domain.accounts import Account
 from ..engine import Emulator
 
 EMULATOR = web.AppKey("emulator", Emulator)
-PRINCIPAL = "twilio_emulator.principal"  # request key: the Account whose credentials were presented
-ACCOUNT = "twilio_emulator.account"  # request key: the Account the path names (checked against PRINCIPAL)
+_RequestKey = getattr(web, "RequestKey", None)  # aiohttp >= 3.14; plain strings before
+# The Account whose credentials were presented, and the Account the path names (checked against it).
+PRINCIPAL = _RequestKey("principal", Account) if _RequestKey else "twilio_emulator.principal"
+ACCOUNT = _RequestKey("account", Account) if _RequestKey else "twilio_emulator.account"

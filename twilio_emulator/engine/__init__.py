@@ -61,3 +61,20 @@ class Emulator:
 
     def now(self) -> float:
         return self.clock.now()
+
+    # ---- verbs for tests and the control API (issue 3 adds their HTTP form) ---------------------------------
+    def set_clock(self, mode: str) -> None:
+        """"real" (default) or "manual": in manual mode nothing scheduled happens until advance()."""
+        self.clock.set_mode(mode)
+        self.scheduler.wake()
+
+    async def advance(self, seconds: float) -> int:
+        """Manual clock: move time forward, running every step that falls due. Returns the steps run."""
+        if self.clock.mode != "manual":
+            raise RuntimeError("advance() needs the manual clock: call set_clock('manual') first")
+        return await self.scheduler.advance(seconds)
+
+    async def wait_for_message(self, sid: str, statuses: tuple[str, ...] | str, timeout: float = 10.0):
+        """Wait until message `sid` has one of `statuses`; returns the Message. Raises asyncio.TimeoutError."""
+        from .messaging import wait_for_status
+        return await wait_for_status(self, sid, (statuses,) if isinstance(statuses, str) else statuses, timeout)

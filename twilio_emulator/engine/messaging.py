@@ -1,6 +1,7 @@
 """Messages: send, fetch, list, redact, cancel, delete, and their Media. Load -> domain rules -> save -> effects."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -109,3 +110,23 @@ async def media_get(emu: "Emulator", account: Account, message_sid: str, sid: st
 async def media_delete(emu: "Emulator", account: Account, message_sid: str, sid: str, path: str) -> None:
     media = await media_get(emu, account, message_sid, sid, path)
     await emu.store.write(rows.delete_media(media.sid))
+
+
+async def wait_for_status(emu: "Emulator", sid: str, statuses: tuple[str, ...], timeout: float) -> Message:
+    return await wait_for_match(emu, timeout, sid=sid, statuses=statuses)
+
+
+async def wait_for_match(emu: "Emulator", timeout: float, *, sid: str | None = None, to: str | None = None,
+                         from_: str | None = None, statuses: tuple[str, ...] = (), body: str | None = None) -> Message:
+    """The first message (existing or future) matching every given field; asyncio.TimeoutError otherwise."""
+    def matches(m: Message) -> bool:
+        return ((sid is None or m.sid == sid) and (to is None or m.to == to) and (from_ is None or m.from_ == from_)
+                and (not statuses or m.status in statuses) and (body is None or body in m.body))
+    # Subscribe before looking, so that a change between the look and the wait is not missed.
+    waiting = asyncio.ensure_future(emu.events.wait(lambda kind, m: kind == "message" and matches(m), timeout))
+    for status in statuses or (None,):
+        current = await rows.latest_matching(emu.store, sid=sid, to=to, from_=from_, status=status, body=body)
+        if current is not None:
+            waiting.cancel()
+            return current
+    return await waiting

@@ -112,3 +112,17 @@ async def page(store: Store, account_sid: str, f: Filters, size: int, after_sid:
 async def media_for(store: Store, message_sid: str) -> list[Media]:
     rows = await store.fetchall("SELECT * FROM media WHERE message_sid = ? ORDER BY seq", (message_sid,))
     return [_media(r) for r in rows]
+
+
+async def latest_matching(store: Store, *, sid: str | None = None, to: str | None = None, from_: str | None = None,
+                          status: str | None = None, body: str | None = None) -> Message | None:
+    """The most recent message matching every given field (`body`: a substring)."""
+    where, params = [], []
+    for clause, value in (("sid = ?", sid), ("to_ = ?", to), ("from_ = ?", from_), ("status = ?", status),
+                          ("instr(body, ?) > 0", body)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    row = await store.fetchone(f"SELECT {_COLUMNS} FROM messages {'WHERE ' + ' AND '.join(where) if where else ''} "
+                               "ORDER BY seq DESC LIMIT 1", params)
+    return _message(row) if row else None

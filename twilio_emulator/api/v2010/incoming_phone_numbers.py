@@ -21,6 +21,7 @@ _PARAMS = {"".join(p.capitalize() for p in name.split("_")): name for name in SE
 def phone_number_json(n: IncomingPhoneNumber) -> dict:
     return {
         "account_sid": n.account_sid,
+        "address_sid": n.get("address_sid"),
         "address_requirements": "none",
         "api_version": n.get("api_version"),
         "beta": False,

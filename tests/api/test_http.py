@@ -1,0 +1,176 @@
+"""Raw HTTP: what the SDK cannot express — auth failures, headers, malformed input, exact envelopes."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from twilio_emulator import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+
+MAIN = (DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
+
+
+@pytest.fixture
+def url(server):
+    return lambda path: f"{server.base_url}{path}"
+
+
+@pytest.fixture
+def messages_url(url, account):
+    return url(f"/2010-04-01/Accounts/{account[0]}/Messages.json")
+
+
+def assert_twilio_error(resp, status: int, code: int) -> dict:
+    assert resp.status_code == status, resp.text
+    assert resp.headers["Content-Type"].startswith("application/json")
+    body = resp.json()
+    assert body["code"] == code and body["status"] == status
+    assert body["more_info"] == f"https://www.twilio.com/docs/errors/{code}"
+    assert isinstance(body["message"], str) and body["message"]
+    assert not {"type", "title"} <= set(body)  # would turn into TwilioServiceException in the SDK
+    return body
+
+
+def test_no_credentials_401_20003(messages_url):
+    resp = requests.get(messages_url)
+    body = assert_twilio_error(resp, 401, 20003)
+    assert body["message"] == "Authenticate" and "detail" in body
+    assert resp.headers["WWW-Authenticate"] == 'Basic realm="Twilio API"'
+
+
+def test_wrong_token_401(messages_url, account):
+    body = assert_twilio_error(requests.get(messages_url, auth=(account[0], "wrong")), 401, 20003)
+    assert body["detail"] == "Your AccountSid or AuthToken was incorrect."
+
+
+@pytest.mark.parametrize("header", ["Basic !!!notbase64", "Bearer abc", "Basic " + "QUM=", ""])
+def test_malformed_authorization_401(messages_url, header):
+    assert_twilio_error(requests.get(messages_url, headers={"Authorization": header}), 401, 20003)
+
+
+def test_unknown_account_in_path_404(url):
+    path = "/2010-04-01/Accounts/AC" + "f" * 32 + "/Messages.json"
+    body = assert_twilio_error(requests.get(url(path), auth=MAIN), 404, 20404)
+    assert body["message"] == f"The requested resource {path} was not found"
+
+
+def test_valid_credentials_for_another_account_401(url, account):
+    path = f"/2010-04-01/Accounts/{DEFAULT_ACCOUNT_SID}/Messages.json"
+    assert_twilio_error(requests.get(url(path), auth=account), 401, 20003)
+
+
+def test_unknown_route_404_json(url, account):
+    path = f"/2010-04-01/Accounts/{account[0]}/Nope.json"
+    assert_twilio_error(requests.get(url(path), auth=account), 404, 20404)
+
+
+def test_method_not_allowed_405(messages_url, account):
+    assert_twilio_error(requests.put(messages_url, auth=account, data={"To": "+14155550199"}), 405, 20004)
+
+
+def test_oversized_body_413_and_server_keeps_serving(messages_url, account):
+    resp = requests.post(messages_url, auth=account, data={"Body": "x" * (300 * 1024), "To": "+14155550199"})
+    assert_twilio_error(resp, 413, 20001)
+    assert requests.get(messages_url, auth=account).status_code == 200
+
+
+def test_create_answers_201_json(messages_url, account, number):
+    resp = requests.post(messages_url, auth=account, data={"To": "+14155550199", "From": number, "Body": "hi"})
+    assert resp.status_code == 201
+    assert resp.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert resp.json()["status"] == "queued"
+
+
+def test_form_with_percent20_spaces_as_twilio_node_sends(messages_url, account, number):
+    body = f"To=%2B14155550199&From={number.replace('+', '%2B')}&Body=Hello%20%C3%A9%20%26%20%3D%20%2B"
+    resp = requests.post(messages_url, auth=account, data=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status_code == 201 and resp.json()["body"] == "Hello é & = +"
+
+
+def test_list_get_with_form_content_type_and_empty_body(messages_url, account):
+    # twilio-python's page() sends this header on a GET with no body (reference sdk.md §1.4).
+    resp = requests.get(messages_url, auth=account, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert resp.status_code == 200
+
+
+def test_list_envelope_has_only_paging_keys_and_one_list_key(messages_url, account, number):
+    for i in range(3):
+        requests.post(messages_url, auth=account, data={"To": "+14155550199", "From": number, "Body": str(i)})
+    resp = requests.get(messages_url, auth=account, params={"To": "+14155550199", "PageSize": 2})
+    assert resp.status_code == 200
+    page = resp.json()
+    assert set(page) == {"end", "first_page_uri", "next_page_uri", "page", "page_size", "previous_page_uri",
+                         "start", "uri", "messages"}
+    base = f"/2010-04-01/Accounts/{account[0]}/Messages.json"
+    assert page["first_page_uri"] == f"{base}?To=%2B14155550199&PageSize=2&Page=0"
+    assert page["uri"] == page["first_page_uri"]
+    assert page["next_page_uri"] == f"{base}?To=%2B14155550199&PageSize=2&Page=1&PageToken=PA{page['messages'][1]['sid']}"
+    assert (page["page"], page["page_size"], page["start"], page["end"]) == (0, 2, 0, 1)
+    assert page["previous_page_uri"] is None
+    nxt = requests.get(f"{messages_url.split('/2010')[0]}{page['next_page_uri']}", auth=account).json()
+    assert (nxt["page"], nxt["start"], nxt["end"], len(nxt["messages"])) == (1, 2, 2, 1)
+    assert nxt["next_page_uri"] is None and nxt["previous_page_uri"].endswith(f"PageToken=PB{nxt['messages'][0]['sid']}")
+
+
+def test_empty_list_page(messages_url, account):
+    page = requests.get(messages_url, auth=account).json()
+    assert page["messages"] == [] and (page["start"], page["end"]) == (0, 0) and page["next_page_uri"] is None
+
+
+def test_date_filter_keys_are_percent_encoded_in_page_uris(messages_url, account):
+    page = requests.get(messages_url, auth=account, params={"DateSent>": "2008-01-02"}).json()
+    assert "DateSent%3E=2008-01-02" in page["uri"]
+
+
+@pytest.mark.parametrize("value", ["2008-01-02", "06/11/2019 22:05:25 MST", "2019-06-11 22:05:25.000",
+                                   "Wed, 19 Jun 2019 22:04:00 -0000", "2019-06-11T22:05:25Z"])
+def test_every_spec_date_format_is_accepted(messages_url, account, value):
+    assert requests.get(messages_url, auth=account, params={"DateSent>": value}).status_code == 200
+
+
+def test_page_size_is_capped_at_1000(messages_url, account):
+    assert requests.get(messages_url, auth=account, params={"PageSize": 5000}).json()["page_size"] == 1000
+
+
+@pytest.mark.parametrize("params", [{"PageSize": 0}, {"PageSize": "abc"}, {"Page": -1}, {"PageToken": "XYZ"},
+                                   {"DateSent": "not a date"}, {"DateSent<": "2019-13-45"}])
+def test_bad_list_parameters_400(messages_url, account, params):
+    assert_twilio_error(requests.get(messages_url, auth=account, params=params), 400, 20001)
+
+
+@pytest.mark.parametrize("data", [
+    {"ProvideFeedback": "maybe"}, {"ValidityPeriod": "soon"}, {"ValidityPeriod": "0"},
+    {"ScheduleType": "whenever"}, {"SendAt": "tomorrow"},
+])
+def test_bad_create_parameters_400_and_nothing_created(messages_url, account, number, data):
+    resp = requests.post(messages_url, auth=account, data={"To": "+14155550199", "From": number, "Body": "x", **data})
+    assert resp.status_code == 400 and resp.json()["code"] in (20001, 21658)
+    assert requests.get(messages_url, auth=account).json()["messages"] == []
+
+
+@pytest.mark.parametrize("data", [
+    {}, {"To": "\x00\x01"}, {"To": "+1" + "9" * 40, "From": "+1", "Body": "x"}, {"To": "+14155550199", "Body": ""},
+    {"To": "+14155550199", "From": "", "Body": "x"}, {"To": "whatsapp:+14155550199", "From": "+14155550100", "Body": "x"},
+    {"To": "+14155550199", "From": "+14155550100", "MediaUrl": "http://"},
+])
+def test_garbage_create_input_is_a_400_never_a_500(messages_url, account, data):
+    resp = requests.post(messages_url, auth=account, data=data)
+    assert resp.status_code == 400, resp.text
+    assert resp.json()["code"] >= 20000
+
+
+def test_delete_is_204_with_empty_body(server, messages_url, account, number):
+    sid = requests.post(messages_url, auth=account, data={"To": "+14155550199", "From": number, "Body": "x"}).json()["sid"]
+    server.call(server.emulator.wait_for_message, sid, "delivered")
+    resp = requests.delete(messages_url.replace(".json", f"/{sid}.json"), auth=account)
+    assert resp.status_code == 204 and resp.content == b""
+
+
+def test_accounts_list_envelope(url, account):
+    page = requests.get(url("/2010-04-01/Accounts.json"), auth=account).json()
+    assert [a["sid"] for a in page["accounts"]] == [account[0]]
+    assert page["uri"] == "/2010-04-01/Accounts.json?PageSize=50&Page=0"
+
+
+def test_non_api_path_is_plain_404(url):
+    assert requests.get(url("/")).status_code == 404

@@ -1,0 +1,51 @@
+"""Shared fixtures: one real emulator on a free loopback port for the session, an isolated subaccount per test.
+
+Isolation comes from accounts (one account never sees another's data), so tests need no global reset.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import twilio_emulator
+from twilio_emulator import Settings
+from twilio_emulator.testing import EmulatorThread
+
+
+@pytest.fixture(scope="session")
+def server():
+    with EmulatorThread(Settings(timing="instant", log_requests=False)) as thread:
+        yield thread
+
+
+@pytest.fixture
+def main_client(server):
+    return twilio_emulator.client(server.base_url)
+
+
+@pytest.fixture
+def account(main_client):
+    """A fresh subaccount: (sid, auth_token)."""
+    sub = main_client.api.v2010.accounts.create(friendly_name="test")
+    return sub.sid, sub.auth_token
+
+
+@pytest.fixture
+def client(server, account):
+    return twilio_emulator.client(server.base_url, *account)
+
+
+@pytest.fixture
+def number(client):
+    """An SMS-capable US number owned by the test's account."""
+    return client.incoming_phone_numbers.create(area_code="415").phone_number
+
+
+@pytest.fixture(scope="session")
+def oai_dir() -> Path:
+    path = Path(os.environ.get("TWILIO_OAI_DIR", Path(__file__).resolve().parents[2] / "shared" / "twilio-oai"))
+    if not path.is_dir():
+        pytest.skip(f"twilio-oai spec not found at {path} (set TWILIO_OAI_DIR)")
+    return path

@@ -1,0 +1,188 @@
+"""Messages through the official twilio SDK against a real emulator: create, fetch, list, update, delete."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from twilio.base.exceptions import TwilioRestException
+
+import twilio_emulator
+
+TO = "+14155550199"
+
+
+def test_create_returns_queued_message_with_every_field(client, account, number):
+    m = client.messages.create(to=TO, from_=number, body="Hello there")
+    assert m.sid.startswith("SM") and len(m.sid) == 34
+    assert m.account_sid == account[0]
+    assert (m.to, m.from_, m.body) == (TO, number, "Hello there")
+    assert m.status == "queued"
+    assert m.direction == "outbound-api"
+    assert m.num_segments == "1" and m.num_media == "0"  # strings, as Twilio sends them
+    assert m.price is None and m.date_sent is None  # null until sent
+    assert isinstance(m.date_created, dt.datetime)  # RFC 2822 parsed by the SDK
+    assert m.api_version == "2010-04-01"
+    assert m.uri == f"/2010-04-01/Accounts/{account[0]}/Messages/{m.sid}.json"
+    assert m.subresource_uris["media"] == f"/2010-04-01/Accounts/{account[0]}/Messages/{m.sid}/Media.json"
+    assert m.error_code is None and m.messaging_service_sid is None
+
+
+def test_message_reaches_delivered_with_date_sent_and_price(server, client, number):
+    m = client.messages.create(to=TO, from_=number, body="hi")
+    server.call(server.emulator.wait_for_message, m.sid, "delivered")
+    fetched = client.messages(m.sid).fetch()
+    assert fetched.status == "delivered"
+    assert isinstance(fetched.date_sent, dt.datetime)
+    assert fetched.price == "-0.00790" and fetched.price_unit == "USD"
+
+
+def test_fetch_returns_the_same_message(client, number):
+    created = client.messages.create(to=TO, from_=number, body="fetch me")
+    fetched = client.messages(created.sid).fetch()
+    assert (fetched.sid, fetched.body, fetched.to) == (created.sid, "fetch me", TO)
+
+
+def test_segments_counted_on_every_message(client, number):
+    assert client.messages.create(to=TO, from_=number, body="a" * 160).num_segments == "1"
+    assert client.messages.create(to=TO, from_=number, body="a" * 161).num_segments == "2"
+    assert client.messages.create(to=TO, from_=number, body="€" * 80).num_segments == "1"  # 2 septets each
+    assert client.messages.create(to=TO, from_=number, body="ç" * 71).num_segments == "2"  # UCS-2: 70/67
+    assert client.messages.create(to=TO, from_=number, body="😀" * 35).num_segments == "1"
+
+
+def test_stream_yields_all_45_messages_across_pages(client, number):
+    sids = {client.messages.create(to=TO, from_=number, body=f"n{i}").sid for i in range(45)}
+    streamed = [m.sid for m in client.messages.stream(page_size=10)]
+    assert len(streamed) == 45 and set(streamed) == sids
+
+
+def test_list_is_most_recent_first_and_pages_link_both_ways(client, number):
+    sids = [client.messages.create(to=TO, from_=number, body=f"n{i}").sid for i in range(5)]
+    page = client.messages.page(page_size=2)
+    assert [m.sid for m in page] == sids[::-1][:2]
+    second = page.next_page()
+    assert [m.sid for m in second] == sids[::-1][2:4]
+    back = second.previous_page()
+    assert [m.sid for m in back] == sids[::-1][:2]
+    third = second.next_page()
+    assert [m.sid for m in third] == sids[:1]
+    assert third.next_page() is None
+
+
+def test_list_filters_by_to_and_from(client, number):
+    other = client.incoming_phone_numbers.create(area_code="212").phone_number
+    client.messages.create(to=TO, from_=number, body="a")
+    client.messages.create(to="+14155550123", from_=number, body="b")
+    client.messages.create(to=TO, from_=other, body="c")
+    assert sorted(m.body for m in client.messages.list(to=TO)) == ["a", "c"]
+    assert sorted(m.body for m in client.messages.list(from_=other)) == ["c"]
+    assert [m.body for m in client.messages.list(to=TO, from_=number)] == ["a"]
+
+
+def test_list_filters_by_date_sent(server, client, number):
+    emu = server.emulator
+    emu.set_clock("manual")
+    try:
+        first = client.messages.create(to=TO, from_=number, body="day one")
+        server.call(emu.advance, 0)
+        server.call(emu.advance, 2 * 86400)
+        second = client.messages.create(to=TO, from_=number, body="day three")
+        server.call(emu.advance, 0)
+    finally:
+        emu.set_clock("real")
+    day1 = client.messages(first.sid).fetch().date_sent.date()
+    day3 = client.messages(second.sid).fetch().date_sent.date()
+    assert (day3 - day1).days == 2
+    assert [m.body for m in client.messages.list(date_sent=day1)] == ["day one"]
+    assert [m.body for m in client.messages.list(date_sent_before=day1 + dt.timedelta(days=1))] == ["day one"]
+    assert [m.body for m in client.messages.list(date_sent_after=day1 + dt.timedelta(days=1))] == ["day three"]
+    assert [m.body for m in client.messages.list(date_sent_after=day1, date_sent_before=day3)] == \
+        ["day three", "day one"]
+    # A datetime is reduced to its GMT day, as the spec describes the filter.
+    noon = dt.datetime.combine(day3, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    assert [m.body for m in client.messages.list(date_sent=noon)] == ["day three"]
+
+
+def test_redact_body_of_a_delivered_message(server, client, number):
+    m = client.messages.create(to=TO, from_=number, body="secret")
+    server.call(server.emulator.wait_for_message, m.sid, "delivered")
+    redacted = client.messages(m.sid).update(body="")
+    assert redacted.body == ""
+    assert client.messages(m.sid).fetch().body == ""
+
+
+def test_redact_refused_before_delivery_completes(server, client, number):
+    emu = server.emulator
+    emu.set_clock("manual")
+    try:
+        m = client.messages.create(to=TO, from_=number, body="secret")
+        with pytest.raises(TwilioRestException) as exc:
+            client.messages(m.sid).update(body="")
+        assert exc.value.code == 20009
+        assert client.messages(m.sid).fetch().body == "secret"
+    finally:
+        emu.set_clock("real")
+
+
+def test_cancel_refused_for_a_message_that_is_not_scheduled(client, number):
+    m = client.messages.create(to=TO, from_=number, body="now")
+    with pytest.raises(TwilioRestException) as exc:
+        client.messages(m.sid).update(status="canceled")
+    assert exc.value.status == 400 and exc.value.code == 30409
+    assert client.messages(m.sid).fetch().status != "canceled"
+
+
+def test_delete_a_final_message(server, client, number):
+    m = client.messages.create(to=TO, from_=number, body="bye")
+    server.call(server.emulator.wait_for_message, m.sid, "delivered")
+    assert client.messages(m.sid).delete() is True
+    with pytest.raises(TwilioRestException) as exc:
+        client.messages(m.sid).fetch()
+    assert exc.value.status == 404 and exc.value.code == 20404
+
+
+def test_delete_refused_while_in_flight(server, client, number):
+    emu = server.emulator
+    emu.set_clock("manual")
+    try:
+        m = client.messages.create(to=TO, from_=number, body="not yet")
+        with pytest.raises(TwilioRestException) as exc:
+            client.messages(m.sid).delete()
+        assert exc.value.code == 20009
+        assert client.messages(m.sid).fetch().status == "queued"
+    finally:
+        emu.set_clock("real")
+
+
+def test_media_subresource_list_fetch_delete(server, client, number):
+    urls = ["https://example.com/cat.jpg", "https://example.com/clip.mp4"]
+    m = client.messages.create(to=TO, from_=number, media_url=urls)
+    assert m.sid.startswith("MM") and m.num_media == "2" and m.body == ""
+    media = client.messages(m.sid).media.list()
+    assert [x.content_type for x in media] == ["image/jpeg", "video/mp4"]
+    assert all(x.parent_sid == m.sid and x.sid.startswith("ME") for x in media)
+    one = client.messages(m.sid).media(media[0].sid).fetch()
+    assert one.uri == f"/2010-04-01/Accounts/{m.account_sid}/Messages/{m.sid}/Media/{media[0].sid}.json"
+    assert client.messages(m.sid).media(media[0].sid).delete() is True
+    assert [x.sid for x in client.messages(m.sid).media.list()] == [media[1].sid]
+    with pytest.raises(TwilioRestException) as exc:
+        client.messages(m.sid).media(media[0].sid).fetch()
+    assert exc.value.code == 20404
+
+
+def test_provide_feedback_adds_the_feedback_subresource(client, number):
+    m = client.messages.create(to=TO, from_=number, body="x", provide_feedback=True)
+    assert m.subresource_uris["feedback"].endswith(f"/Messages/{m.sid}/Feedback.json")
+
+
+async def test_async_client_create_fetch_list(server, account, number):
+    c = twilio_emulator.async_client(server.base_url, *account)
+    try:
+        created = await c.messages.create_async(to=TO, from_=number, body="async hello")
+        assert created.status == "queued"
+        fetched = await c.messages(created.sid).fetch_async()
+        assert fetched.body == "async hello"
+        listed = await c.messages.list_async(to=TO)
+        assert created.sid in [m.sid for m in listed]
+    finally:
+        await c.http_client.close()

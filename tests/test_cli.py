@@ -1,0 +1,95 @@
+"""The CLI: `twilio-emulator serve` in a real subprocess, and its errors."""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+import twilio_emulator
+from twilio_emulator.cli import main
+
+
+class Serve:
+    """`python -m twilio_emulator serve …` in a subprocess; waits for its banner (no sleeping)."""
+
+    def __init__(self, *args: str, env: dict | None = None):
+        self.proc = subprocess.Popen([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", *args],
+                                     stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+        self.lines: list[str] = []
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            found = re.search(r"listening on (http://\S+)", line)
+            if found:
+                self.base_url = found.group(1)
+                break
+        else:
+            raise AssertionError("no banner:\n" + "".join(self.lines))
+        for line in self.proc.stderr:  # the rest of the banner
+            self.lines.append(line)
+            if "python:" in line:
+                break
+
+    def stop(self) -> str:
+        self.proc.send_signal(signal.SIGINT)
+        rest = self.proc.communicate(timeout=30)[1]
+        return "".join(self.lines) + rest
+
+
+def test_serve_prints_credentials_logs_calls_and_status_changes(tmp_path):
+    server = Serve("--db", str(tmp_path / "cli.db"), "--timing", "instant")
+    try:
+        assert f"account SID: {twilio_emulator.DEFAULT_ACCOUNT_SID}" in "".join(server.lines)
+        c = twilio_emulator.client(server.base_url)
+        n = c.incoming_phone_numbers.create(phone_number="+14155550170")
+        m = c.messages.create(to="+14155550199", from_=n.phone_number, body="via the CLI")
+        done = requests.get(f"{server.base_url}/_emulator/v1/messages/wait",
+                            params={"sid": m.sid, "status": "delivered", "timeout": 30})
+        assert done.status_code == 200 and done.json()["status"] == "delivered"
+    finally:
+        log = server.stop()
+    assert re.search(r"POST /2010-04-01/Accounts/AC\w+/Messages.json -> 201 \(\d+\.\d ms\)", log)
+    assert f"{m.sid} queued -> sending" in log
+
+    again = Serve("--db", str(tmp_path / "cli.db"))  # restart on the same file
+    try:
+        assert twilio_emulator.client(again.base_url).messages(m.sid).fetch().body == "via the CLI"
+    finally:
+        again.stop()
+
+
+def test_credentials_from_the_environment():
+    sid, token = "AC" + "1" * 32, "f" * 32
+    server = Serve(env={"TWILIO_ACCOUNT_SID": sid, "TWILIO_AUTH_TOKEN": token})
+    try:
+        assert twilio_emulator.client(server.base_url, sid, token).api.v2010.accounts(sid).fetch().sid == sid
+    finally:
+        server.stop()
+
+
+def test_port_in_use_is_a_clear_error():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "twilio_emulator", "serve", "--port", str(port)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_bad_account_sid_is_refused():
+    result = CliRunner().invoke(main, ["serve", "--account-sid", "nope"])
+    assert result.exit_code == 2 and "is not an Account SID" in result.output
+
+
+@pytest.mark.parametrize("args", [["--help"], ["serve", "--help"], ["--version"]])
+def test_help_and_version(args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and result.output

@@ -1,0 +1,70 @@
+"""Dependencies point inward (shared/reference/architecture.md). Parses imports with ast; runs nothing."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import twilio_emulator
+
+PKG = Path(twilio_emulator.__file__).parent
+
+
+def imports(path: Path) -> set[str]:
+    """Absolute module names imported by `path` (relative imports resolved against the package)."""
+    module = ".".join(path.relative_to(PKG.parent).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            out.add(name)
+            out |= {f"{name}.{a.name}" for a in node.names}
+    return out
+
+
+def layer_files(layer: str) -> list[Path]:
+    target = PKG / layer
+    return sorted(target.rglob("*.py")) if target.is_dir() else [PKG / f"{layer}.py"]
+
+
+def offenders(layer: str, forbidden: tuple[str, ...]) -> list[str]:
+    return [f"{f.relative_to(PKG)} imports {name}" for f in layer_files(layer) for name in sorted(imports(f))
+            if any(name == x or name.startswith(x + ".") for x in forbidden)]
+
+
+INNER = "twilio_emulator."
+
+
+def test_domain_is_pure():
+    assert offenders("domain", ("asyncio", "aiohttp", "aiosqlite", "lxml", "sqlite3", INNER + "engine",
+                                INNER + "api", INNER + "store", INNER + "server", INNER + "control")) == []
+
+
+def test_store_never_calls_upward():
+    assert offenders("store", (INNER + "engine", INNER + "api", INNER + "server", "aiohttp")) == []
+
+
+def test_engine_knows_no_http_server():
+    assert offenders("engine", ("aiohttp.web", INNER + "api", INNER + "control", INNER + "server")) == []
+
+
+def test_api_goes_through_the_engine_not_the_store_for_writes():
+    # api may import store types (Filters) but never writes rows itself: no store.records / Store use.
+    assert offenders("api", (INNER + "store.records", INNER + "server", INNER + "cli")) == []
+
+
+def test_only_entry_points_import_server():
+    allowed = {"server.py", "cli.py", "testing.py", "pytest_plugin.py"}
+    bad = [f for f in PKG.rglob("*.py") if f.name not in allowed and INNER + "server" in imports(f)]
+    assert bad == []
+
+
+def test_public_api_is_pinned():
+    assert sorted(twilio_emulator.__all__) == ["DEFAULT_ACCOUNT_SID", "DEFAULT_AUTH_TOKEN", "Emulator", "Settings",
+                                               "__version__", "async_client", "client"]
