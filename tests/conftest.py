@@ -20,6 +20,18 @@ def server():
         yield thread
 
 
+@pytest.fixture(autouse=True)
+def no_internal_errors(request):
+    """Fail any test during which the shared emulator hit a bug of its own (even one it survived)."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("server")
+    before = len(server.emulator.internal_errors)
+    yield
+    assert server.emulator.internal_errors[before:] == []
+
+
 @pytest.fixture
 def main_client(server):
     return twilio_emulator.client(server.base_url)

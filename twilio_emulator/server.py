@@ -3,34 +3,36 @@ from __future__ import annotations
 
 import logging
 import socket
+import sys
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from . import api
-from .api.auth import basic_auth
 from .api.context import EMULATOR
-from .api.errors import twilio_errors
+from .api.errors import twilio_api
 from .config import Settings
 from .control import routes as control
 from .engine import Emulator
+from .engine.activity import ActivityLog
 
 log = logging.getLogger("twilio_emulator.api")
 
 
 class AccessLogger(AbstractAccessLogger):
-    """One readable line per API call: `POST /2010-04-01/Accounts/AC…/Messages.json -> 201 (0.9 ms)`."""
+    """One readable line per API call, on the activity log: `POST /2010-04-01/…/Messages.json -> 201 (0.9 ms)`."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        self.logger.info("%s %s -> %d (%.1f ms)", request.method, request.path_qs, response.status, time * 1000)
+        request.app[EMULATOR].activity.line(
+            f"{request.method} {request.path_qs} -> {response.status} ({time * 1000:.1f} ms)")
 
     @property
     def enabled(self) -> bool:
-        return self.logger.isEnabledFor(logging.INFO)
+        return True
 
 
 def build_app(emulator: Emulator) -> web.Application:
-    app = web.Application(middlewares=[twilio_errors, basic_auth],
+    app = web.Application(middlewares=[twilio_api],
                           client_max_size=emulator.settings.max_body_bytes)
     app[EMULATOR] = emulator
     api.add_routes(app)
@@ -60,11 +62,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
-    app = build_app(Emulator(settings))
+    activity = ActivityLog(sys.stderr if settings.log_requests else None)
+    app = build_app(Emulator(settings, activity))
     if on_ready:
         async def ready(app: web.Application):
             on_ready()
             yield
         app.cleanup_ctx.append(ready)
-    web.run_app(app, sock=sock, access_log=log if settings.log_requests else None,
+    web.run_app(app, sock=sock, access_log=log if activity.enabled else None,
                 access_log_class=AccessLogger, print=None, handle_signals=True)

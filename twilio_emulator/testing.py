@@ -74,7 +74,7 @@ class EmulatorThread:
 
     async def _start(self) -> None:
         app = build_app(self.emulator)
-        self._runner = web.AppRunner(app, access_log=access_log if self.settings.log_requests else None,
+        self._runner = web.AppRunner(app, access_log=access_log if self.emulator.activity.enabled else None,
                                      access_log_class=AccessLogger)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)

@@ -6,7 +6,8 @@ from aiohttp import web
 
 from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages
 
-RESOURCES = (accounts, keys, messages, media, incoming_phone_numbers, available_phone_numbers)
+# Routes are tried in this order: the hot path (Messages) first.
+RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, keys, accounts)
 
 
 def add_routes(app: web.Application) -> None:

@@ -25,14 +25,13 @@ def _credentials(header: str | None) -> tuple[str | None, str | None]:
     return user, password
 
 
-@web.middleware
-async def basic_auth(request: web.Request, handler):
+def authorize(request: web.Request) -> None:
+    """For Twilio's REST paths: who is calling, and may they act on the account the path names?"""
     if not request.path.startswith(API_PREFIXES):
-        return await handler(request)
+        return
     emu = request.app[EMULATOR]
     principal = accounts.authenticate(emu, *_credentials(request.headers.get("Authorization")))
     request[PRINCIPAL] = principal
     account_sid = request.match_info.get("AccountSid")
     if account_sid is not None:
         request[ACCOUNT] = accounts.resolve(emu, principal, account_sid, request.path)
-    return await handler(request)

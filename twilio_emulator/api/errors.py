@@ -11,6 +11,8 @@ import logging
 from aiohttp import web
 
 from ..domain.errors import AuthenticationFailed, MethodNotAllowed, NotFound, TwilioError
+from .auth import authorize
+from .context import EMULATOR
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +40,10 @@ def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioE
 
 
 @web.middleware
-async def twilio_errors(request: web.Request, handler):
+async def twilio_api(request: web.Request, handler):
+    """The one middleware: authorize (api/auth.py), run the handler, and answer any error in Twilio's shape."""
     try:
+        authorize(request)
         return await handler(request)
     except TwilioError as exc:
         return error_response(exc)
@@ -47,6 +51,7 @@ async def twilio_errors(request: web.Request, handler):
         if exc.status < 400:
             raise
         return error_response(from_http_exception(request, exc))
-    except Exception:  # a bug of ours: still a Twilio-shaped answer, and a log line with the traceback
+    except Exception as exc:  # a bug of ours: still a Twilio-shaped answer, and a log line with the traceback
         log.exception("internal error on %s %s", request.method, request.path)
+        request.app[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")
         return error_response(TwilioError("Internal server error.", code=20500, status=500))

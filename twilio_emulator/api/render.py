@@ -8,13 +8,21 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 V2010 = "/2010-04-01"
 
 
+_last: list = [None, None]  # (whole second, its rendering): a response renders the same second 2-3 times
+
+
 def rfc2822(ts: float | None) -> str | None:
     """Twilio v2010 dates: exactly "%a, %d %b %Y %H:%M:%S +0000", English names (reference §0.1.6)."""
     if ts is None:
         return None
-    t = time.gmtime(ts)
-    return (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+    second = int(ts)
+    if _last[0] == second:
+        return _last[1]
+    t = time.gmtime(second)
+    text = (f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
+    _last[:] = second, text
+    return text
 
 
 def iso8601(ts: float | None) -> str | None:

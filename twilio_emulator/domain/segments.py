@@ -25,8 +25,11 @@ class Segmentation:
     units: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
 
 
+GSM7 = GSM7_BASIC | GSM7_EXTENSION
+
+
 def is_gsm7(text: str) -> bool:
-    return all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text)
+    return GSM7.issuperset(text)
 
 
 def _pack(costs: list[int], single: int, multi: int) -> int:
@@ -44,6 +47,9 @@ def _pack(costs: list[int], single: int, multi: int) -> int:
 def segment(text: str) -> Segmentation:
     """How many SMS segments `text` takes. Empty text still occupies one segment, as on Twilio."""
     if is_gsm7(text):
+        if GSM7_EXTENSION.isdisjoint(text):  # the common case: one septet per character
+            n = len(text)
+            return Segmentation("GSM-7", 1 if n <= SINGLE_GSM7 else -(-n // MULTI_GSM7), n)
         costs = [2 if ch in GSM7_EXTENSION else 1 for ch in text]
         return Segmentation("GSM-7", _pack(costs, SINGLE_GSM7, MULTI_GSM7), sum(costs))
     costs = [2 if ord(ch) > 0xFFFF else 1 for ch in text]

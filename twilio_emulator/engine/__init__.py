@@ -13,6 +13,7 @@ from ..domain.accounts import Account, ApiKey
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import SidFactory
 from ..store import Store, records
+from .activity import ActivityLog
 from .clock import Clock
 from .events import Events
 from .scheduler import Scheduler
@@ -21,14 +22,15 @@ log = logging.getLogger(__name__)
 
 
 class Emulator:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, activity: ActivityLog | None = None):
         self.settings = settings or Settings()
+        self.activity = activity or ActivityLog()  # one line per API call and status change, when enabled
         self.rng = random.Random(self.settings.seed)
         self.sids = SidFactory(self.rng)
         self.clock = Clock()
         self.scheduler: Scheduler | None = None
         self.events: Events | None = None
-        self.store = Store(self.settings.db_path)
+        self.store = Store(self.settings.db_path, on_error=self.record_internal_error)
         # Write-through caches of the small resources (the store is the source of truth, loaded at start).
         self.accounts: dict[str, Account] = {}
         self.keys: dict[str, ApiKey] = {}
@@ -36,9 +38,15 @@ class Emulator:
         self.numbers_by_e164: dict[str, IncomingPhoneNumber] = {}
         from .lifecycle import Lifecycle
         self.lifecycle = Lifecycle(self)
+        # Bugs of ours caught at run time (failed jobs, failed commit callbacks, 500s): tests assert it stays
+        # empty, so that an error swallowed to keep serving still fails the suite.
+        self.internal_errors: list[str] = []
+
+    def record_internal_error(self, what: str) -> None:
+        self.internal_errors.append(what)
 
     async def start(self) -> None:
-        self.scheduler = Scheduler(self.clock)
+        self.scheduler = Scheduler(self.clock, on_error=self.record_internal_error)
         self.events = Events()
         await self.store.open()
         await self._load()
@@ -48,6 +56,7 @@ class Emulator:
         self.scheduler.start()
 
     async def stop(self) -> None:
+        self.activity.flush()
         if self.scheduler is not None:  # not `if self.scheduler`: an idle Scheduler has len() 0
             await self.scheduler.stop()
         await self.store.close()

@@ -1,7 +1,9 @@
 """Moves outbound messages through their statuses on the scheduler: queued -> sending -> sent -> delivered.
 
-Messages in flight are kept in memory (one entry each, dropped when final); every step is a conditional
-UPDATE, so a step never overwrites a status another operation set meanwhile.
+Messages in flight are kept in memory (one entry each, dropped when final). A step is synchronous: it
+updates the in-memory message, queues a conditional UPDATE (so that a step never overwrites a status another
+operation set meanwhile) and schedules the next step; the event is published once the UPDATE has committed,
+so whoever waits on it reads the new status from the store.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ class Lifecycle:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
         self.inflight: dict[str, Message] = {}
+        self.delays = emu.settings.delays()
 
     def track(self, msg: Message) -> None:
         """Start moving a freshly stored message along."""
@@ -43,20 +46,20 @@ class Lifecycle:
         nxt = NEXT_STATUS.get(msg.status)
         if nxt is None:
             return
-        scheduler = self.emu.scheduler
         if msg.status == SCHEDULED and msg.send_at is not None:
-            scheduler.call_at(msg.send_at, self._step, msg.sid, msg.status)
+            self.emu.scheduler.call_at(msg.send_at, self._step, msg.sid, msg.status)
         else:
-            scheduler.call_later(self.emu.settings.delays().get(nxt, 0.0), self._step, msg.sid, msg.status)
+            self.emu.scheduler.call_later(self.delays.get(nxt, 0.0), self._step, msg.sid, msg.status)
 
-    async def _step(self, sid: str, expected: str) -> None:
+    def _step(self, sid: str, expected: str) -> None:
         msg = self.inflight.get(sid)
         if msg is None or msg.status != expected:
             return  # canceled, deleted or already moved on
-        await self.transition(msg, NEXT_STATUS[expected])
+        self.transition(msg, NEXT_STATUS[expected])
 
-    async def transition(self, msg: Message, status: str, error_code: int | None = None,
-                         error_message: str | None = None) -> None:
+    def transition(self, msg: Message, status: str, error_code: int | None = None,
+                   error_message: str | None = None) -> None:
+        """Move `msg` to `status` now; the event is published once that is committed."""
         old = msg.status
         now = self.emu.now()
         msg.status, msg.date_updated = status, now
@@ -66,10 +69,17 @@ class Lifecycle:
             parsed = numbers.parse(msg.to)
             msg.date_sent = now
             msg.price = price_for(msg, parsed.country if parsed else "")
-        await self.emu.store.write(message_rows.update(msg, expect_status=old))
-        log.info("%s %s -> %s (from %s to %s)", msg.sid, old, status, msg.from_, msg.to)
+        self.emu.store.write_then(lambda error: self._committed(error, msg, status),
+                                  message_rows.update_status(msg, expect_status=old))
+        if self.emu.activity.enabled:
+            self.emu.activity.line(f"{msg.sid} {old} -> {status} (from {msg.from_} to {msg.to})")
         if msg.is_final:
             self.inflight.pop(msg.sid, None)
         else:
             self._schedule_next(msg)
+
+    def _committed(self, error: Exception | None, msg: Message, status: str) -> None:
+        if error is not None:
+            log.error("%s: storing status %s failed: %s", msg.sid, status, error)
+            return
         self.emu.events.publish("message", msg)

@@ -38,8 +38,9 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
                       direction=direction, status=QUEUED, now=now, media_urls=media_urls,
                       media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
     await emu.store.write(*rows.insert(msg))
-    log.info("%s created: %s (from %s to %s, %d segment(s))", msg.sid, msg.status, msg.from_, msg.to,
-             msg.num_segments)
+    if emu.activity.enabled:
+        emu.activity.line(f"{msg.sid} created: {msg.status} (from {msg.from_} to {msg.to}, "
+                          f"{msg.num_segments} segment(s))")
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
     return msg
@@ -71,7 +72,8 @@ async def update(emu: "Emulator", account: Account, sid: str, path: str, body: s
         if live is not None:
             live.status = CANCELED
             emu.lifecycle.forget(sid)
-        log.info("%s scheduled -> canceled", sid)
+        if emu.activity.enabled:
+            emu.activity.line(f"{sid} scheduled -> canceled")
         emu.events.publish("message", msg)
     if body is not None:
         if body != "":

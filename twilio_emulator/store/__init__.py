@@ -10,7 +10,7 @@ import asyncio
 import logging
 import sqlite3
 from importlib import resources
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import aiosqlite
 
@@ -20,10 +20,13 @@ Op = tuple[str, Sequence[Any]]  # (sql, parameters)
 
 
 class Store:
-    def __init__(self, path: str = ":memory:"):
+    def __init__(self, path: str = ":memory:", on_error: Callable[[str], None] = lambda what: None):
         self.path = path
+        self._on_error = on_error
         self._db: aiosqlite.Connection | None = None
-        self._pending: list[tuple[tuple[Op, ...], asyncio.Future]] = []
+        # Each pending write: its ops and either a Future (awaited by a caller) or a plain callback
+        # called with the error or None (fire-and-forget writers such as status steps: no Future, no call_soon).
+        self._pending: list[tuple[tuple[Op, ...], asyncio.Future | Callable[[Exception | None], None]]] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task | None = None
 
@@ -61,6 +64,11 @@ class Store:
         self._wake.set()
         return fut
 
+    def write_then(self, callback: Callable[[Exception | None], None], *ops: Op) -> None:
+        """Queue `ops` like write(); call `callback(error_or_None)` right after the commit."""
+        self._pending.append((ops, callback))
+        self._wake.set()
+
     async def _write_loop(self) -> None:
         while True:
             await self._wake.wait()
@@ -72,14 +80,21 @@ class Store:
                 results = await self._run(_commit_batch, [ops for ops, _ in batch])
             except Exception as exc:  # the connection itself failed: every write in the batch fails
                 log.exception("store: batch of %d writes failed", len(batch))
+                self._on_error(f"store batch: {exc!r}")
                 results = [exc] * len(batch)
-            for (_, fut), result in zip(batch, results):
-                if fut.done():
+            for (_, done), result in zip(batch, results):
+                if not isinstance(done, asyncio.Future):
+                    try:
+                        done(result)
+                    except Exception as exc:
+                        log.exception("store: commit callback failed")
+                        self._on_error(f"store commit callback: {exc!r}")
+                elif done.done():
                     continue
-                if isinstance(result, Exception):
-                    fut.set_exception(result)
+                elif isinstance(result, Exception):
+                    done.set_exception(result)
                 else:
-                    fut.set_result(None)
+                    done.set_result(None)
 
     # -- reading ------------------------------------------------------------------------------------------
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
@@ -105,19 +120,17 @@ def _commit_batch(conn: sqlite3.Connection, groups: list[tuple[Op, ...]]) -> lis
     fails alone and the others still land."""
     try:
         conn.execute("BEGIN")
-        for ops in groups:
-            for sql, params in ops:
-                conn.execute(sql, params)
+        _execute_runs([op for ops in groups for op in ops], conn)
         conn.execute("COMMIT")
         return [None] * len(groups)
     except sqlite3.Error:
-        conn.execute("ROLLBACK") if conn.in_transaction else None
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
     results: list[Exception | None] = []
     for ops in groups:
         try:
             conn.execute("BEGIN")
-            for sql, params in ops:
-                conn.execute(sql, params)
+            _execute_runs(list(ops), conn)
             conn.execute("COMMIT")
             results.append(None)
         except sqlite3.Error as exc:
@@ -125,6 +138,21 @@ def _commit_batch(conn: sqlite3.Connection, groups: list[tuple[Op, ...]]) -> lis
                 conn.execute("ROLLBACK")
             results.append(exc)
     return results
+
+
+def _execute_runs(ops: list[Op], conn: sqlite3.Connection) -> None:
+    """Execute in order, one executemany per run of the same statement (far less Python per row)."""
+    i = 0
+    while i < len(ops):
+        sql = ops[i][0]
+        j = i + 1
+        while j < len(ops) and ops[j][0] == sql:  # identical string objects compare by identity first
+            j += 1
+        if j - i == 1:
+            conn.execute(sql, ops[i][1])
+        else:
+            conn.executemany(sql, [params for _, params in ops[i:j]])
+        i = j
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

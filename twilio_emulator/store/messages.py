@@ -18,7 +18,7 @@ def insert(msg: Message) -> list[Op]:
     ops: list[Op] = [(_INSERT, (
         msg.sid, msg.account_sid, msg.to, msg.from_, msg.body, msg.status, msg.direction, msg.date_created,
         msg.date_updated, msg.date_sent, msg.num_segments, msg.num_media, msg.price, msg.price_unit,
-        msg.error_code, msg.error_message, msg.messaging_service_sid, json.dumps(extra)))]
+        msg.error_code, msg.error_message, msg.messaging_service_sid, json.dumps(extra) if extra else "{}"))]
     ops += [("INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) "
              "VALUES (?, ?, ?, ?, ?, ?, ?)",
              (m.sid, m.account_sid, m.message_sid, m.content_type, m.url, m.date_created, m.date_updated))
@@ -26,16 +26,29 @@ def insert(msg: Message) -> list[Op]:
     return ops
 
 
+_UPDATE = ("UPDATE messages SET status = ?, body = ?, from_ = ?, date_updated = ?, date_sent = ?, price = ?, "
+           "price_unit = ?, error_code = ?, error_message = ?, num_segments = ? WHERE sid = ?")
+_UPDATE_IF = _UPDATE + " AND status = ?"
+
+
 def update(msg: Message, expect_status: str | None = None) -> Op:
     """Write the mutable fields back; with `expect_status`, only if the row still has that status."""
-    sql = ("UPDATE messages SET status = ?, body = ?, from_ = ?, date_updated = ?, date_sent = ?, price = ?, "
-           "price_unit = ?, error_code = ?, error_message = ?, num_segments = ? WHERE sid = ?")
-    params = [msg.status, msg.body, msg.from_, msg.date_updated, msg.date_sent, msg.price, msg.price_unit,
-              msg.error_code, msg.error_message, msg.num_segments, msg.sid]
-    if expect_status is not None:
-        sql += " AND status = ?"
-        params.append(expect_status)
-    return sql, params
+    params = (msg.status, msg.body, msg.from_, msg.date_updated, msg.date_sent, msg.price, msg.price_unit,
+              msg.error_code, msg.error_message, msg.num_segments, msg.sid)
+    if expect_status is None:
+        return _UPDATE, params
+    return _UPDATE_IF, (*params, expect_status)
+
+
+_STEP = ("UPDATE messages SET status = ?, date_updated = ?, date_sent = ?, price = ?, error_code = ?, "
+         "error_message = ? WHERE sid = ? AND status = ?")
+
+
+def update_status(msg: Message, expect_status: str) -> Op:
+    """A lifecycle step: only the fields a status change touches, and only if the row still has
+    `expect_status` (so that a step never overwrites a status another operation set meanwhile)."""
+    return _STEP, (msg.status, msg.date_updated, msg.date_sent, msg.price, msg.error_code, msg.error_message,
+                   msg.sid, expect_status)
 
 
 def delete(sid: str) -> list[Op]:
@@ -70,7 +83,8 @@ async def get(store: Store, account_sid: str, sid: str) -> Message | None:
 
 
 async def open_messages(store: Store) -> list[Message]:
-    """Every message not yet in a final status (start-up recovery)."""
+    """Every message not yet in a final status (start-up recovery: one scan of the table, no index to keep
+    up to date on every status change)."""
     rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE status NOT IN ({rows_in(FINAL)}) "
                                 "ORDER BY seq", tuple(FINAL))
     return [_message(r) for r in rows]
