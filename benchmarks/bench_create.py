@@ -83,33 +83,45 @@ def main() -> None:
         bare.send_signal(signal.SIGINT)
         bare.wait(30)
 
-    emu, emu_url = start([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--db", str(db),
-                          "--account-sid", SID, "--auth-token", TOKEN])
-    try:
-        import requests
-        requests.post(f"{emu_url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
-                      data={"PhoneNumber": FROM}).raise_for_status()
-        warm = wrk(emu_url, 2, args.connections, script)
-        results["twilio-emulator"] = wrk(emu_url, args.seconds, args.connections, script)
-        results["twilio-emulator"]["rss"] = peak_rss_mb(emu.pid)
-    finally:
-        emu.send_signal(signal.SIGINT)
-        emu.wait(60)
-
-    stored = sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0]
-    created = warm["total"] - warm["errors"] + results["twilio-emulator"]["total"] - results["twilio-emulator"]["errors"]
+    configs = {
+        "emulator (default)": [],  # in-memory SQLite, activity log on: what `twilio-emulator serve` does
+        "emulator --db FILE": ["--db", str(db)],
+        "emulator --quiet": ["--quiet"],
+    }
+    lost = []
+    for name, extra in configs.items():
+        emu, emu_url = start([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
+                              "--auth-token", TOKEN, *extra])
+        try:
+            import requests
+            requests.post(f"{emu_url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
+                          data={"PhoneNumber": FROM}).raise_for_status()
+            warm = wrk(emu_url, 2, args.connections, script)
+            results[name] = wrk(emu_url, args.seconds, args.connections, script)
+            results[name]["rss"] = peak_rss_mb(emu.pid)
+        finally:
+            emu.send_signal(signal.SIGINT)
+            emu.wait(60)
+        if extra[:1] == ["--db"]:  # every 201 must be a stored message
+            stored = sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0]
+            answered = sum(r["total"] - r["errors"] for r in (warm, results[name]))
+            lost.append((stored, answered))
     shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"Messages.create over HTTP, wrk -t1 -c{args.connections} -d{args.seconds}s on {os.cpu_count()} cores, "
-          f"file database (WAL), realistic timings")
-    print(f"{'server':<22}{'req/s':>10}{'p50':>10}{'p90':>10}{'p99':>10}{'non-2xx':>9}{'peak RSS':>11}")
+          f"realistic timings")
+    print(f"{'server':<21}{'req/s':>10}{'p50':>10}{'p90':>10}{'p99':>10}{'non-2xx':>9}{'peak RSS':>11}")
     for name, r in results.items():
         lat = r["latency"]
-        print(f"{name:<22}{r['rps']:>10,.0f}{lat.get('50', '-'):>10}{lat.get('90', '-'):>10}{lat.get('99', '-'):>10}"
+        print(f"{name:<21}{r['rps']:>10,.0f}{lat.get('50', '-'):>10}{lat.get('90', '-'):>10}{lat.get('99', '-'):>10}"
               f"{r['errors']:>9}{r['rss']:>9.0f} MB")
-    ratio = results["twilio-emulator"]["rps"] / results["bare aiohttp handler"]["rps"]
-    print(f"ratio: {ratio:.0%} of the bare handler (target >= 50%)")
-    print(f"stored messages: {stored:,} of {created:,} answered 201 ({'none lost' if stored >= created else 'LOST'})")
+    bare_rps = results["bare aiohttp handler"]["rps"]
+    for name in configs:
+        print(f"ratio {name}: {results[name]['rps'] / bare_rps:.0%} of the bare handler (target >= 50%)")
+    for stored, answered in lost:
+        # wrk stops counting at its deadline, so a few requests answered after it are stored but not counted.
+        print(f"file database: {stored:,} messages stored, {answered:,} answered 201 "
+              f"({'none lost' if stored >= answered else 'LOST'})")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 """One scheduler, one clock: with the manual clock nothing moves until advanced, then exactly what is due."""
 from __future__ import annotations
 
+import datetime as dt
+
 import twilio_emulator
 from twilio_emulator import Settings
 from twilio_emulator.testing import EmulatorThread
@@ -16,13 +18,20 @@ def test_manual_clock_moves_messages_only_when_advanced():
         n = c.incoming_phone_numbers.create(phone_number="+14155550180")
         m = c.messages.create(to="+14155550199", from_=n.phone_number, body="tick")
         status = lambda: c.messages(m.sid).fetch().status  # noqa: E731
-        assert server.call(emu.advance, 0.5) == 0 and status() == "queued"
-        assert server.call(emu.advance, 0.5) == 1 and status() == "sending"  # t = 1
-        assert server.call(emu.advance, 1.9) == 0 and status() == "sending"  # t = 2.9
-        assert server.call(emu.advance, 0.1) == 1 and status() == "sent"  # t = 3
+        assert status() == "queued"
+        server.call(emu.advance, 0.5)
+        assert status() == "queued"
+        server.call(emu.advance, 0.5)  # t = 1
+        assert status() == "sending" and c.messages(m.sid).fetch().date_sent is None
+        server.call(emu.advance, 1.9)  # t = 2.9
+        assert status() == "sending"
+        server.call(emu.advance, 0.1)  # t = 3
         sent = c.messages(m.sid).fetch()
-        assert server.call(emu.advance, 100) == 1 and status() == "delivered"  # t = 6, nothing more due
-        assert sent.date_sent == c.messages(m.sid).fetch().date_sent
+        assert sent.status == "sent" and sent.date_sent is not None and sent.price == "-0.00790"
+        server.call(emu.advance, 100)  # t = 103: delivered at t = 6, nothing after it
+        delivered = c.messages(m.sid).fetch()
+        assert delivered.status == "delivered" and delivered.date_sent == sent.date_sent
+        assert delivered.date_updated == sent.date_updated + dt.timedelta(seconds=3)
         emu.set_clock("real")
 
 

@@ -9,7 +9,7 @@ DEFAULT_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 
 # Seconds each outbound step takes: queued -> sending -> sent -> delivered (reference §12).
 TIMINGS = {
-    "instant": {"sending": 0.0, "sent": 0.0, "delivered": 0.0},
+    "instant": {"sending": 0.0, "sent": 0.0, "delivered": 0.0},  # each step still 1 ms after the one before
     # Emulator: short but ordered like Twilio's; real carriers take from under a second to minutes.
     "realistic": {"sending": 0.1, "sent": 0.4, "delivered": 1.5},
 }

@@ -19,7 +19,7 @@ def test_wait_blocks_until_the_status_is_reached(server, client, number):
     try:
         m = client.messages.create(to="+14155550199", from_=number, body="later")
         assert wait(server, sid=m.sid, status="delivered", timeout=0).status_code == 408
-        server.call(server.emulator.advance, 0)  # instant timing: every step is due now
+        server.call(server.emulator.advance, 1)  # instant timing: every step 1 ms after the one before
         resp = wait(server, sid=m.sid, status="sent,delivered", timeout=10)
         assert resp.status_code == 200 and resp.json()["status"] == "delivered"
     finally:

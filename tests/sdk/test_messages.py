@@ -84,10 +84,10 @@ def test_list_filters_by_date_sent(server, client, number):
     emu.set_clock("manual")
     try:
         first = client.messages.create(to=TO, from_=number, body="day one")
-        server.call(emu.advance, 0)
+        server.call(emu.advance, 1)
         server.call(emu.advance, 2 * 86400)
         second = client.messages.create(to=TO, from_=number, body="day three")
-        server.call(emu.advance, 0)
+        server.call(emu.advance, 1)
     finally:
         emu.set_clock("real")
     day1 = client.messages(first.sid).fetch().date_sent.date()

@@ -30,7 +30,7 @@ def authorize(request: web.Request) -> None:
     if not request.path.startswith(API_PREFIXES):
         return
     emu = request.app[EMULATOR]
-    principal = accounts.authenticate(emu, *_credentials(request.headers.get("Authorization")))
+    principal = accounts.authenticate_header(emu, request.headers.get("Authorization"), _credentials)
     request[PRINCIPAL] = principal
     account_sid = request.match_info.get("AccountSid")
     if account_sid is not None:

@@ -74,8 +74,11 @@ def envelope(path: str, filters: Sequence[tuple[str, str]], req: PageRequest, ke
     }
 
 
+_encoder = json.JSONEncoder(check_circular=False)  # our payloads are plain trees: skip the cycle check
+
+
 def json_response(payload: dict, status: int = 200) -> web.Response:
-    return web.Response(body=json.dumps(payload).encode(), status=status, content_type="application/json",
+    return web.Response(body=_encoder.encode(payload).encode(), status=status, content_type="application/json",
                         charset="utf-8")
 
 

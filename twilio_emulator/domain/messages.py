@@ -4,8 +4,10 @@ Pure: no I/O. Time comes in as `now` (epoch seconds, UTC).
 """
 from __future__ import annotations
 
+import copy
 import mimetypes
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import numbers
@@ -25,6 +27,14 @@ NEXT_STATUS = {ACCEPTED: QUEUED, SCHEDULED: QUEUED, QUEUED: SENDING, SENDING: SE
 
 MAX_BODY = 1600  # 21617
 MAX_MEDIA = 10  # 21623
+
+
+class Step(NamedTuple):
+    """A planned status change: at `at` (epoch seconds) the message takes `status`."""
+    at: float
+    status: str
+    error_code: int | None = None
+    error_message: str | None = None
 
 
 @dataclass
@@ -62,6 +72,11 @@ class Message:
     validity_period: int | None = None
     send_at: float | None = None
     media: list[Media] = field(default_factory=list)
+    # Planned status changes, in order. The message's state at time t is its stored state with every step
+    # at or before t applied (observe()). sent_at/planned_price become date_sent/price once 'sent' is reached.
+    timeline: list[Step] = field(default_factory=list)
+    sent_at: float | None = None
+    planned_price: str | None = None
 
     @property
     def is_final(self) -> bool:
@@ -155,6 +170,51 @@ def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body:
     msg.media = [Media(sid=m, account_sid=account_sid, message_sid=sid, content_type=guess_content_type(url),
                        url=url, date_created=now, date_updated=now) for m, url in zip(media_sids, media_urls)]
     return msg
+
+
+def plan_delivery(msg: Message, now: float, delays: dict[str, float], country: str) -> None:
+    """Plan the outbound happy path from `now`: queued -> sending -> sent -> delivered, each step after its
+    delay (a step is always strictly later than the one before, so that a manual clock shows each one).
+    Issue 3's carriers replace the tail with their verdict (undelivered, failed, no receipt)."""
+    steps, at, status = [], now, msg.status
+    while status in NEXT_STATUS:
+        status = NEXT_STATUS[status]
+        at += max(delays.get(status, 0.0), MIN_STEP)
+        steps.append(Step(at, status))
+        if status == SENT:
+            msg.sent_at, msg.planned_price = at, price_for(msg, country)
+    msg.timeline = steps
+
+
+MIN_STEP = 0.001  # seconds: even "instant" steps happen after the request that caused them
+
+
+def observe(msg: Message, now: float) -> Message:
+    """The message as it stands at `now`: planned steps up to `now` applied, date_sent and price shown from the
+    'sent' step on. Returns `msg` itself when no step is due (the common case at creation)."""
+    if not msg.timeline or msg.timeline[0].at > now:
+        return msg
+    reached = [s for s in msg.timeline if s.at <= now]
+    view = copy.copy(msg)
+    for step in reached:
+        view.status, view.date_updated = step.status, step.at
+        if step.error_code is not None:
+            view.error_code, view.error_message = step.error_code, step.error_message
+        if step.status == SENT:
+            view.date_sent, view.price = msg.sent_at, msg.planned_price
+    view.timeline = msg.timeline[len(reached):]
+    return view
+
+
+def time_of(msg: Message, statuses: tuple[str, ...] | frozenset[str]) -> float | None:
+    """When `msg` has (or had) one of `statuses`: its creation time if it starts with one, else the time of the
+    first planned step that reaches one; None if it never will."""
+    if msg.status in statuses:
+        return msg.date_updated
+    for step in msg.timeline:
+        if step.status in statuses:
+            return step.at
+    return None
 
 
 def guess_content_type(url: str) -> str:

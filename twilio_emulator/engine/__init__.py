@@ -36,6 +36,7 @@ class Emulator:
         self.keys: dict[str, ApiKey] = {}
         self.numbers: dict[str, IncomingPhoneNumber] = {}  # by sid
         self.numbers_by_e164: dict[str, IncomingPhoneNumber] = {}
+        self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
         from .lifecycle import Lifecycle
         self.lifecycle = Lifecycle(self)
         # Bugs of ours caught at run time (failed jobs, failed commit callbacks, 500s): tests assert it stays
@@ -52,7 +53,6 @@ class Emulator:
         await self._load()
         from . import accounts
         await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
-        await self.lifecycle.recover()
         self.scheduler.start()
 
     async def stop(self) -> None:

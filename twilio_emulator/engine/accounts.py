@@ -31,6 +31,19 @@ async def ensure_account(emu: "Emulator", sid: str, auth_token: str) -> Account:
 async def _save(emu: "Emulator", account: Account) -> None:
     await emu.store.write(records.put("account", account))
     emu.accounts[account.sid] = account
+    emu.auth_cache.clear()
+
+
+def authenticate_header(emu: "Emulator", header: str | None, decode) -> Account:
+    """authenticate() for an Authorization header, remembering the answer per header value. The memory is
+    dropped whenever any credential changes (new token, key deleted, account closed)."""
+    cached = emu.auth_cache.get(header) if header else None
+    if cached is not None:
+        return cached
+    account = authenticate(emu, *decode(header))
+    if header and len(emu.auth_cache) < 10_000:
+        emu.auth_cache[header] = account
+    return account
 
 
 def authenticate(emu: "Emulator", username: str | None, password: str | None) -> Account:
@@ -137,3 +150,4 @@ async def update_key(emu: "Emulator", key: ApiKey, friendly_name: str | None) ->
 async def delete_key(emu: "Emulator", key: ApiKey) -> None:
     await emu.store.write(records.delete(key.sid))
     emu.keys.pop(key.sid, None)
+    emu.auth_cache.clear()

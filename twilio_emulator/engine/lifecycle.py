@@ -1,85 +1,43 @@
-"""Moves outbound messages through their statuses on the scheduler: queued -> sending -> sent -> delivered.
-
-Messages in flight are kept in memory (one entry each, dropped when final). A step is synchronous: it
-updates the in-memory message, queues a conditional UPDATE (so that a step never overwrites a status another
-operation set meanwhile) and schedules the next step; the event is published once the UPDATE has committed,
-so whoever waits on it reads the new status from the store.
+"""What must happen at the moment a message changes status. The status itself needs nothing: a message's
+planned timeline is applied by the clock when it is read (domain.messages.observe), so a status step costs
+no write and no job. Only observers that must act at that moment get a scheduler job: the activity log's
+line per status change (and, with issue 3, status callbacks).
 """
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
-from ..domain import numbers
-from ..domain.messages import NEXT_STATUS, SCHEDULED, SENT, Message, price_for
-from ..store import messages as message_rows
+from ..domain.messages import Message, Step
+from .scheduler import TICK
 
 if TYPE_CHECKING:
     from . import Emulator
-
-log = logging.getLogger("twilio_emulator.messages")
 
 
 class Lifecycle:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
-        self.inflight: dict[str, Message] = {}
         self.delays = emu.settings.delays()
+        # Activity-log lines waiting for their moment, bucketed by scheduler tick: one scheduler entry per
+        # bucket instead of one per status step.
+        self._lines: dict[tuple[int, float], list[tuple[Message, str, Step]]] = {}
 
     def track(self, msg: Message) -> None:
-        """Start moving a freshly stored message along."""
-        if msg.is_final:
+        """Schedule the moments of `msg`'s planned steps that someone has to act on."""
+        if not self.emu.activity.enabled:
             return
-        self.inflight[msg.sid] = msg
-        self._schedule_next(msg)
+        exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets
+        previous = msg.status
+        for step in msg.timeline:
+            key = (int(step.at / TICK), step.at if exact else 0.0)
+            bucket = self._lines.get(key)
+            if bucket is None:
+                bucket = self._lines[key] = []
+                self.emu.scheduler.call_at(step.at, self._changed, key)
+            bucket.append((msg, previous, step))
+            previous = step.status
 
-    def forget(self, sid: str) -> None:
-        self.inflight.pop(sid, None)
-
-    async def recover(self) -> None:
-        """After a restart: every message that was not final continues from where it stood."""
-        for msg in await message_rows.open_messages(self.emu.store):
-            if msg.direction.startswith("outbound"):
-                self.track(msg)
-
-    def _schedule_next(self, msg: Message) -> None:
-        nxt = NEXT_STATUS.get(msg.status)
-        if nxt is None:
-            return
-        if msg.status == SCHEDULED and msg.send_at is not None:
-            self.emu.scheduler.call_at(msg.send_at, self._step, msg.sid, msg.status)
-        else:
-            self.emu.scheduler.call_later(self.delays.get(nxt, 0.0), self._step, msg.sid, msg.status)
-
-    def _step(self, sid: str, expected: str) -> None:
-        msg = self.inflight.get(sid)
-        if msg is None or msg.status != expected:
-            return  # canceled, deleted or already moved on
-        self.transition(msg, NEXT_STATUS[expected])
-
-    def transition(self, msg: Message, status: str, error_code: int | None = None,
-                   error_message: str | None = None) -> None:
-        """Move `msg` to `status` now; the event is published once that is committed."""
-        old = msg.status
-        now = self.emu.now()
-        msg.status, msg.date_updated = status, now
-        if error_code is not None:
-            msg.error_code, msg.error_message = error_code, error_message
-        if status == SENT:
-            parsed = numbers.parse(msg.to)
-            msg.date_sent = now
-            msg.price = price_for(msg, parsed.country if parsed else "")
-        self.emu.store.write_then(lambda error: self._committed(error, msg, status),
-                                  message_rows.update_status(msg, expect_status=old))
-        if self.emu.activity.enabled:
-            self.emu.activity.line(f"{msg.sid} {old} -> {status} (from {msg.from_} to {msg.to})")
-        if msg.is_final:
-            self.inflight.pop(msg.sid, None)
-        else:
-            self._schedule_next(msg)
-
-    def _committed(self, error: Exception | None, msg: Message, status: str) -> None:
-        if error is not None:
-            log.error("%s: storing status %s failed: %s", msg.sid, status, error)
-            return
-        self.emu.events.publish("message", msg)
+    def _changed(self, key: tuple[int, float]) -> None:
+        for msg, old, step in self._lines.pop(key, ()):
+            self.emu.activity.line(f"{msg.sid} {old} -> {step.status} (from {msg.from_} to {msg.to})"
+                                   + (f" error {step.error_code}" if step.error_code else ""))

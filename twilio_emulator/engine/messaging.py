@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.messages import (CANCELED, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message, SendRequest, new_message,
-                               validate_send)
+                               observe, plan_delivery, time_of, validate_send)
 from ..domain.sids import is_sid
 from ..store import messages as rows
 from . import numbers as number_ops
@@ -37,25 +37,30 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender.phone_number, body=body,
                       direction=direction, status=QUEUED, now=now, media_urls=media_urls,
                       media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
+    plan_delivery(msg, now, emu.lifecycle.delays, to.country)
     await emu.store.write(*rows.insert(msg))
     if emu.activity.enabled:
         emu.activity.line(f"{msg.sid} created: {msg.status} (from {msg.from_} to {msg.to}, "
                           f"{msg.num_segments} segment(s))")
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
-    return msg
+    return observe(msg, now)  # as it stands at creation: queued, nothing sent yet
 
 
 async def get(emu: "Emulator", account: Account, sid: str, path: str) -> Message:
+    """The message as it stands now (its planned steps up to now applied)."""
     msg = await rows.get(emu.store, account.sid, sid) if is_sid(sid, ("SM", "MM")) else None
     if msg is None:
         raise NotFound(path)
-    return msg
+    return observe(msg, emu.now())
 
 
 async def page(emu: "Emulator", account: Account, filters: rows.Filters, size: int, after: str | None,
                before: str | None) -> list[Message]:
-    return await rows.page(emu.store, account.sid, filters, size, after_sid=after, before_sid=before)
+    now = emu.now()
+    filters.now = now
+    found = await rows.page(emu.store, account.sid, filters, size, after_sid=after, before_sid=before)
+    return [observe(m, now) for m in found]
 
 
 async def update(emu: "Emulator", account: Account, sid: str, path: str, body: str | None,
@@ -66,12 +71,8 @@ async def update(emu: "Emulator", account: Account, sid: str, path: str, body: s
             raise error(INVALID_PARAMETER, f"Status must be 'canceled', not {status!r}.")
         if msg.status != SCHEDULED:
             raise error(30409, "This message cannot be canceled.")  # Twilio docs, error 30409
-        live = emu.lifecycle.inflight.get(sid)
-        msg.status, msg.date_updated = CANCELED, emu.now()
-        await emu.store.write(rows.update(msg, expect_status=SCHEDULED))
-        if live is not None:
-            live.status = CANCELED
-            emu.lifecycle.forget(sid)
+        msg.status, msg.date_updated, msg.timeline = CANCELED, emu.now(), []
+        await emu.store.write(rows.update(msg))
         if emu.activity.enabled:
             emu.activity.line(f"{sid} scheduled -> canceled")
         emu.events.publish("message", msg)
@@ -120,15 +121,40 @@ async def wait_for_status(emu: "Emulator", sid: str, statuses: tuple[str, ...], 
 
 async def wait_for_match(emu: "Emulator", timeout: float, *, sid: str | None = None, to: str | None = None,
                          from_: str | None = None, statuses: tuple[str, ...] = (), body: str | None = None) -> Message:
-    """The first message (existing or future) matching every given field; asyncio.TimeoutError otherwise."""
-    def matches(m: Message) -> bool:
+    """The newest message (existing or future) matching every given field, as it stands when it first matches;
+    asyncio.TimeoutError after `timeout` seconds of real time.
+
+    A message that will reach a wanted status later wakes the waiter through the scheduler at that moment,
+    so this works the same with the real and the manual clock."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    wanted = frozenset(statuses)
+
+    def fields_match(m: Message) -> bool:
         return ((sid is None or m.sid == sid) and (to is None or m.to == to) and (from_ is None or m.from_ == from_)
-                and (not statuses or m.status in statuses) and (body is None or body in m.body))
-    # Subscribe before looking, so that a change between the look and the wait is not missed.
-    waiting = asyncio.ensure_future(emu.events.wait(lambda kind, m: kind == "message" and matches(m), timeout))
-    for status in statuses or (None,):
-        current = await rows.latest_matching(emu.store, sid=sid, to=to, from_=from_, status=status, body=body)
-        if current is not None:
+                and (body is None or body in m.body))
+
+    while True:
+        wake = loop.create_future()
+        # Subscribe before looking, so that a message created between the look and the wait is not missed.
+        waiting = asyncio.ensure_future(emu.events.wait(lambda kind, m: kind == "message" and fields_match(m),
+                                                        None))
+        waiting.add_done_callback(lambda f: wake.done() or f.cancelled() or wake.set_result(None))
+        try:
+            now = emu.now()
+            soonest = None
+            for msg in await rows.recent_matching(emu.store, sid=sid, to=to, from_=from_, body=body):
+                when = time_of(msg, wanted) if wanted else msg.date_created
+                if when is None:
+                    continue
+                if when <= now:
+                    return observe(msg, now)
+                soonest = when if soonest is None else min(soonest, when)
+            if soonest is not None:
+                emu.scheduler.call_at(soonest, lambda: wake.done() or wake.set_result(None))
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise asyncio.TimeoutError()
+            await asyncio.wait_for(wake, remaining)
+        finally:
             waiting.cancel()
-            return current
-    return await waiting

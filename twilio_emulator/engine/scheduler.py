@@ -103,7 +103,7 @@ class Scheduler:
                     log.exception("scheduled job %r failed", job)
                     self._on_error(f"scheduled job {job!r}: {exc!r}")
                     continue
-                if inspect.isawaitable(result):
+                if result is not None and inspect.isawaitable(result):
                     pending.append(result)
             for result in await asyncio.gather(*pending, return_exceptions=True):
                 if isinstance(result, BaseException):

@@ -4,11 +4,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..domain.messages import FINAL, Media, Message
+from ..domain.messages import SENT, Media, Message, Step
 from . import Op, Store, rows_in
 
 _COLUMNS = ("sid, account_sid, to_, from_, body, status, direction, date_created, date_updated, date_sent, "
-            "num_segments, num_media, price, price_unit, error_code, error_message, messaging_service_sid, extra")
+            "num_segments, num_media, price, price_unit, error_code, error_message, messaging_service_sid, extra, "
+            "timeline")
 _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({rows_in(_COLUMNS.split(','))})"
 _EXTRA = ("status_callback", "provide_feedback", "validity_period", "send_at")
 
@@ -17,8 +18,9 @@ def insert(msg: Message) -> list[Op]:
     extra = {k: getattr(msg, k) for k in _EXTRA if getattr(msg, k)}
     ops: list[Op] = [(_INSERT, (
         msg.sid, msg.account_sid, msg.to, msg.from_, msg.body, msg.status, msg.direction, msg.date_created,
-        msg.date_updated, msg.date_sent, msg.num_segments, msg.num_media, msg.price, msg.price_unit,
-        msg.error_code, msg.error_message, msg.messaging_service_sid, json.dumps(extra) if extra else "{}"))]
+        msg.date_updated, _sent(msg), msg.num_segments, msg.num_media, _price(msg), msg.price_unit,
+        msg.error_code, msg.error_message, msg.messaging_service_sid, json.dumps(extra) if extra else "{}",
+        _timeline_json(msg.timeline)))]
     ops += [("INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) "
              "VALUES (?, ?, ?, ?, ?, ?, ?)",
              (m.sid, m.account_sid, m.message_sid, m.content_type, m.url, m.date_created, m.date_updated))
@@ -27,28 +29,38 @@ def insert(msg: Message) -> list[Op]:
 
 
 _UPDATE = ("UPDATE messages SET status = ?, body = ?, from_ = ?, date_updated = ?, date_sent = ?, price = ?, "
-           "price_unit = ?, error_code = ?, error_message = ?, num_segments = ? WHERE sid = ?")
+           "price_unit = ?, error_code = ?, error_message = ?, num_segments = ?, timeline = ? WHERE sid = ?")
 _UPDATE_IF = _UPDATE + " AND status = ?"
 
 
+# The date_sent and price columns hold the planned values while the 'sent' step is still ahead (the
+# DateSent filter compares with the clock too), and the actual ones after it.
+def _sent(msg: Message) -> float | None:
+    return msg.date_sent if msg.date_sent is not None else msg.sent_at
+
+
+def _price(msg: Message) -> str | None:
+    return msg.price if msg.price is not None else msg.planned_price
+
+
+def _timeline_json(steps: list[Step]) -> str:
+    if not steps:
+        return "[]"
+    if any(s.error_message for s in steps):
+        return json.dumps([list(s) for s in steps])
+    # The common case written out (statuses are plain words): a third of json.dumps's time.
+    return "[" + ",".join(f'[{s.at!r},"{s.status}",{"null" if s.error_code is None else s.error_code},null]'
+                          for s in steps) + "]"
+
+
 def update(msg: Message, expect_status: str | None = None) -> Op:
-    """Write the mutable fields back; with `expect_status`, only if the row still has that status."""
-    params = (msg.status, msg.body, msg.from_, msg.date_updated, msg.date_sent, msg.price, msg.price_unit,
-              msg.error_code, msg.error_message, msg.num_segments, msg.sid)
+    """Write the state back (an observed message: its remaining timeline included); with `expect_status`,
+    only if the stored row still has that status."""
+    params = (msg.status, msg.body, msg.from_, msg.date_updated, _sent(msg), _price(msg), msg.price_unit,
+              msg.error_code, msg.error_message, msg.num_segments, _timeline_json(msg.timeline), msg.sid)
     if expect_status is None:
         return _UPDATE, params
     return _UPDATE_IF, (*params, expect_status)
-
-
-_STEP = ("UPDATE messages SET status = ?, date_updated = ?, date_sent = ?, price = ?, error_code = ?, "
-         "error_message = ? WHERE sid = ? AND status = ?")
-
-
-def update_status(msg: Message, expect_status: str) -> Op:
-    """A lifecycle step: only the fields a status change touches, and only if the row still has
-    `expect_status` (so that a step never overwrites a status another operation set meanwhile)."""
-    return _STEP, (msg.status, msg.date_updated, msg.date_sent, msg.price, msg.error_code, msg.error_message,
-                   msg.sid, expect_status)
 
 
 def delete(sid: str) -> list[Op]:
@@ -61,13 +73,18 @@ def delete_media(sid: str) -> Op:
 
 def _message(row) -> Message:
     extra = json.loads(row["extra"])
+    timeline = [Step(*step) for step in json.loads(row["timeline"])]
+    # Until its 'sent' step, a row's date_sent/price are the planned ones (see _sent/_price).
+    planned = any(step.status == SENT for step in timeline)
     return Message(
         sid=row["sid"], account_sid=row["account_sid"], to=row["to_"], from_=row["from_"], body=row["body"],
         status=row["status"], direction=row["direction"], date_created=row["date_created"],
-        date_updated=row["date_updated"], date_sent=row["date_sent"], num_segments=row["num_segments"],
-        num_media=row["num_media"], price=row["price"], price_unit=row["price_unit"], error_code=row["error_code"],
+        date_updated=row["date_updated"], date_sent=None if planned else row["date_sent"],
+        sent_at=row["date_sent"] if planned else None, num_segments=row["num_segments"], num_media=row["num_media"],
+        price=None if planned else row["price"], planned_price=row["price"] if planned else None,
+        price_unit=row["price_unit"], error_code=row["error_code"],
         error_message=row["error_message"], messaging_service_sid=row["messaging_service_sid"],
-        **{k: extra[k] for k in _EXTRA if k in extra})
+        timeline=timeline, **{k: extra[k] for k in _EXTRA if k in extra})
 
 
 def _media(row) -> Media:
@@ -82,20 +99,13 @@ async def get(store: Store, account_sid: str, sid: str) -> Message | None:
     return _message(row) if row else None
 
 
-async def open_messages(store: Store) -> list[Message]:
-    """Every message not yet in a final status (start-up recovery: one scan of the table, no index to keep
-    up to date on every status change)."""
-    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE status NOT IN ({rows_in(FINAL)}) "
-                                "ORDER BY seq", tuple(FINAL))
-    return [_message(r) for r in rows]
-
-
 @dataclass
 class Filters:
     to: str | None = None
     from_: str | None = None
     sent_on_or_after: float | None = None  # epoch seconds, inclusive
     sent_before: float | None = None  # epoch seconds, exclusive
+    now: float | None = None  # with a date_sent filter: only messages already sent by then
 
 
 async def page(store: Store, account_sid: str, f: Filters, size: int, after_sid: str | None = None,
@@ -103,8 +113,9 @@ async def page(store: Store, account_sid: str, f: Filters, size: int, after_sid:
     """Most recent first. `after_sid`: the page after that record (PageToken PA…); `before_sid`: the page
     before it (PB…)."""
     where, params = ["account_sid = ?"], [account_sid]
+    sent_filter = f.sent_on_or_after is not None or f.sent_before is not None
     for clause, value in (("to_ = ?", f.to), ("from_ = ?", f.from_), ("date_sent >= ?", f.sent_on_or_after),
-                          ("date_sent < ?", f.sent_before)):
+                          ("date_sent < ?", f.sent_before), ("date_sent <= ?", f.now if sent_filter else None)):
         if value is not None:
             where.append(clause)
             params.append(value)
@@ -128,15 +139,14 @@ async def media_for(store: Store, message_sid: str) -> list[Media]:
     return [_media(r) for r in rows]
 
 
-async def latest_matching(store: Store, *, sid: str | None = None, to: str | None = None, from_: str | None = None,
-                          status: str | None = None, body: str | None = None) -> Message | None:
-    """The most recent message matching every given field (`body`: a substring)."""
+async def recent_matching(store: Store, *, sid: str | None = None, to: str | None = None,
+                          from_: str | None = None, body: str | None = None, limit: int = 200) -> list[Message]:
+    """The most recent messages matching every given field (`body`: a substring), newest first."""
     where, params = [], []
-    for clause, value in (("sid = ?", sid), ("to_ = ?", to), ("from_ = ?", from_), ("status = ?", status),
-                          ("instr(body, ?) > 0", body)):
+    for clause, value in (("sid = ?", sid), ("to_ = ?", to), ("from_ = ?", from_), ("instr(body, ?) > 0", body)):
         if value is not None:
             where.append(clause)
             params.append(value)
-    row = await store.fetchone(f"SELECT {_COLUMNS} FROM messages {'WHERE ' + ' AND '.join(where) if where else ''} "
-                               "ORDER BY seq DESC LIMIT 1", params)
-    return _message(row) if row else None
+    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages {'WHERE ' + ' AND '.join(where) if where else ''} "
+                                "ORDER BY seq DESC LIMIT ?", (*params, limit))
+    return [_message(r) for r in rows]

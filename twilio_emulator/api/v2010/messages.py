@@ -1,6 +1,8 @@
 """Wire format for Messages. No business rules: those are in engine.messaging and domain.messages."""
 from __future__ import annotations
 
+import json
+
 from aiohttp import web
 
 from ...domain.messages import Message, SendRequest
@@ -45,6 +47,34 @@ def message_json(m: Message) -> dict:
     }
 
 
+_str = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
+
+
+def _opt(value: str | None) -> str:
+    return "null" if value is None else _str(value)
+
+
+def encode_message(m: Message) -> bytes:
+    """json.dumps(message_json(m)), written out: the hot path of create and fetch (tests pin the equality)."""
+    uri = f"/2010-04-01/Accounts/{m.account_sid}/Messages/{m.sid}"
+    feedback = f', "feedback": "{uri}/Feedback.json"' if m.provide_feedback else ""
+    return (
+        f'{{"account_sid": "{m.account_sid}", "api_version": "2010-04-01", "body": {_str(m.body)}, '
+        f'"date_created": {_opt(rfc2822(m.date_created))}, "date_sent": {_opt(rfc2822(m.date_sent))}, '
+        f'"date_updated": {_opt(rfc2822(m.date_updated))}, "direction": "{m.direction}", '
+        f'"error_code": {"null" if m.error_code is None else int(m.error_code)}, '
+        f'"error_message": {_opt(m.error_message)}, "from": {_opt(m.from_)}, '
+        f'"messaging_service_sid": {_opt(m.messaging_service_sid)}, "num_media": "{int(m.num_media)}", '
+        f'"num_segments": "{int(m.num_segments)}", "price": {_opt(m.price)}, "price_unit": {_opt(m.price_unit)}, '
+        f'"sid": "{m.sid}", "status": "{m.status}", '
+        f'"subresource_uris": {{"media": "{uri}/Media.json"{feedback}}}, "to": {_str(m.to)}, "uri": "{uri}.json"}}'
+    ).encode()
+
+
+def _message_response(m: Message, status: int = 200) -> web.Response:
+    return web.Response(body=encode_message(m), status=status, content_type="application/json", charset="utf-8")
+
+
 @routes.post(BASE + ".json")
 async def create_message(request: web.Request) -> web.Response:
     form = await Form.read(request)
@@ -53,7 +83,7 @@ async def create_message(request: web.Request) -> web.Response:
         messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
         provide_feedback=bool(form.bool("ProvideFeedback")), validity_period=form.int("ValidityPeriod"),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
-    return json_response(message_json(message), status=201)
+    return _message_response(message, status=201)
 
 
 @routes.get(BASE + ".json")
@@ -77,7 +107,7 @@ async def list_messages(request: web.Request) -> web.Response:
 async def fetch_message(request: web.Request) -> web.Response:
     message = await messaging.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"],
                                   request.path)
-    return json_response(message_json(message))
+    return _message_response(message)
 
 
 @routes.post(BASE + "/{Sid}.json")

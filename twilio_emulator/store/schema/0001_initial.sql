@@ -8,6 +8,9 @@ CREATE TABLE records (
 CREATE INDEX records_kind ON records (kind, account_sid);
 
 -- Messages: the hot path and the large table, typed columns with indexes for every list filter.
+-- status/date_updated/error_* are the state as last written (at creation, cancel or redaction); `timeline`
+-- holds the planned status steps (JSON) that the clock applies when the message is read, and date_sent/price
+-- are the planned ones, shown once the 'sent' step is reached. No UPDATE per status step.
 CREATE TABLE messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     sid TEXT NOT NULL UNIQUE,
@@ -27,15 +30,13 @@ CREATE TABLE messages (
     error_code INTEGER,
     error_message TEXT,
     messaging_service_sid TEXT,
-    extra TEXT NOT NULL DEFAULT '{}'
+    extra TEXT NOT NULL DEFAULT '{}',
+    timeline TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX messages_account ON messages (account_sid, seq);
 CREATE INDEX messages_to ON messages (account_sid, to_, seq);
 CREATE INDEX messages_from ON messages (account_sid, from_, seq);
 CREATE INDEX messages_date_sent ON messages (account_sid, date_sent);
--- Messages still moving: reloaded and rescheduled at start-up, so that every accepted message ends final.
-CREATE INDEX messages_open ON messages (status)
-    WHERE status NOT IN ('delivered', 'undelivered', 'failed', 'canceled', 'received', 'read');
 
 CREATE TABLE media (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
