@@ -62,7 +62,8 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5, help="length of one measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -72,56 +73,59 @@ def main() -> None:
     script = workdir / "create.lua"
     script.write_text(LUA.format(auth=base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()))
     db = workdir / "bench.db"
-    results = {}
-
-    bare, bare_url = start([sys.executable, str(HERE / "bare_server.py")])
-    try:
-        wrk(bare_url, 2, args.connections, script)  # warm-up
-        results["bare aiohttp handler"] = wrk(bare_url, args.seconds, args.connections, script)
-        results["bare aiohttp handler"]["rss"] = peak_rss_mb(bare.pid)
-    finally:
-        bare.send_signal(signal.SIGINT)
-        bare.wait(30)
-
-    configs = {
-        "emulator (default)": [],  # in-memory SQLite, activity log on: what `twilio-emulator serve` does
-        "emulator --db FILE": ["--db", str(db)],
-        "emulator --quiet": ["--quiet"],
+    emulator = [sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
+                "--auth-token", TOKEN]
+    commands = {
+        "bare aiohttp handler": [sys.executable, str(HERE / "bare_server.py")],
+        "emulator (default)": emulator,  # in-memory SQLite, activity log on: what `twilio-emulator serve` does
+        "emulator --db FILE": [*emulator, "--db", str(db)],
+        "emulator --quiet": [*emulator, "--quiet"],
     }
-    lost = []
-    for name, extra in configs.items():
-        emu, emu_url = start([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
-                              "--auth-token", TOKEN, *extra])
-        try:
-            import requests
-            requests.post(f"{emu_url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
-                          data={"PhoneNumber": FROM}).raise_for_status()
-            warm = wrk(emu_url, 2, args.connections, script)
-            results[name] = wrk(emu_url, args.seconds, args.connections, script)
-            results[name]["rss"] = peak_rss_mb(emu.pid)
-        finally:
-            emu.send_signal(signal.SIGINT)
-            emu.wait(60)
-        if extra[:1] == ["--db"]:  # every 201 must be a stored message
-            stored = sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0]
-            answered = sum(r["total"] - r["errors"] for r in (warm, results[name]))
-            lost.append((stored, answered))
+    servers = {name: start(cmd) for name, cmd in commands.items()}  # all up at once; idle ones cost nothing
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    answered = 0
+    try:
+        import requests
+        for name, (_, url) in servers.items():
+            if name.startswith("emulator"):
+                requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
+                              data={"PhoneNumber": FROM}).raise_for_status()
+            warm = wrk(url, 2, args.connections, script)
+            if name == "emulator --db FILE":
+                answered += warm["total"] - warm["errors"]
+        # Interleaved rounds, so that the machine's slow and fast moments fall on every server alike.
+        for _ in range(args.rounds):
+            for name, (_, url) in servers.items():
+                run = wrk(url, args.seconds, args.connections, script)
+                runs[name].append(run)
+                if name == "emulator --db FILE":
+                    answered += run["total"] - run["errors"]
+        rss = {name: peak_rss_mb(proc.pid) for name, (proc, _) in servers.items()}
+    finally:
+        for proc, _ in servers.values():
+            proc.send_signal(signal.SIGINT)
+        for proc, _ in servers.values():
+            proc.wait(60)
+    stored = sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0]
     shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"Messages.create over HTTP, wrk -t1 -c{args.connections} -d{args.seconds}s on {os.cpu_count()} cores, "
-          f"realistic timings")
-    print(f"{'server':<21}{'req/s':>10}{'p50':>10}{'p90':>10}{'p99':>10}{'non-2xx':>9}{'peak RSS':>11}")
-    for name, r in results.items():
-        lat = r["latency"]
-        print(f"{name:<21}{r['rps']:>10,.0f}{lat.get('50', '-'):>10}{lat.get('90', '-'):>10}{lat.get('99', '-'):>10}"
-              f"{r['errors']:>9}{r['rss']:>9.0f} MB")
-    bare_rps = results["bare aiohttp handler"]["rps"]
-    for name in configs:
-        print(f"ratio {name}: {results[name]['rps'] / bare_rps:.0%} of the bare handler (target >= 50%)")
-    for stored, answered in lost:
-        # wrk stops counting at its deadline, so a few requests answered after it are stored but not counted.
-        print(f"file database: {stored:,} messages stored, {answered:,} answered 201 "
-              f"({'none lost' if stored >= answered else 'LOST'})")
+    print(f"Messages.create over HTTP: wrk -t1 -c{args.connections}, {args.rounds} interleaved rounds of "
+          f"{args.seconds} s, medians; {os.cpu_count()} cores; emulator timings realistic")
+    print(f"{'server':<21}{'req/s':>9}{'(min-max)':>16}{'p50':>9}{'p90':>9}{'p99':>9}{'non-2xx':>9}{'peak RSS':>10}")
+    median = {}
+    for name, rs in runs.items():
+        mid = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
+        median[name] = mid["rps"]
+        lat = mid["latency"]
+        spread = f"({min(r['rps'] for r in rs):,.0f}-{max(r['rps'] for r in rs):,.0f})"
+        print(f"{name:<21}{mid['rps']:>9,.0f}{spread:>16}{lat.get('50', '-'):>9}{lat.get('90', '-'):>9}"
+              f"{lat.get('99', '-'):>9}{sum(r['errors'] for r in rs):>9}{rss[name]:>8.0f} MB")
+    for name in list(servers)[1:]:
+        print(f"ratio {name}: {median[name] / median['bare aiohttp handler']:.0%} of the bare handler "
+              f"(target >= 50%)")
+    # wrk stops counting at its deadline, so a few requests answered after it are stored but not counted.
+    print(f"file database: {stored:,} messages stored, {answered:,} answered 201 "
+          f"({'none lost' if stored >= answered else 'LOST'})")
 
 
 if __name__ == "__main__":

@@ -54,7 +54,8 @@ def test_serve_prints_credentials_logs_calls_and_status_changes(tmp_path):
         assert done.status_code == 200 and done.json()["status"] == "delivered"
     finally:
         log = server.stop()
-    assert re.search(r"POST /2010-04-01/Accounts/AC\w+/Messages.json -> 201 \(\d+\.\d ms\)", log)
+    assert re.search(rf"POST /2010-04-01/Accounts/AC\w+/Messages.json -> 201 \(\d+\.\d ms\): {m.sid} queued "
+                     rf"from \+14155550170 to \+14155550199, 1 segment\(s\)", log)
     assert f"{m.sid} queued -> sending" in log
 
     again = Serve("--db", str(tmp_path / "cli.db"))  # restart on the same file

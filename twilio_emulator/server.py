@@ -9,7 +9,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
 from . import api
-from .api.context import EMULATOR
+from .api.context import EMULATOR, NOTE
 from .api.errors import twilio_api
 from .config import Settings
 from .control import routes as control
@@ -23,8 +23,9 @@ class AccessLogger(AbstractAccessLogger):
     """One readable line per API call, on the activity log: `POST /2010-04-01/…/Messages.json -> 201 (0.9 ms)`."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        request.app[EMULATOR].activity.line(
-            f"{request.method} {request.path_qs} -> {response.status} ({time * 1000:.1f} ms)")
+        note = request.get(NOTE)  # raw_path: the target as received, no URL object built
+        request.app[EMULATOR].activity.line(f"{request.method} {request.raw_path} -> {response.status} "
+                                            f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
 
     @property
     def enabled(self) -> bool:

@@ -9,3 +9,5 @@ _RequestKey = getattr(web, "RequestKey", None)  # aiohttp >= 3.14; plain strings
 # The Account whose credentials were presented, and the Account the path names (checked against it).
 PRINCIPAL = _RequestKey("principal", Account) if _RequestKey else "twilio_emulator.principal"
 ACCOUNT = _RequestKey("account", Account) if _RequestKey else "twilio_emulator.account"
+# What a handler adds to its activity-log line (e.g. the SID it created), so that one call is one line.
+NOTE = _RequestKey("note", str) if _RequestKey else "twilio_emulator.note"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import mimetypes
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -172,21 +173,31 @@ def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body:
     return msg
 
 
-def plan_delivery(msg: Message, now: float, delays: dict[str, float], country: str) -> None:
-    """Plan the outbound happy path from `now`: queued -> sending -> sent -> delivered, each step after its
-    delay (a step is always strictly later than the one before, so that a manual clock shows each one).
-    Issue 3's carriers replace the tail with their verdict (undelivered, failed, no receipt)."""
-    steps, at, status = [], now, msg.status
+MIN_STEP = 0.001  # seconds: even "instant" steps happen after the request that caused them
+
+
+@lru_cache(maxsize=64)
+def delivery_plan(start: str, delays: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+    """The outbound happy path from `start` as (status, seconds after start) pairs: queued -> sending -> sent
+    -> delivered, each step after its delay and strictly after the one before (so that a manual clock shows
+    each one). Issue 3's carriers replace the tail with their verdict (undelivered, failed, no receipt)."""
+    table, plan, offset, status = dict(delays), [], 0.0, start
     while status in NEXT_STATUS:
         status = NEXT_STATUS[status]
-        at += max(delays.get(status, 0.0), MIN_STEP)
+        offset += max(table.get(status, 0.0), MIN_STEP)
+        plan.append((status, offset))
+    return tuple(plan)
+
+
+def plan_delivery(msg: Message, now: float, delays: dict[str, float], country: str) -> None:
+    """Give `msg` its planned timeline from `now` (see delivery_plan)."""
+    steps = []
+    for status, offset in delivery_plan(msg.status, tuple(sorted(delays.items()))):
+        at = now + offset  # one addition from `now`: exactly what decoding now + stored offset gives back
         steps.append(Step(at, status))
         if status == SENT:
             msg.sent_at, msg.planned_price = at, price_for(msg, country)
     msg.timeline = steps
-
-
-MIN_STEP = 0.001  # seconds: even "instant" steps happen after the request that caused them
 
 
 def observe(msg: Message, now: float) -> Message:
@@ -226,8 +237,11 @@ def guess_content_type(url: str) -> str:
 def price_for(msg: Message, country: str) -> str:
     """Emulator: a flat, documented price list (USD): US/CA SMS 0.0079 per segment, MMS 0.0200; elsewhere
     0.0500 per segment. Twilio prices are negative decimal strings with five places ("-0.00750")."""
-    if msg.num_media:
-        per, units = (0.02 if country in numbers.NANP else 0.05), 1
-    else:
-        per, units = (0.0079 if country in numbers.NANP else 0.05), msg.num_segments
-    return f"{-per * units:.5f}"
+    return _price(country in numbers.NANP, bool(msg.num_media), msg.num_segments)
+
+
+@lru_cache(maxsize=256)
+def _price(nanp: bool, mms: bool, segments: int) -> str:
+    if mms:
+        return f"{-(0.02 if nanp else 0.05):.5f}"
+    return f"{-(0.0079 if nanp else 0.05) * segments:.5f}"

@@ -56,7 +56,7 @@ class Emulator:
         self.scheduler.start()
 
     async def stop(self) -> None:
-        self.activity.flush()
+        self.activity.close()
         if self.scheduler is not None:  # not `if self.scheduler`: an idle Scheduler has len() 0
             await self.scheduler.stop()
         await self.store.close()

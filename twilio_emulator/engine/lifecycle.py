@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..domain.messages import Message, Step
+from ..domain.messages import Message
 from .scheduler import TICK
 
 if TYPE_CHECKING:
@@ -17,10 +17,11 @@ if TYPE_CHECKING:
 class Lifecycle:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
-        self.delays = emu.settings.delays()
+        self.delays = emu.settings.delays()  # domain.messages.delivery_plan caches the plan per delays
         # Activity-log lines waiting for their moment, bucketed by scheduler tick: one scheduler entry per
-        # bucket instead of one per status step.
-        self._lines: dict[tuple[int, float], list[tuple[Message, str, Step]]] = {}
+        # bucket instead of one per status step. Finished strings, not Message objects: thousands of
+        # messages in flight then hold nothing the garbage collector has to walk.
+        self._lines: dict[tuple[int, float], list[str]] = {}
 
     def track(self, msg: Message) -> None:
         """Schedule the moments of `msg`'s planned steps that someone has to act on."""
@@ -34,10 +35,11 @@ class Lifecycle:
             if bucket is None:
                 bucket = self._lines[key] = []
                 self.emu.scheduler.call_at(step.at, self._changed, key)
-            bucket.append((msg, previous, step))
+            bucket.append(f"{msg.sid} {previous} -> {step.status} (from {msg.from_} to {msg.to})"
+                          + (f" error {step.error_code}" if step.error_code else ""))
             previous = step.status
 
     def _changed(self, key: tuple[int, float]) -> None:
-        for msg, old, step in self._lines.pop(key, ()):
-            self.emu.activity.line(f"{msg.sid} {old} -> {step.status} (from {msg.from_} to {msg.to})"
-                                   + (f" error {step.error_code}" if step.error_code else ""))
+        line = self.emu.activity.line
+        for text in self._lines.pop(key, ()):
+            line(text)

@@ -39,9 +39,6 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
                       media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
     plan_delivery(msg, now, emu.lifecycle.delays, to.country)
     await emu.store.write(*rows.insert(msg))
-    if emu.activity.enabled:
-        emu.activity.line(f"{msg.sid} created: {msg.status} (from {msg.from_} to {msg.to}, "
-                          f"{msg.num_segments} segment(s))")
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
     return observe(msg, now)  # as it stands at creation: queued, nothing sent yet

@@ -8,7 +8,7 @@ from aiohttp import web
 from ...domain.messages import Message, SendRequest
 from ...engine import messaging
 from ...store.messages import Filters
-from ..context import ACCOUNT, EMULATOR
+from ..context import ACCOUNT, EMULATOR, NOTE
 from ..forms import Form
 from ..paging import json_response, list_response, present
 from ..render import account_uri, rfc2822
@@ -83,6 +83,8 @@ async def create_message(request: web.Request) -> web.Response:
         messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
         provide_feedback=bool(form.bool("ProvideFeedback")), validity_period=form.int("ValidityPeriod"),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
+    request[NOTE] = (f"{message.sid} {message.status} from {message.from_} to {message.to}, "
+                     f"{message.num_segments} segment(s)")
     return _message_response(message, status=201)
 
 
