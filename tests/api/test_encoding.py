@@ -34,7 +34,7 @@ def test_encoder_matches_json_dumps(message):
 
 def test_encoder_on_an_observed_delivered_message():
     m = _message()
-    plan_delivery(m, m.date_created, {"sending": 1, "sent": 1, "delivered": 1}, "US")
+    plan_delivery(m, m.date_created, (("delivered", 1), ("sending", 1), ("sent", 1)), "US")
     seen = observe(m, m.date_created + 10)
     assert seen.status == "delivered" and seen.price == "-0.00790"
     assert encode_message(seen).decode() == json.dumps(message_json(seen))

@@ -49,7 +49,7 @@ class Media:
     date_updated: float
 
 
-@dataclass
+@dataclass(slots=True)
 class Message:
     sid: str
     account_sid: str
@@ -128,7 +128,7 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
         if req.messaging_service_sid:
             raise error(21619, "A text message body, media URL or content SID is required.")
         raise error(21602, "Message body is required.")
-    if utf16_length(body) > MAX_BODY:
+    if len(body) > MAX_BODY // 2 and utf16_length(body) > MAX_BODY:  # a character is at most 2 units
         raise error(21617, "The concatenated message body exceeds the 1600 character limit.")
     if len(req.media_urls) > MAX_MEDIA:
         raise error(21623, "The number of media files exceeds the allowed limit of 10.")
@@ -189,10 +189,10 @@ def delivery_plan(start: str, delays: tuple[tuple[str, float], ...]) -> tuple[tu
     return tuple(plan)
 
 
-def plan_delivery(msg: Message, now: float, delays: dict[str, float], country: str) -> None:
-    """Give `msg` its planned timeline from `now` (see delivery_plan)."""
+def plan_delivery(msg: Message, now: float, delays: tuple[tuple[str, float], ...], country: str) -> None:
+    """Give `msg` its planned timeline from `now` (see delivery_plan; `delays` as sorted (step, seconds))."""
     steps = []
-    for status, offset in delivery_plan(msg.status, tuple(sorted(delays.items()))):
+    for status, offset in delivery_plan(msg.status, delays):
         at = now + offset  # one addition from `now`: exactly what decoding now + stored offset gives back
         steps.append(Step(at, status))
         if status == SENT:

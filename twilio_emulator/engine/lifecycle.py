@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 class Lifecycle:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
-        self.delays = emu.settings.delays()  # domain.messages.delivery_plan caches the plan per delays
+        # As domain.messages.delivery_plan takes them (hashable: it caches the plan per delays).
+        self.delays = tuple(sorted(emu.settings.delays().items()))
         # Activity-log lines waiting for their moment, bucketed by scheduler tick: one scheduler entry per
         # bucket instead of one per status step. Finished strings, not Message objects: thousands of
         # messages in flight then hold nothing the garbage collector has to walk.
