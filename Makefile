@@ -14,4 +14,6 @@ test: install
 	$(PYTHON) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
 bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq wrk; } || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	$(PYTHON) benchmarks/bench_create.py
