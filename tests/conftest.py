@@ -33,6 +33,14 @@ def no_internal_errors(request):
 
 
 @pytest.fixture
+def manual_clock(server):
+    """The shared emulator's clock stopped for this test (nothing moves until advanced), then real again."""
+    server.emulator.set_clock("manual")
+    yield server.emulator
+    server.emulator.set_clock("real")
+
+
+@pytest.fixture
 def main_client(server):
     return twilio_emulator.client(server.base_url)
 

@@ -14,16 +14,12 @@ def test_wait_returns_an_existing_match_at_once(server, client, number):
     assert resp.status_code == 200 and resp.json()["sid"] == m.sid
 
 
-def test_wait_blocks_until_the_status_is_reached(server, client, number):
-    server.emulator.set_clock("manual")
-    try:
-        m = client.messages.create(to="+14155550199", from_=number, body="later")
-        assert wait(server, sid=m.sid, status="delivered", timeout=0).status_code == 408
-        server.call(server.emulator.advance, 1)  # instant timing: every step 1 ms after the one before
-        resp = wait(server, sid=m.sid, status="sent,delivered", timeout=10)
-        assert resp.status_code == 200 and resp.json()["status"] == "delivered"
-    finally:
-        server.emulator.set_clock("real")
+def test_wait_blocks_until_the_status_is_reached(server, manual_clock, client, number):
+    m = client.messages.create(to="+14155550199", from_=number, body="later")
+    assert wait(server, sid=m.sid, status="delivered", timeout=0).status_code == 408
+    server.call(manual_clock.advance, 1)  # instant timing: every step 1 ms after the one before
+    resp = wait(server, sid=m.sid, status="sent,delivered", timeout=10)
+    assert resp.status_code == 200 and resp.json()["status"] == "delivered"
 
 
 def test_wait_times_out_with_408(server):

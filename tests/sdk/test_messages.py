@@ -79,17 +79,11 @@ def test_list_filters_by_to_and_from(client, number):
     assert [m.body for m in client.messages.list(to=TO, from_=number)] == ["a"]
 
 
-def test_list_filters_by_date_sent(server, client, number):
-    emu = server.emulator
-    emu.set_clock("manual")
-    try:
-        first = client.messages.create(to=TO, from_=number, body="day one")
-        server.call(emu.advance, 1)
-        server.call(emu.advance, 2 * 86400)
-        second = client.messages.create(to=TO, from_=number, body="day three")
-        server.call(emu.advance, 1)
-    finally:
-        emu.set_clock("real")
+def test_list_filters_by_date_sent(server, manual_clock, client, number):
+    first = client.messages.create(to=TO, from_=number, body="day one")
+    server.call(manual_clock.advance, 2 * 86400)
+    second = client.messages.create(to=TO, from_=number, body="day three")
+    server.call(manual_clock.advance, 1)
     day1 = client.messages(first.sid).fetch().date_sent.date()
     day3 = client.messages(second.sid).fetch().date_sent.date()
     assert (day3 - day1).days == 2
@@ -111,17 +105,12 @@ def test_redact_body_of_a_delivered_message(server, client, number):
     assert client.messages(m.sid).fetch().body == ""
 
 
-def test_redact_refused_before_delivery_completes(server, client, number):
-    emu = server.emulator
-    emu.set_clock("manual")
-    try:
-        m = client.messages.create(to=TO, from_=number, body="secret")
-        with pytest.raises(TwilioRestException) as exc:
-            client.messages(m.sid).update(body="")
-        assert exc.value.code == 20009
-        assert client.messages(m.sid).fetch().body == "secret"
-    finally:
-        emu.set_clock("real")
+def test_redact_refused_before_delivery_completes(manual_clock, client, number):
+    m = client.messages.create(to=TO, from_=number, body="secret")
+    with pytest.raises(TwilioRestException) as exc:
+        client.messages(m.sid).update(body="")
+    assert exc.value.code == 20009
+    assert client.messages(m.sid).fetch().body == "secret"
 
 
 def test_cancel_refused_for_a_message_that_is_not_scheduled(client, number):
@@ -141,17 +130,12 @@ def test_delete_a_final_message(server, client, number):
     assert exc.value.status == 404 and exc.value.code == 20404
 
 
-def test_delete_refused_while_in_flight(server, client, number):
-    emu = server.emulator
-    emu.set_clock("manual")
-    try:
-        m = client.messages.create(to=TO, from_=number, body="not yet")
-        with pytest.raises(TwilioRestException) as exc:
-            client.messages(m.sid).delete()
-        assert exc.value.code == 20009
-        assert client.messages(m.sid).fetch().status == "queued"
-    finally:
-        emu.set_clock("real")
+def test_delete_refused_while_in_flight(manual_clock, client, number):
+    m = client.messages.create(to=TO, from_=number, body="not yet")
+    with pytest.raises(TwilioRestException) as exc:
+        client.messages(m.sid).delete()
+    assert exc.value.code == 20009
+    assert client.messages(m.sid).fetch().status == "queued"
 
 
 def test_media_subresource_list_fetch_delete(server, client, number):
