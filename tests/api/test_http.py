@@ -138,13 +138,13 @@ def test_bad_list_parameters_400(messages_url, account, params):
     assert_twilio_error(requests.get(messages_url, auth=account, params=params), 400, 20001)
 
 
-@pytest.mark.parametrize("data", [
-    {"ProvideFeedback": "maybe"}, {"ValidityPeriod": "soon"}, {"ValidityPeriod": "0"},
-    {"ScheduleType": "whenever"}, {"SendAt": "tomorrow"},
+@pytest.mark.parametrize("data,code", [
+    ({"ProvideFeedback": "maybe"}, 20001), ({"ValidityPeriod": "soon"}, 21624), ({"ValidityPeriod": "0"}, 21624),
+    ({"ValidityPeriod": "36001"}, 21624), ({"ScheduleType": "whenever"}, 20001), ({"SendAt": "tomorrow"}, 20001),
 ])
-def test_bad_create_parameters_400_and_nothing_created(messages_url, account, number, data):
+def test_bad_create_parameters_400_and_nothing_created(messages_url, account, number, data, code):
     resp = requests.post(messages_url, auth=account, data={"To": "+14155550199", "From": number, "Body": "x", **data})
-    assert resp.status_code == 400 and resp.json()["code"] in (20001, 21658)
+    assert resp.status_code == 400 and resp.json()["code"] == code
     assert requests.get(messages_url, auth=account).json()["messages"] == []
 
 

@@ -9,7 +9,7 @@ from email.utils import parsedate_tz, mktime_tz
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from ..domain.errors import INVALID_PARAMETER, error
+from ..domain.errors import INVALID_PARAMETER, TwilioError, error
 
 
 class Form:
@@ -42,14 +42,16 @@ class Form:
             raise error(INVALID_PARAMETER, f"{name} must be true or false, not {value!r}.")
         return lowered == "true"
 
-    def int(self, name: str, lo: int | None = None, hi: int | None = None) -> int | None:
+    def int(self, name: str, lo: int | None = None, hi: int | None = None,
+            invalid: TwilioError | None = None) -> int | None:
+        """An integer parameter; `invalid` is the error for a value that is not one (default: 20001)."""
         value = self.data.get(name)
         if value is None:
             return None
         try:
             number = int(value)
         except ValueError:
-            raise error(INVALID_PARAMETER, f"{name} must be an integer, not {value!r}.") from None
+            raise invalid or error(INVALID_PARAMETER, f"{name} must be an integer, not {value!r}.") from None
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             raise error(INVALID_PARAMETER, f"{name} must be between {lo} and {hi}.")
         return number

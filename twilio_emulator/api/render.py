@@ -1,4 +1,4 @@
-"""Wire formats of values: RFC 2822 dates for v2010, ISO 8601 for v1, URIs."""
+"""Wire formats of values: RFC 2822 dates for v2010, URIs."""
 from __future__ import annotations
 
 import time
@@ -23,11 +23,6 @@ def rfc2822(ts: float | None) -> str | None:
             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
     _last[:] = second, text
     return text
-
-
-def iso8601(ts: float | None) -> str | None:
-    """Twilio v1 dates: exactly "%Y-%m-%dT%H:%M:%SZ", no fractions (twilio-python iso8601_datetime)."""
-    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
 def account_uri(account_sid: str, rest: str = "") -> str:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from . import numbers
-from .errors import error
+from .errors import TwilioError, error
 from .segments import segment, utf16_length
 
 # Statuses (spec message_enum_status) and which are final (reference §12).
@@ -138,7 +138,7 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     if req.status_callback is not None and not valid_callback_url(req.status_callback):
         raise error(21609, f"The StatusCallback URL {req.status_callback} is not a valid URL.")
     if req.validity_period is not None and not 1 <= req.validity_period <= 36000:
-        raise error(21658, "ValidityPeriod must be between 1 and 36000 seconds.")
+        raise invalid_validity_period()
     sender_region = None
     if req.from_:
         sender = numbers.parse(req.from_)
@@ -152,14 +152,18 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     return to, body
 
 
+def invalid_validity_period() -> TwilioError:
+    # Twilio docs, error 21624: "Validity period can only be set to integers between 1 and 36,000 seconds".
+    return error(21624, "ValidityPeriod must be an integer between 1 and 36000 seconds.")
+
+
 def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body: str, direction: str, status: str,
                 now: float, media_urls: list[str], media_sids: list[str], req: SendRequest | None = None) -> Message:
     seg = segment(body)
     msg = Message(
         sid=sid, account_sid=account_sid, to=to, from_=from_, body=body, status=status, direction=direction,
         date_created=now, date_updated=now,
-        # Twilio: an MMS is billed as one message (reference §10.1 [UNVERIFIED]); with a Messaging Service
-        # num_segments is "0" until a sender is picked (spec field doc).
+        # Twilio: an MMS is billed as one message (reference §10.1 [UNVERIFIED]).
         num_segments=1 if media_urls else seg.segments, num_media=len(media_urls),
     )
     if req is not None:

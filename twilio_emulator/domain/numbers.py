@@ -13,7 +13,6 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType, geocoder
 
 LOCAL, MOBILE, TOLL_FREE = "local", "mobile", "toll-free"
-NUMBER_KINDS = (LOCAL, MOBILE, TOLL_FREE)
 
 _TYPES = {
     LOCAL: (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE),
@@ -104,13 +103,6 @@ def capabilities(number: Number) -> dict[str, bool]:
     if number.country in NANP:
         return {"voice": True, "sms": True, "mms": True, "fax": number.kind == LOCAL}
     return {"voice": True, "sms": number.kind == MOBILE, "mms": False, "fax": False}
-
-
-ALPHA_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 \-+_&]{1,11}$")  # reference §5.2
-
-
-def is_alphanumeric_sender(value: str) -> bool:
-    return bool(ALPHA_SENDER.match(value))
 
 
 # ---- available numbers ---------------------------------------------------------------------------------------

@@ -4,12 +4,6 @@ from __future__ import annotations
 import random
 import re
 
-PREFIXES = {
-    "account": "AC", "message": "SM", "mms": "MM", "media": "ME", "phone_number": "PN", "short_code": "SC",
-    "service": "MG", "alpha_sender": "AI", "key": "SK", "application": "AP", "call": "CA",
-}
-
-
 class SidFactory:
     """Makes SIDs from an injected random.Random, so a seeded emulator produces the same SIDs every run."""
 

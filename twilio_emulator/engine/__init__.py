@@ -57,7 +57,7 @@ class Emulator:
 
     async def stop(self) -> None:
         self.activity.close()
-        if self.scheduler is not None:  # not `if self.scheduler`: an idle Scheduler has len() 0
+        if self.scheduler is not None:
             await self.scheduler.stop()
         await self.store.close()
 

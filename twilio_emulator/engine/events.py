@@ -1,4 +1,4 @@
-"""In-process fan-out: the engine publishes what happened; waiters (wait-for, tests, logs) subscribe."""
+"""In-process fan-out: the engine publishes what happened; waiters (wait-for, tests) subscribe."""
 from __future__ import annotations
 
 import asyncio
@@ -24,11 +24,9 @@ class Events:
                 keep.append((pred, fut))
         self._waiters = keep
 
-    async def wait(self, pred: Predicate, timeout: float | None) -> Any:
-        """The next published object matching `pred`; asyncio.TimeoutError after `timeout` seconds."""
+    def subscribe(self, pred: Predicate) -> asyncio.Future:
+        """A future for the next published object matching `pred`, registered before this returns (so that
+        nothing published after the call is missed). Cancel it to unsubscribe."""
         fut = asyncio.get_running_loop().create_future()
         self._waiters.append((pred, fut))
-        try:
-            return await asyncio.wait_for(fut, timeout)
-        finally:
-            fut.cancel()
+        return fut

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING
 
 from ..domain.accounts import Account
@@ -15,9 +14,6 @@ from . import numbers as number_ops
 
 if TYPE_CHECKING:
     from . import Emulator
-
-log = logging.getLogger("twilio_emulator.messages")
-
 
 async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API) -> Message:
     to, body = validate_send(req)
@@ -132,11 +128,8 @@ async def wait_for_match(emu: "Emulator", timeout: float, *, sid: str | None = N
                 and (body is None or body in m.body))
 
     while True:
-        wake = loop.create_future()
         # Subscribe before looking, so that a message created between the look and the wait is not missed.
-        waiting = asyncio.ensure_future(emu.events.wait(lambda kind, m: kind == "message" and fields_match(m),
-                                                        None))
-        waiting.add_done_callback(lambda f: wake.done() or f.cancelled() or wake.set_result(None))
+        wake = emu.events.subscribe(lambda kind, m: kind == "message" and fields_match(m))
         try:
             now = emu.now()
             soonest = None
@@ -152,6 +145,6 @@ async def wait_for_match(emu: "Emulator", timeout: float, *, sid: str | None = N
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise asyncio.TimeoutError()
-            await asyncio.wait_for(wake, remaining)
+            await asyncio.wait_for(asyncio.shield(wake), remaining)
         finally:
-            waiting.cancel()
+            wake.cancel()

@@ -32,9 +32,6 @@ class Scheduler:
         self._task: asyncio.Task | None = None
         self._lock = asyncio.Lock()  # the loop and advance() never run jobs at the same time
 
-    def __len__(self) -> int:
-        return len(self._heap)
-
     def call_at(self, when: float, job: Job, *args: Any) -> None:
         seq = next(self._seq)
         heapq.heappush(self._heap, (when, seq, job, args))

@@ -24,9 +24,7 @@ class Store:
         self.path = path
         self._on_error = on_error
         self._db: aiosqlite.Connection | None = None
-        # Each pending write: its ops and either a Future (awaited by a caller) or a plain callback
-        # called with the error or None (fire-and-forget writers such as status steps: no Future, no call_soon).
-        self._pending: list[tuple[tuple[Op, ...], asyncio.Future | Callable[[Exception | None], None]]] = []
+        self._pending: list[tuple[tuple[Op, ...], asyncio.Future]] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task | None = None
 
@@ -64,11 +62,6 @@ class Store:
         self._wake.set()
         return fut
 
-    def write_then(self, callback: Callable[[Exception | None], None], *ops: Op) -> None:
-        """Queue `ops` like write(); call `callback(error_or_None)` right after the commit."""
-        self._pending.append((ops, callback))
-        self._wake.set()
-
     async def _write_loop(self) -> None:
         while True:
             await self._wake.wait()
@@ -82,19 +75,13 @@ class Store:
                 log.exception("store: batch of %d writes failed", len(batch))
                 self._on_error(f"store batch: {exc!r}")
                 results = [exc] * len(batch)
-            for (_, done), result in zip(batch, results):
-                if not isinstance(done, asyncio.Future):
-                    try:
-                        done(result)
-                    except Exception as exc:
-                        log.exception("store: commit callback failed")
-                        self._on_error(f"store commit callback: {exc!r}")
-                elif done.done():
+            for (_, fut), result in zip(batch, results):
+                if fut.done():
                     continue
-                elif isinstance(result, Exception):
-                    done.set_exception(result)
+                if isinstance(result, Exception):
+                    fut.set_exception(result)
                 else:
-                    done.set_result(None)
+                    fut.set_result(None)
 
     # -- reading ------------------------------------------------------------------------------------------
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

@@ -5,7 +5,7 @@ import json
 
 from aiohttp import web
 
-from ...domain.messages import Message, SendRequest
+from ...domain.messages import Message, SendRequest, invalid_validity_period
 from ...engine import messaging
 from ...store.messages import Filters
 from ..context import ACCOUNT, EMULATOR, NOTE
@@ -81,7 +81,8 @@ async def create_message(request: web.Request) -> web.Response:
     message = await messaging.send(request.app[EMULATOR], request[ACCOUNT], SendRequest(
         to=form.get("To"), from_=form.get("From"), body=form.get("Body"), media_urls=form.getall("MediaUrl"),
         messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
-        provide_feedback=bool(form.bool("ProvideFeedback")), validity_period=form.int("ValidityPeriod"),
+        provide_feedback=bool(form.bool("ProvideFeedback")),
+        validity_period=form.int("ValidityPeriod", invalid=invalid_validity_period()),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
     request[NOTE] = (f"{message.sid} {message.status} from {message.from_} to {message.to}, "
                      f"{message.num_segments} segment(s)")
