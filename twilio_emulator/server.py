@@ -37,7 +37,7 @@ def build_app(emulator: Emulator) -> web.Application:
                           client_max_size=emulator.settings.max_body_bytes)
     app[EMULATOR] = emulator
     api.add_routes(app)
-    app.router.add_routes(control.routes)
+    app.add_subapp(control.PREFIX, control.build())
 
     async def engine(app: web.Application):
         await emulator.start()

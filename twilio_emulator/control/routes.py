@@ -6,19 +6,24 @@ import json
 
 from aiohttp import web
 
+from dataclasses import asdict
+
 from ..api.context import EMULATOR
+from ..api.render import rfc2822
 from ..api.v2010.messages import message_json
-from ..engine import messaging
+from ..domain.errors import TwilioError
+from ..engine import handsets, messaging
+from ..store import webhooks as webhook_rows
 
 routes = web.RouteTableDef()
-PREFIX = "/_emulator/v1"
+PREFIX = "/_emulator/v1"  # where server.py mounts this sub-application
 
 
 def control_error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message, "status": status}, status=status)
 
 
-@routes.get(PREFIX + "/messages/wait")
+@routes.get("/messages/wait")
 async def wait_for_message(request: web.Request) -> web.Response:
     """Long-poll until a message matching sid/to/from/status/body (substring) exists; 408 after `timeout` s."""
     q = request.query
@@ -30,8 +35,124 @@ async def wait_for_message(request: web.Request) -> web.Response:
         return control_error(400, "timeout must be between 0 and 300 seconds")
     statuses = tuple(s for s in q.get("status", "").split(",") if s)
     try:
-        msg = await messaging.wait_for_match(request.app[EMULATOR], timeout, sid=q.get("sid"), to=q.get("to"),
+        msg = await messaging.wait_for_match(request.config_dict[EMULATOR], timeout, sid=q.get("sid"), to=q.get("to"),
                                              from_=q.get("from"), statuses=statuses, body=q.get("body"))
     except asyncio.TimeoutError:
         return control_error(408, f"no matching message within {timeout:g} s")
     return web.Response(body=json.dumps(message_json(msg)).encode(), content_type="application/json")
+
+
+async def _json_body(request: web.Request) -> dict:
+    try:
+        body = await request.json() if request.can_read_body else {}
+    except ValueError:
+        raise web.HTTPBadRequest(text="body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+@web.middleware
+async def control_errors(request: web.Request, handler):
+    """Errors of the control API in its own shape: {"error", "status"}."""
+    try:
+        return await handler(request)
+    except TwilioError as exc:
+        return control_error(400 if exc.status < 500 else exc.status, exc.message)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return control_error(exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status))
+                             else exc.reason)
+
+
+def handset_json(h) -> dict:
+    return asdict(h)
+
+
+@routes.post("/handsets")
+async def declare_handset(request: web.Request) -> web.Response:
+    """Declare or update a handset: {"number", "carrier", "line_type", "mms", "behaviour", "error_code",
+    "delays", "city", "state", "zip"} (all but number optional)."""
+    body = await _json_body(request)
+    number = body.pop("number", None)
+    if not isinstance(number, str):
+        return control_error(400, "number (E.164) is required")
+    handset = await handsets.declare(request.config_dict[EMULATOR], number, **body)
+    return web.json_response(handset_json(handset))
+
+
+@routes.get("/handsets/{number}")
+async def fetch_handset(request: web.Request) -> web.Response:
+    handset = handsets.get(request.config_dict[EMULATOR], request.match_info["number"])
+    if handset is None:
+        return control_error(404, f"{request.match_info['number']} is not a valid phone number")
+    return web.json_response(handset_json(handset))
+
+
+@routes.get("/handsets/{number}/messages")
+async def handset_messages(request: web.Request) -> web.Response:
+    """What the handset received, oldest first, as Twilio Message JSON."""
+    found = await handsets.inbox(request.config_dict[EMULATOR], request.match_info["number"])
+    return web.json_response({"messages": [message_json(m) for m in found]})
+
+
+@routes.post("/reset")
+async def reset(request: web.Request) -> web.Response:
+    await request.config_dict[EMULATOR].reset()
+    return web.json_response({"reset": True})
+
+
+def _clock_json(emu) -> dict:
+    now = emu.now()
+    return {"mode": emu.clock.mode, "now": now, "date": rfc2822(now)}
+
+
+@routes.get("/clock")
+async def fetch_clock(request: web.Request) -> web.Response:
+    return web.json_response(_clock_json(request.config_dict[EMULATOR]))
+
+
+@routes.post("/clock")
+async def set_clock(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    if body.get("mode") not in ("real", "manual"):
+        return control_error(400, 'mode must be "real" or "manual"')
+    emu = request.config_dict[EMULATOR]
+    emu.set_clock(body["mode"])
+    return web.json_response(_clock_json(emu))
+
+
+@routes.post("/clock/advance")
+async def advance_clock(request: web.Request) -> web.Response:
+    body = await _json_body(request)
+    seconds = body.get("seconds")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not 0 <= seconds <= 10 * 365 * 86400:
+        return control_error(400, "seconds must be a number from 0 to ten years")
+    emu = request.config_dict[EMULATOR]
+    if emu.clock.mode != "manual":
+        return control_error(409, 'the clock is real: POST /clock {"mode": "manual"} first')
+    ran = await emu.advance(seconds)
+    return web.json_response({**_clock_json(emu), "jobs_run": ran})
+
+
+@routes.get("/alerts")
+async def list_alerts(request: web.Request) -> web.Response:
+    """Debugger alerts (11200 …), oldest first; ?account_sid= narrows them to one account."""
+    found = await webhook_rows.alerts(request.config_dict[EMULATOR].store, request.query.get("account_sid"))
+    return web.json_response({"alerts": [{**asdict(a), "date_created": rfc2822(a.date_created)} for a in found]})
+
+
+@routes.get("/webhooks")
+async def list_webhooks(request: web.Request) -> web.Response:
+    """Every outgoing webhook request with its parameters, headers, response and duration, oldest first;
+    ?sid= narrows them to one resource (a message)."""
+    found = await webhook_rows.attempts(request.config_dict[EMULATOR].store, request.query.get("sid"))
+    return web.json_response({"webhooks": [{**w, "date_created": rfc2822(w["date_created"])} for w in found]})
+
+
+def build() -> web.Application:
+    """The control API as a sub-application: its error middleware touches only its own routes."""
+    app = web.Application(middlewares=[control_errors])
+    app.router.add_routes(routes)
+    return app

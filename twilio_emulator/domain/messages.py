@@ -194,14 +194,18 @@ def delivery_plan(start: str, delays: tuple[tuple[str, float], ...]) -> tuple[tu
 
 
 def plan_delivery(msg: Message, now: float, delays: tuple[tuple[str, float], ...], country: str) -> None:
-    """Give `msg` its planned timeline from `now` (see delivery_plan; `delays` as sorted (step, seconds))."""
-    steps = []
-    for status, offset in delivery_plan(msg.status, delays):
-        at = now + offset  # one addition from `now`: exactly what decoding now + stored offset gives back
-        steps.append(Step(at, status))
-        if status == SENT:
-            msg.sent_at, msg.planned_price = at, price_for(msg, country)
+    """Give `msg` the happy-path timeline from `now` (see delivery_plan; `delays` as sorted (step, seconds)).
+    Each step is `now + offset`, one addition: exactly what decoding `now` + the stored offset gives back."""
+    apply_plan(msg, [Step(now + offset, status) for status, offset in delivery_plan(msg.status, delays)], country)
+
+
+def apply_plan(msg: Message, steps: list[Step], country: str) -> None:
+    """Give `msg` its planned timeline (from domain.carriers.plan or plan_delivery), with the planned
+    date_sent and price of its 'sent' step, if it has one."""
     msg.timeline = steps
+    for step in steps:
+        if step.status == SENT:
+            msg.sent_at, msg.planned_price = step.at, price_for(msg, country)
 
 
 def observe(msg: Message, now: float) -> Message:

@@ -10,10 +10,14 @@ import random
 
 from ..config import Settings
 from ..domain.accounts import Account, ApiKey
+from ..domain.carriers import Handset
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import SidFactory
 from ..store import Store, records
+from ..store.webhooks import Alert
+from ..webhooks.dispatcher import Dispatcher
 from .activity import ActivityLog
+from .callbacks import StatusCallbacks
 from .clock import Clock
 from .events import Events
 from .scheduler import Scheduler
@@ -37,6 +41,9 @@ class Emulator:
         self.numbers: dict[str, IncomingPhoneNumber] = {}  # by sid
         self.numbers_by_e164: dict[str, IncomingPhoneNumber] = {}
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
+        self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
+        self.dispatcher = Dispatcher(self.settings.webhook_timeout)
+        self.callbacks = StatusCallbacks(self)
         from .lifecycle import Lifecycle
         self.lifecycle = Lifecycle(self)
         # Bugs of ours caught at run time (failed jobs, failed commit callbacks, 500s): tests assert it stays
@@ -53,12 +60,15 @@ class Emulator:
         await self._load()
         from . import accounts
         await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
+        await self.callbacks.recover()
         self.scheduler.start()
 
     async def stop(self) -> None:
         self.activity.close()
         if self.scheduler is not None:
             await self.scheduler.stop()
+        await self.callbacks.close()
+        await self.dispatcher.close()
         await self.store.close()
 
     async def _load(self) -> None:
@@ -67,9 +77,28 @@ class Emulator:
         numbers = await records.load_all(self.store, "phone_number", IncomingPhoneNumber)
         self.numbers = {n.sid: n for n in numbers}
         self.numbers_by_e164 = {n.phone_number: n for n in numbers}
+        self.handsets = {h.number: h for h in await records.load_all(self.store, "handset", Handset)}
+        self.auth_cache.clear()
 
     def now(self) -> float:
         return self.clock.now()
+
+    def new_alert(self, account_sid: str, code: int, text: str, method: str | None, url: str | None,
+                  resource_sid: str | None, level: str = "error") -> Alert:
+        return Alert(sid=self.sids.new("NO"), account_sid=account_sid, error_code=code, log_level=level,
+                     alert_text=text, request_method=method, request_url=url, resource_sid=resource_sid,
+                     date_created=self.now())
+
+    async def reset(self) -> None:
+        """Back to the start-up state: every record, message, handset, log and alert gone, the clock real,
+        the start-up account as configured."""
+        self.scheduler.clear()
+        await self.callbacks.close()
+        await self.store.wipe()
+        self.clock.set_mode("real")
+        await self._load()
+        from . import accounts
+        await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
 
     # ---- verbs for tests and the control API (issue 3 adds their HTTP form) ---------------------------------
     def set_clock(self, mode: str) -> None:

@@ -26,6 +26,8 @@ class Lifecycle:
 
     def track(self, msg: Message) -> None:
         """Schedule the moments of `msg`'s planned steps that someone has to act on."""
+        if msg.status_callback:
+            self.emu.callbacks.schedule(msg, msg.timeline)
         if not self.emu.activity.enabled:
             return
         exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets

@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
-from ..domain.messages import (CANCELED, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message, SendRequest, new_message,
-                               observe, plan_delivery, time_of, validate_send)
+from ..domain import carriers, magic_numbers
+from ..domain.messages import (CANCELED, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message, SendRequest, apply_plan,
+                               new_message, observe, time_of, validate_send)
 from ..domain.sids import is_sid
 from ..store import messages as rows
+from . import handsets
 from . import numbers as number_ops
 
 if TYPE_CHECKING:
@@ -26,14 +28,16 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     if req.schedule_type or req.send_at is not None:
         # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
         raise error(35118, "MessagingServiceSid is required to schedule a message.")
+    media_urls = req.media_urls
+    magic_numbers.check(to.e164, req.from_, bool(media_urls))
     sender = number_ops.sms_sender(emu, account, req.from_ or "")
     now = emu.now()
-    media_urls = req.media_urls
     sid = emu.sids.new("MM" if media_urls else "SM")
-    msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender.phone_number, body=body,
+    msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender, body=body,
                       direction=direction, status=QUEUED, now=now, media_urls=media_urls,
                       media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
-    plan_delivery(msg, now, emu.lifecycle.delays, to.country)
+    handset = handsets.get(emu, to.e164)
+    apply_plan(msg, carriers.plan(QUEUED, now, emu.lifecycle.delays, handset, bool(media_urls)), to.country)
     await emu.store.write(*rows.insert(msg))
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..domain import numbers
+from ..domain import magic_numbers, numbers
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.messages import is_http_url
@@ -115,14 +115,16 @@ def owned(emu: "Emulator", account: Account, kind: str | None, phone_number: str
     return sorted(out, key=lambda n: (n.date_created, n.sid))
 
 
-def sms_sender(emu: "Emulator", account: Account, from_: str) -> IncomingPhoneNumber:
-    """The account's SMS-capable number `from_`, or Twilio's 21606."""
+def sms_sender(emu: "Emulator", account: Account, from_: str) -> str:
+    """The E.164 sender for `from_`: an SMS-capable number of the account (or Twilio's magic test sender),
+    else Twilio's 21606."""
     parsed = numbers.parse(from_)
+    if parsed is not None and parsed.e164 == magic_numbers.VALID_FROM:
+        return parsed.e164
     number = emu.numbers_by_e164.get(parsed.e164) if parsed else None
     if number is None or number.account_sid != account.sid or not number.sms_capable:
-        raise error(21606, f"The From phone number {from_} is not a valid, SMS-capable inbound phone number or "
-                           "short code for your account.")
-    return number
+        raise magic_numbers.not_sms_capable(from_)
+    return number.phone_number
 
 
 # ---- available numbers ---------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ class Scheduler:
     def call_later(self, delay: float, job: Job, *args: Any) -> None:
         self.call_at(self.clock.now() + delay, job, *args)
 
+    def clear(self) -> None:
+        self._heap.clear()
+
     def wake(self) -> None:
         self._wake.set()
 

@@ -50,6 +50,11 @@ class Store:
             await self._db.close()
             self._db = None
 
+    async def wipe(self) -> None:
+        """Delete every row of every table (reset to the start-up state)."""
+        await self.flush()
+        await self._run(_wipe)
+
     async def flush(self) -> None:
         """Wait until every write queued so far is committed."""
         await self.write()
@@ -140,6 +145,15 @@ def _execute_runs(ops: list[Op], conn: sqlite3.Connection) -> None:
         else:
             conn.executemany(sql, [params for _, params in ops[i:j]])
         i = j
+
+
+def _wipe(conn: sqlite3.Connection) -> None:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name NOT LIKE 'sqlite_%'")]
+    conn.execute("BEGIN")
+    for table in tables:
+        conn.execute(f"DELETE FROM {table}")
+    conn.execute("COMMIT")
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -155,3 +155,17 @@ async def recent_matching(store: Store, *, sid: str | None = None, to: str | Non
     rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages {'WHERE ' + ' AND '.join(where) if where else ''} "
                                 "ORDER BY seq DESC LIMIT ?", (*params, limit))
     return [_message(r) for r in rows]
+
+
+async def to_number(store: Store, account_sids: tuple[str, ...], to: str) -> list[Message]:
+    """Every message to `to` in these accounts, oldest first (uses the (account_sid, to_, seq) index)."""
+    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE account_sid IN ({rows_in(account_sids)}) "
+                                "AND to_ = ? ORDER BY seq", (*account_sids, to))
+    return [_message(r) for r in rows]
+
+
+async def with_status_callback(store: Store) -> list[Message]:
+    """Messages that have a StatusCallback and planned steps (restart recovery of callbacks)."""
+    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE timeline != '[]' "
+                                "AND instr(extra, '\"status_callback\"') > 0 ORDER BY seq")
+    return [_message(r) for r in rows]

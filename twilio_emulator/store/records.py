@@ -13,10 +13,11 @@ from . import Op, Store
 T = TypeVar("T")
 
 
-def put(kind: str, obj: Any) -> Op:
+def put(kind: str, obj: Any, key: str | None = None) -> Op:
+    """Store `obj` under its `sid` (or `key`, for resources without one, such as handsets)."""
     data = dataclasses.asdict(obj)
     return ("INSERT OR REPLACE INTO records (kind, sid, account_sid, data) VALUES (?, ?, ?, ?)",
-            (kind, data["sid"], data.get("account_sid") or data.get("owner_account_sid"), json.dumps(data)))
+            (kind, key or data["sid"], data.get("account_sid") or data.get("owner_account_sid"), json.dumps(data)))
 
 
 def delete(sid: str) -> Op:

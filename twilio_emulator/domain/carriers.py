@@ -1,0 +1,111 @@
+"""Handsets and their carriers: who owns a number in the simulated network, and what the carrier decides
+for a message sent to it. Pure: phonenumbers and stdlib only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import phonenumbers
+from phonenumbers import PhoneNumberType, carrier as carrier_data
+
+from . import numbers
+from .errors import INVALID_PARAMETER, error
+from .messages import FAILED, SENT, UNDELIVERED, Step, delivery_plan
+
+MOBILE, LANDLINE, VOIP, TOLL_FREE = "mobile", "landline", "voip", "toll-free"
+LINE_TYPES = (MOBILE, LANDLINE, VOIP, TOLL_FREE)
+DELIVER, NO_RECEIPT = "deliver", "no_receipt"
+BEHAVIOURS = (DELIVER, UNDELIVERED, FAILED, NO_RECEIPT)
+
+# Delivery errors and the titles Twilio gives them (docs, errors/30003 … 30011; reference §6.3).
+DELIVERY_ERRORS = {
+    30003: "Unreachable destination handset",
+    30005: "Unknown destination handset",
+    30006: "Landline or unreachable carrier",
+    30007: "Message filtered",
+    30008: "Unknown error",
+    30011: "MMS not supported by the receiving phone number in this region",
+}
+_LINE_TYPE = {PhoneNumberType.MOBILE: MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE: MOBILE,
+              PhoneNumberType.FIXED_LINE: LANDLINE, PhoneNumberType.VOIP: VOIP, PhoneNumberType.TOLL_FREE: TOLL_FREE}
+
+
+@dataclass
+class Handset:
+    """An end user's phone. Exists implicitly for any valid number; declared ones override the defaults."""
+    number: str  # E.164
+    carrier: str
+    line_type: str  # mobile | landline | voip | toll-free
+    country: str
+    city: str = ""
+    state: str = ""
+    zip: str = ""
+    mms: bool = True
+    behaviour: str = DELIVER  # deliver | undelivered | failed | no_receipt
+    error_code: int | None = None  # with undelivered/failed
+    delays: dict[str, float] = field(default_factory=dict)  # per-step overrides, e.g. {"delivered": 30}
+
+
+def default_handset(number: str) -> Handset | None:
+    """The handset a valid number has when nobody declared one: carrier, line type and geo from
+    phonenumbers. Landlines fail SMS with 30006 (Twilio: "Landline or unreachable carrier")."""
+    parsed = numbers.parse(number)
+    if parsed is None:
+        return None
+    num = phonenumbers.parse(parsed.e164)
+    line_type = _LINE_TYPE.get(phonenumbers.number_type(num), MOBILE)
+    name = carrier_data.name_for_number(num, "en") or f"Emulated {parsed.country} {line_type.title()} Carrier"
+    handset = Handset(number=parsed.e164, carrier=name, line_type=line_type, country=parsed.country,
+                      city=parsed.city, state=parsed.state, zip=parsed.zip, mms=parsed.country in numbers.NANP)
+    if line_type == LANDLINE:
+        handset.mms, handset.behaviour, handset.error_code = False, UNDELIVERED, 30006
+    return handset
+
+
+def check(handset: Handset) -> Handset:
+    """Validate a declared handset; raises TwilioError (the control API turns it into its own error)."""
+    if handset.line_type not in LINE_TYPES:
+        raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}")
+    if handset.behaviour not in BEHAVIOURS:
+        raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}")
+    if handset.behaviour in (DELIVER, NO_RECEIPT):
+        handset.error_code = None
+    else:
+        if handset.error_code is None:
+            handset.error_code = 30008 if handset.behaviour == FAILED else 30003
+        if not 30000 <= handset.error_code < 40000:
+            raise error(INVALID_PARAMETER, "error_code must be a Twilio delivery error (30xxx)")
+    for step, seconds in handset.delays.items():
+        if step not in ("sending", "sent", "delivered") or not 0 <= float(seconds) <= 86400:
+            raise error(INVALID_PARAMETER, "delays take sending/sent/delivered, 0 to 86400 seconds each")
+    return handset
+
+
+def verdict(handset: Handset, mms: bool) -> tuple[str, int | None]:
+    """What the carrier does with a message: (behaviour, error code)."""
+    if mms and not handset.mms:
+        return UNDELIVERED, 30011
+    return handset.behaviour, handset.error_code
+
+
+def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset: Handset,
+         mms: bool) -> list[Step]:
+    """The message's timeline from `now` as this handset's carrier will play it:
+    deliver      queued -> sending -> sent -> delivered
+    no_receipt   queued -> sending -> sent            (sent is final: no delivery receipt)
+    undelivered  queued -> sending -> sent -> undelivered (code)
+    failed       queued -> sending -> failed (code)   (never sent: no date_sent, no price)
+    """
+    if handset.delays:
+        delays = tuple(sorted({**dict(delays), **handset.delays}.items()))
+    behaviour, code = verdict(handset, mms)
+    steps = [Step(now + offset, status) for status, offset in delivery_plan(start, delays)]
+    text = DELIVERY_ERRORS.get(code, "Unknown error") if code else None
+    if behaviour == NO_RECEIPT:
+        steps = [s for s in steps if s.status != "delivered"]
+    elif behaviour == UNDELIVERED:
+        steps[-1] = Step(steps[-1].at, UNDELIVERED, code, text)
+    elif behaviour == FAILED:
+        sent = next(i for i, s in enumerate(steps) if s.status == SENT)
+        steps = steps[:sent] + [Step(steps[sent].at, FAILED, code, text)]
+    return steps

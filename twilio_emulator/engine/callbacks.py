@@ -1,0 +1,72 @@
+"""Status callbacks: at each planned step of a message that has a StatusCallback, POST the step to the app,
+signed. Each request runs in its own task, so a slow or dead receiver never holds up the scheduler or other
+messages; every attempt is logged and a failure becomes an 11200 alert. Nothing is retried (as Twilio).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from ..domain.messages import Message, Step
+from ..store import messages as message_rows
+from ..store import webhooks as rows
+from ..webhooks import payloads
+from ..webhooks.dispatcher import Attempt
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+log = logging.getLogger(__name__)
+KIND = "status_callback"
+
+
+class StatusCallbacks:
+    def __init__(self, emu: "Emulator"):
+        self.emu = emu
+        self._tasks: set[asyncio.Task] = set()
+
+    def schedule(self, msg: Message, steps: list[Step]) -> None:
+        for step in steps:
+            self.emu.scheduler.call_at(step.at, self._spawn, msg, step)
+
+    async def recover(self) -> None:
+        """After a restart: every step of a message with a StatusCallback that was not notified yet (a step
+        that passed while the emulator was down is notified at once: late rather than never)."""
+        done = await rows.notified(self.emu.store, KIND)
+        for msg in await message_rows.with_status_callback(self.emu.store):
+            self.schedule(msg, [s for s in msg.timeline if (msg.sid, s.status) not in done])
+
+    def _spawn(self, msg: Message, step: Step) -> None:
+        task = asyncio.create_task(self._send(msg, step))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, msg: Message, step: Step) -> None:
+        emu = self.emu
+        account = emu.accounts.get(msg.account_sid)
+        if account is None:
+            return
+        params = payloads.status_callback(msg, step.status, step.error_code, step.at)
+        attempt = await emu.dispatcher.send("POST", msg.status_callback, params, account.auth_token)
+        ops = [rows.log_attempt(msg.account_sid, msg.sid, KIND, attempt, emu.now())]
+        if not attempt.ok:
+            alert = emu.new_alert(msg.account_sid, 11200, _failure_text(attempt), "POST", attempt.url, msg.sid)
+            ops.append(rows.insert_alert(alert))
+        await emu.store.write(*ops)
+        if emu.activity.enabled:
+            emu.activity.line(f"{msg.sid} status callback {step.status} -> POST {attempt.url} "
+                              f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
+        emu.events.publish("webhook", attempt)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _failure_text(attempt: Attempt) -> str:
+    # Twilio 11200 "HTTP retrieval failure": the request failed or came back with an error status.
+    if attempt.error:
+        return f"HTTP retrieval failure: {attempt.error}"
+    return f"HTTP retrieval failure: the server answered {attempt.status}"

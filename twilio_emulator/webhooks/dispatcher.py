@@ -1,0 +1,81 @@
+"""Sends webhook requests as Twilio does: signed, with an idempotency token, TwilioProxy's User-Agent, the
+exact configured URL on the wire, a timeout; never raises — every outcome is an Attempt."""
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import aiohttp
+from yarl import URL
+
+from .signing import signature, url_to_sign
+
+MAX_BODY = 64 * 1024  # what is kept of a response body (Twilio: TwiML over 64 kB is error 11750)
+
+
+@dataclass
+class Attempt:
+    method: str
+    url: str
+    params: list[tuple[str, str]]
+    headers: dict[str, str]
+    status: int | None = None  # HTTP status, None when no response came
+    body: str = ""
+    content_type: str = ""
+    error: str | None = None  # connection refused, timeout, …
+    duration_ms: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+class Dispatcher:
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _client(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            # Twilio's requests carry no cookies of ours and follow redirects; no proxy from the environment.
+            self._session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar(), trust_env=False)
+        return self._session
+
+    async def send(self, method: str, url: str, params: list[tuple[str, str]], auth_token: str,
+                   token: str | None = None) -> Attempt:
+        """One request. POST: form body; GET: the parameters appended to the URL's query (Twilio's order)."""
+        target = url_to_sign(url)
+        body = None
+        if method == "GET":
+            target += ("&" if urlsplit(target).query else "?") + urlencode(params)
+            signed = signature(auth_token, target)
+        else:
+            body = urlencode(params)
+            signed = signature(auth_token, target, params)
+        headers = {"X-Twilio-Signature": signed, "I-Twilio-Idempotency-Token": token or str(uuid.uuid4()),
+                   "User-Agent": "TwilioProxy/1.1", "Accept": "*/*"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        attempt = Attempt(method, target, params, headers)
+        started = time.perf_counter()
+        try:
+            async with self._client().request(
+                    method, URL(target, encoded=True), data=body, headers=headers,
+                    timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
+                attempt.status = resp.status
+                attempt.content_type = resp.headers.get("Content-Type", "")
+                attempt.body = (await resp.content.read(MAX_BODY)).decode("utf-8", "replace")
+        except asyncio.TimeoutError:
+            attempt.error = f"timeout after {self.timeout:g} s"
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            attempt.error = f"{type(exc).__name__}: {exc}"
+        attempt.duration_ms = (time.perf_counter() - started) * 1000
+        return attempt
