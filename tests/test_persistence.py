@@ -34,3 +34,24 @@ def test_state_survives_restart_and_in_flight_messages_finish(tmp_path):
         # Credentials kept too: the key still authenticates.
         with_key = twilio_emulator.client(second.base_url, key.sid, key.secret, account_sid=sub.sid)
         assert with_key.messages(pending.sid).fetch().body == "in flight"
+
+
+def test_status_callbacks_not_yet_sent_are_sent_after_a_restart(tmp_path):
+    from tests.support.receiver import Receiver
+    settings = Settings(db_path=str(tmp_path / "cb.db"), timing="instant", log_requests=False)
+    with Receiver() as app:
+        with EmulatorThread(settings) as first:
+            c = twilio_emulator.client(first.base_url)
+            number = c.incoming_phone_numbers.create(phone_number="+14155550161").phone_number
+            first.emulator.set_clock("manual")  # the steps stay in the future until the restart
+            m = c.messages.create(to="+14155550199", from_=number, body="x", status_callback=app.url("/cb"))
+            first.call(first.emulator.drain)
+            assert app.requests == []
+        with EmulatorThread(settings) as second:
+            got = app.wait_for(3)
+            assert [r.form["MessageStatus"][0] for r in got] == ["sending", "sent", "delivered"]
+            second.call(second.emulator.drain)
+        with EmulatorThread(settings) as third:  # nothing is sent twice
+            third.call(third.emulator.drain)
+            assert len(app.requests) == 3
+            assert twilio_emulator.client(third.base_url).messages(m.sid).fetch().status == "delivered"

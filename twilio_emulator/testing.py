@@ -53,10 +53,10 @@ class EmulatorThread:
     def __exit__(self, *exc: Any) -> None:
         self.stop()
 
-    def call(self, fn: Callable[..., Awaitable[T]], *args: Any, timeout: float = 30) -> T:
-        """Run `await fn(*args)` on the emulator's loop and return its result (thread-safe)."""
+    def call(self, fn: Callable[..., Awaitable[T]], *args: Any, timeout: float = 30, **kwargs: Any) -> T:
+        """Run `await fn(*args, **kwargs)` on the emulator's loop and return its result (thread-safe)."""
         async def run() -> T:
-            return await fn(*args)
+            return await fn(*args, **kwargs)
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout)
 
     def _serve(self) -> None:

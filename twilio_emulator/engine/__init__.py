@@ -116,3 +116,31 @@ class Emulator:
         """Wait until message `sid` has one of `statuses`; returns the Message. Raises asyncio.TimeoutError."""
         from .messaging import wait_for_status
         return await wait_for_status(self, sid, (statuses,) if isinstance(statuses, str) else statuses, timeout)
+
+    async def declare_handset(self, number: str, **fields):
+        """Declare or update the handset of `number` (carrier, line_type, mms, behaviour, error_code, delays)."""
+        from . import handsets
+        return await handsets.declare(self, number, **fields)
+
+    def handset(self, number: str):
+        """The handset of `number`: declared, else the default one; None for an invalid number."""
+        from . import handsets
+        return handsets.get(self, number)
+
+    async def handset_messages(self, number: str):
+        """What the handset of `number` has received by now, oldest first."""
+        from . import handsets
+        return await handsets.inbox(self, number)
+
+    async def alerts(self, account_sid: str | None = None):
+        from ..store import webhooks
+        return await webhooks.alerts(self.store, account_sid)
+
+    async def webhooks(self, sid: str | None = None):
+        """Every outgoing webhook request (oldest first), or those of one resource."""
+        from ..store import webhooks
+        return await webhooks.attempts(self.store, sid)
+
+    async def drain(self) -> None:
+        """Wait until every webhook request already started has finished (tests assert after this)."""
+        await self.callbacks.drain()

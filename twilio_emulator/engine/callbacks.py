@@ -59,6 +59,10 @@ class StatusCallbacks:
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
         emu.events.publish("webhook", attempt)
 
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()

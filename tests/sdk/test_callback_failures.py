@@ -1,0 +1,77 @@
+"""Receivers that are down, too slow or failing: messages still reach their final status, every failure
+is recorded as an 11200 alert, and other messages' callbacks are not held up."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+import requests
+
+import twilio_emulator
+from twilio_emulator import Settings
+from twilio_emulator.testing import EmulatorThread
+from tests.support.receiver import Receiver
+
+TO = "+14155550199"
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with EmulatorThread(Settings(timing="instant", webhook_timeout=1.0, log_requests=False)) as thread:
+        yield thread
+
+
+@pytest.fixture
+def sub(emu):
+    main = twilio_emulator.client(emu.base_url)
+    account = main.api.v2010.accounts.create(friendly_name="failures")
+    c = twilio_emulator.client(emu.base_url, account.sid, account.auth_token)
+    return c, account.sid, c.incoming_phone_numbers.create(area_code="415").phone_number
+
+
+def closed_port_url() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{s.getsockname()[1]}/status"  # nothing listens there any more
+
+
+def alerts_for(emu, sid):
+    return [a for a in emu.call(emu.emulator.alerts) if a.resource_sid == sid]
+
+
+def test_receiver_down_returning_500_and_too_slow(emu, sub):
+    c, account_sid, number = sub
+    with Receiver(status=500) as failing, Receiver(hang=True) as slow, Receiver() as healthy:
+        down = c.messages.create(to=TO, from_=number, body="down", status_callback=closed_port_url())
+        error = c.messages.create(to=TO, from_=number, body="500", status_callback=failing.url("/s"))
+        hung = c.messages.create(to=TO, from_=number, body="slow", status_callback=slow.url("/s"))
+        fine = c.messages.create(to=TO, from_=number, body="fine", status_callback=healthy.url("/s"))
+        # The healthy receiver gets all three callbacks while the slow one still holds its requests open.
+        healthy.wait_for(3)
+        assert slow.in_flight >= 1
+        for m in (down, error, hung, fine):
+            assert emu.call(emu.emulator.wait_for_message, m.sid, "delivered").status == "delivered"
+        emu.call(emu.emulator.drain)  # the slow receiver's requests time out after 1 s
+    for m in (down, error, hung):
+        alerts = alerts_for(emu, m.sid)
+        assert [a.error_code for a in alerts] == [11200] * 3, m.body
+        assert all(a.account_sid == account_sid and a.request_method == "POST" for a in alerts)
+    assert "500" in alerts_for(emu, error.sid)[0].alert_text
+    assert "timeout" in alerts_for(emu, hung.sid)[0].alert_text
+    assert alerts_for(emu, fine.sid) == []
+    log = emu.call(emu.emulator.webhooks, error.sid)
+    assert [w["response_status"] for w in log] == [500, 500, 500]
+    assert [w["params"] for w in log][0][0] == ["SmsSid", error.sid]
+
+
+def test_alerts_and_webhooks_over_the_control_api(emu, sub):
+    c, account_sid, number = sub
+    m = c.messages.create(to=TO, from_=number, body="x", status_callback=closed_port_url())
+    emu.call(emu.emulator.wait_for_message, m.sid, "delivered")
+    emu.call(emu.emulator.drain)
+    alerts = requests.get(f"{emu.base_url}/_emulator/v1/alerts", params={"account_sid": account_sid}).json()
+    assert [a["error_code"] for a in alerts["alerts"] if a["resource_sid"] == m.sid] == [11200] * 3
+    assert alerts["alerts"][0]["sid"].startswith("NO") and alerts["alerts"][0]["date_created"].endswith("+0000")
+    hooks = requests.get(f"{emu.base_url}/_emulator/v1/webhooks", params={"sid": m.sid}).json()["webhooks"]
+    assert len(hooks) == 3 and all(h["response_status"] is None and h["error"] for h in hooks)
+    assert hooks[0]["headers"]["User-Agent"] == "TwilioProxy/1.1"

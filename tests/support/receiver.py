@@ -1,0 +1,80 @@
+"""A real aiohttp app standing in for the user's webhook receiver, on its own thread and loopback port.
+
+It records every request; tests wait on a condition for the requests they expect (no sleeping)."""
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+
+from aiohttp import web
+
+
+@dataclass
+class Received:
+    method: str
+    url: str  # as the app would rebuild it: http://127.0.0.1:PORT/path?query
+    headers: dict
+    form: dict  # POST form fields (name -> list of values)
+
+
+class Receiver:
+    def __init__(self, status: int = 200, body: str = "", content_type: str = "text/plain", hang: bool = False):
+        self.status, self.body, self.content_type, self.hang = status, body, content_type, hang
+        self.requests: list[Received] = []
+        self.in_flight = 0
+        self._cond = threading.Condition()
+        self._loop = asyncio.new_event_loop()
+        self._release: asyncio.Event | None = None
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.port = 0
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> "Receiver":
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._loop.call_soon_threadsafe(self._release.set)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[Received]:
+        with self._cond:
+            assert self._cond.wait_for(lambda: len(self.requests) >= count, timeout), (
+                f"expected {count} requests, got {len(self.requests)}")
+            return list(self.requests)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._release = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        runner = web.AppRunner(app, access_log=None)
+        self._loop.run_until_complete(runner.setup())
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        self._loop.run_until_complete(site.start())
+        self.port = site._server.sockets[0].getsockname()[1]
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(runner.cleanup())
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        received = Received(request.method, f"http://127.0.0.1:{self.port}{request.raw_path}", dict(request.headers),
+                            {k: form.getall(k) for k in form.keys()})
+        with self._cond:
+            self.requests.append(received)
+            self.in_flight += 1
+            self._cond.notify_all()
+        try:
+            if self.hang:
+                await self._release.wait()
+            return web.Response(status=self.status, text=self.body, content_type=self.content_type)
+        finally:
+            with self._cond:
+                self.in_flight -= 1
