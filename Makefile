@@ -17,3 +17,4 @@ bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		apt-get update -qq && apt-get install -y -qq wrk; } || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	$(PYTHON) benchmarks/bench_create.py
+	$(PYTHON) benchmarks/bench_scheduler.py

@@ -4,6 +4,7 @@ for a message sent to it. Pure: phonenumbers and stdlib only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType, carrier as carrier_data
@@ -46,9 +47,11 @@ class Handset:
     delays: dict[str, float] = field(default_factory=dict)  # per-step overrides, e.g. {"delivered": 30}
 
 
+@lru_cache(maxsize=65536)
 def default_handset(number: str) -> Handset | None:
     """The handset a valid number has when nobody declared one: carrier, line type and geo from
-    phonenumbers. Landlines fail SMS with 30006 (Twilio: "Landline or unreachable carrier")."""
+    phonenumbers. Landlines fail SMS with 30006 (Twilio: "Landline or unreachable carrier").
+    Cached (phonenumbers is slow): callers never change it; declaring a handset builds a new one."""
     parsed = numbers.parse(number)
     if parsed is None:
         return None
