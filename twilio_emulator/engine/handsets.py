@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..domain import carriers
+from ..domain import carriers, numbers
 from ..domain.carriers import Handset
 from ..domain.errors import INVALID_PARAMETER, error
 from ..domain.messages import DELIVERED, SENT, Message, observe
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 def get(emu: "Emulator", number: str) -> Handset | None:
     """The handset for a valid number: the declared one, else the default; None for an invalid number."""
-    from ..domain import numbers
     parsed = numbers.parse(number)
     if parsed is None:
         return None
@@ -45,7 +44,6 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
 async def inbox(emu: "Emulator", number: str) -> list[Message]:
     """What the handset has received by now, oldest first: delivered messages, and sent ones whose carrier
     gives no delivery receipt (sent is their final status)."""
-    from ..domain import numbers
     parsed = numbers.parse(number)
     if parsed is None:
         return []
