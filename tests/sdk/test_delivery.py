@@ -120,3 +120,19 @@ def test_manual_clock_nothing_moves_until_advanced_then_exactly_the_due_steps(se
         server.call(manual_clock.drain)
         assert [r.form["MessageStatus"][0] for r in app.requests] == ["sending", "sent", "delivered"]
     assert client.messages(m.sid).fetch().status == "delivered"
+
+
+def test_alphanumeric_sender_where_the_country_takes_it(server, client):
+    m = client.messages.create(to="+447911123456", from_="MyBrand", body="Your code is 1234")
+    assert m.from_ == "MyBrand"
+    assert final(server, m.sid).status == "delivered"
+
+
+def test_alphanumeric_sender_refused_where_the_country_does_not(client):
+    from twilio.base.exceptions import TwilioRestException
+    with pytest.raises(TwilioRestException) as exc:
+        client.messages.create(to=TO, from_="MyBrand", body="x")
+    assert exc.value.code == 21612
+    with pytest.raises(TwilioRestException) as exc:  # too long, or no letter: not a sender ID at all
+        client.messages.create(to="+447911123456", from_="MyBrandIsTooLong", body="x")
+    assert exc.value.code == 21212

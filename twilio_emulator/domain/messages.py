@@ -139,14 +139,11 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
         raise error(21609, f"The StatusCallback URL {req.status_callback} is not a valid URL.")
     if req.validity_period is not None and not 1 <= req.validity_period <= 36000:
         raise invalid_validity_period()
-    sender_region = None
-    if req.from_:
-        sender = numbers.parse(req.from_)
-        sender_region = sender.country if sender else None
-    to = numbers.parse(req.to, sender_region)
+    sender = numbers.parse(req.from_) if req.from_ else None
+    to = numbers.parse(req.to, sender.country if sender else None)
     if to is None:
         raise error(21211, f"The 'To' number {req.to} is not a valid phone number.")
-    if req.from_ and numbers.parse(req.from_) is None:
+    if req.from_ and sender is None and not numbers.is_alphanumeric_sender(req.from_):
         raise error(21212, f"The 'From' number {req.from_} is not a valid phone number, shortcode, or "
                            "alphanumeric sender ID.")
     return to, body

@@ -105,6 +105,16 @@ def capabilities(number: Number) -> dict[str, bool]:
     return {"voice": True, "sms": number.kind == MOBILE, "mms": False, "fax": False}
 
 
+ALPHA_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 \-+_&]{1,11}$")  # reference §5.2
+# [UNVERIFIED] where an alphanumeric sender ID cannot be used; Twilio publishes a longer per-country table.
+ALPHA_UNSUPPORTED = frozenset({"US", "CA", "PR", "CN"})
+
+
+def is_alphanumeric_sender(value: str) -> bool:
+    """1-11 characters of letters, digits, space, - + _ &, at least one letter (reference §5.2)."""
+    return bool(ALPHA_SENDER.match(value))
+
+
 # ---- available numbers ---------------------------------------------------------------------------------------
 
 _KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL", "6": "MNO", "7": "PQRS",

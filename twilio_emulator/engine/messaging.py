@@ -30,7 +30,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         raise error(35118, "MessagingServiceSid is required to schedule a message.")
     media_urls = req.media_urls
     magic_numbers.check(to.e164, req.from_, bool(media_urls))
-    sender = number_ops.sms_sender(emu, account, req.from_ or "")
+    sender = number_ops.sms_sender(emu, account, req.from_ or "", to)
     now = emu.now()
     sid = emu.sids.new("MM" if media_urls else "SM")
     msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender, body=body,

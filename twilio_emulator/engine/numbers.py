@@ -115,10 +115,16 @@ def owned(emu: "Emulator", account: Account, kind: str | None, phone_number: str
     return sorted(out, key=lambda n: (n.date_created, n.sid))
 
 
-def sms_sender(emu: "Emulator", account: Account, from_: str) -> str:
-    """The E.164 sender for `from_`: an SMS-capable number of the account (or Twilio's magic test sender),
-    else Twilio's 21606."""
+def sms_sender(emu: "Emulator", account: Account, from_: str, to: numbers.Number) -> str:
+    """The sender for `from_`: an SMS-capable number of the account in E.164 (or Twilio's magic test
+    sender), or an alphanumeric sender ID where the destination country takes them; else Twilio's error."""
     parsed = numbers.parse(from_)
+    if parsed is None and numbers.is_alphanumeric_sender(from_):
+        if to.country in numbers.ALPHA_UNSUPPORTED:
+            # [UNVERIFIED] code: Twilio answers that the destination cannot be reached from this sender.
+            raise error(21612, f"The 'To' phone number: {to.e164}, is not currently reachable using the 'From' "
+                               f"phone number: {from_} via SMS.")
+        return from_
     if parsed is not None and parsed.e164 == magic_numbers.VALID_FROM:
         return parsed.e164
     number = emu.numbers_by_e164.get(parsed.e164) if parsed else None
