@@ -6,7 +6,8 @@ import json
 import pytest
 
 from twilio_emulator.api.v2010.messages import encode_message, message_json
-from twilio_emulator.domain.messages import Message, SendRequest, new_message, observe, plan_delivery
+from twilio_emulator.domain import carriers
+from twilio_emulator.domain.messages import Message, SendRequest, apply_plan, new_message, observe
 
 
 def _message(**overrides) -> Message:
@@ -34,7 +35,9 @@ def test_encoder_matches_json_dumps(message):
 
 def test_encoder_on_an_observed_delivered_message():
     m = _message()
-    plan_delivery(m, m.date_created, (("delivered", 1), ("sending", 1), ("sent", 1)), "US")
+    steps = carriers.plan("queued", m.date_created, (("delivered", 1), ("sending", 1), ("sent", 1)),
+                          carriers.default_handset(m.to), mms=False)
+    apply_plan(m, steps, "US")
     seen = observe(m, m.date_created + 10)
     assert seen.status == "delivered" and seen.price == "-0.00790"
     assert encode_message(seen).decode() == json.dumps(message_json(seen))

@@ -102,6 +102,7 @@ def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset:
     if handset.delays:
         delays = tuple(sorted({**dict(delays), **handset.delays}.items()))
     behaviour, code = verdict(handset, mms)
+    # Each step is `now + offset`, one addition: exactly what decoding the stored offset gives back.
     steps = [Step(now + offset, status) for status, offset in delivery_plan(start, delays)]
     text = DELIVERY_ERRORS.get(code, "Unknown error") if code else None
     if behaviour == NO_RECEIPT:

@@ -190,15 +190,9 @@ def delivery_plan(start: str, delays: tuple[tuple[str, float], ...]) -> tuple[tu
     return tuple(plan)
 
 
-def plan_delivery(msg: Message, now: float, delays: tuple[tuple[str, float], ...], country: str) -> None:
-    """Give `msg` the happy-path timeline from `now` (see delivery_plan; `delays` as sorted (step, seconds)).
-    Each step is `now + offset`, one addition: exactly what decoding `now` + the stored offset gives back."""
-    apply_plan(msg, [Step(now + offset, status) for status, offset in delivery_plan(msg.status, delays)], country)
-
-
 def apply_plan(msg: Message, steps: list[Step], country: str) -> None:
-    """Give `msg` its planned timeline (from domain.carriers.plan or plan_delivery), with the planned
-    date_sent and price of its 'sent' step, if it has one."""
+    """Give `msg` its planned timeline (domain.carriers.plan), with the planned date_sent and price of its
+    'sent' step, if it has one."""
     msg.timeline = steps
     for step in steps:
         if step.status == SENT:
