@@ -174,3 +174,10 @@ def test_accounts_list_envelope(url, account):
 
 def test_non_api_path_is_plain_404(url):
     assert requests.get(url("/")).status_code == 404
+
+
+def test_available_numbers_bad_area_code_is_21451(url, account):
+    # The SDK raises a plain TwilioException for list errors (no code); the wire carries Twilio's code.
+    path = f"/2010-04-01/Accounts/{account[0]}/AvailablePhoneNumbers/US/Local.json"
+    assert_twilio_error(requests.get(url(path), auth=account, params={"AreaCode": "99"}), 400, 21451)
+    assert_twilio_error(requests.get(url(path), auth=account, params={"Contains": "x"}), 400, 20001)

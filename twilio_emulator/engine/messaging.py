@@ -145,7 +145,8 @@ async def wait_for_match(emu: "Emulator", timeout: float, *, sid: str | None = N
                     return observe(msg, now)
                 soonest = when if soonest is None else min(soonest, when)
             if soonest is not None:
-                emu.scheduler.call_at(soonest, lambda: wake.done() or wake.set_result(None))
+                # Bind this iteration's future: an entry left from an earlier round must not wake a later one.
+                emu.scheduler.call_at(soonest, lambda w=wake: w.done() or w.set_result(None))
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise asyncio.TimeoutError()
