@@ -27,8 +27,12 @@ def main() -> None:
 @click.option("--timing", type=click.Choice(sorted(TIMINGS)), default="realistic", show_default=True,
               help="How long each delivery step takes.")
 @click.option("--seed", type=int, default=None, help="Seed SIDs and generated numbers for reproducible runs.")
+@click.option("--webhook-timeout", type=click.FloatRange(0.1, 60), default=15.0, show_default=True,
+              help="Seconds an app has to answer a webhook (Twilio: 15).")
+@click.option("--public-url", default=None,
+              help="How apps reach the emulator, for inbound media URLs [default: http://HOST:PORT].")
 @click.option("--quiet", is_flag=True, help="Log warnings only (no line per API call or status change).")
-def serve(host, port, db_path, account_sid, auth_token, timing, seed, quiet) -> None:
+def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
     from .server import bind, run
@@ -47,7 +51,8 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, quiet) -> 
                                    f"(is another emulator running? try --port)") from None
     actual_port = sock.getsockname()[1]
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
-                        auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet)
+                        auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
+                        webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None)
     base = f"http://{host}:{actual_port}"
 
     def banner() -> None:

@@ -27,6 +27,7 @@ class Settings:
     max_body_bytes: int = 256 * 1024  # request bodies above this get 413
     log_requests: bool = True
     webhook_timeout: float = 15.0  # seconds for a whole webhook request (Twilio: 15 s, reference §7.4)
+    public_url: str | None = None  # how apps reach the emulator (inbound media URLs); default http://host:port
     step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step
 
     def delays(self) -> dict[str, float]:

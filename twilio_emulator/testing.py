@@ -80,4 +80,6 @@ class EmulatorThread:
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # the free port the OS picked
+        if not self.settings.public_url:
+            self.emulator.public_url = f"http://{self.settings.host}:{port}"
         self._ready.set_result(port)

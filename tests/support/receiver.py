@@ -16,11 +16,22 @@ class Received:
     url: str  # as the app would rebuild it: http://127.0.0.1:PORT/path?query
     headers: dict
     form: dict  # POST form fields (name -> list of values)
+    query: dict = None  # query string (name -> last value)
+
+    def param(self, name: str) -> str | None:
+        """A webhook parameter, from the form (POST) or the query string (GET)."""
+        values = self.form.get(name)
+        return values[-1] if values else (self.query or {}).get(name)
 
 
 class Receiver:
-    def __init__(self, status: int = 200, body: str = "", content_type: str = "text/plain", hang: bool = False):
+    def __init__(self, status: int = 200, body: str = "", content_type: str = "text/plain", hang: bool = False,
+                 routes: dict | None = None):
+        """Answers every request with (status, body, content_type), or, for a path in `routes`, with what
+        routes[path] gives: a (status, body, content_type) tuple, or a function of the Received request
+        returning one (an app that answers what it was sent)."""
         self.status, self.body, self.content_type, self.hang = status, body, content_type, hang
+        self.routes = routes or {}
         self.requests: list[Received] = []
         self.in_flight = 0
         self._cond = threading.Condition()
@@ -63,10 +74,18 @@ class Receiver:
         self._loop.run_forever()
         self._loop.run_until_complete(runner.cleanup())
 
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self.requests)
+
+    def paths(self) -> list[str]:
+        with self._cond:
+            return [r.url.split(str(self.port), 1)[1].split("?")[0] for r in self.requests]
+
     async def _handle(self, request: web.Request) -> web.Response:
         form = await request.post()
         received = Received(request.method, f"http://127.0.0.1:{self.port}{request.raw_path}", dict(request.headers),
-                            {k: form.getall(k) for k in form.keys()})
+                            {k: form.getall(k) for k in form.keys()}, dict(request.query))
         with self._cond:
             self.requests.append(received)
             self.in_flight += 1
@@ -74,7 +93,11 @@ class Receiver:
         try:
             if self.hang:
                 await self._release.wait()
-            return web.Response(status=self.status, text=self.body, content_type=self.content_type)
+            answer = self.routes.get(request.path, (self.status, self.body, self.content_type))
+            status, body, content_type = answer(received) if callable(answer) else answer
+            if content_type is None:  # no Content-Type header at all
+                return web.Response(status=status, body=body.encode())
+            return web.Response(status=status, body=body.encode(), headers={"Content-Type": content_type})
         finally:
             with self._cond:
                 self.in_flight -= 1

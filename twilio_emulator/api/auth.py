@@ -30,6 +30,8 @@ def authorize(request: web.Request) -> None:
     if not request.path.startswith(API_PREFIXES):
         return
     emu = request.app[EMULATOR]
+    if getattr(request.match_info.handler, "public", False) and "Authorization" not in request.headers:
+        return  # e.g. media content, which Twilio serves without credentials by default
     principal = accounts.authenticate_header(emu, request.headers.get("Authorization"), _credentials)
     request[PRINCIPAL] = principal
     account_sid = request.match_info.get("AccountSid")

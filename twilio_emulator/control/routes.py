@@ -58,12 +58,69 @@ async def control_errors(request: web.Request, handler):
     try:
         return await handler(request)
     except TwilioError as exc:
-        return control_error(400 if exc.status < 500 else exc.status, exc.message)
+        status = exc.status if 400 <= exc.status < 500 else 400
+        return web.json_response({"error": exc.message, "status": status, "code": exc.code}, status=status)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
         return control_error(exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status))
                              else exc.reason)
+
+
+async def _params(request: web.Request) -> dict:
+    """A JSON object, or a form (Twilio-style: repeated MediaUrl fields make a list)."""
+    if request.content_type == "application/json" or not request.can_read_body:
+        return await _json_body(request)
+    form = await request.post()
+    out = {k: form.get(k) for k in form.keys()}
+    if "MediaUrl" in form:
+        out["MediaUrl"] = form.getall("MediaUrl")
+    return out
+
+
+def _strings(value, name: str) -> list[str]:
+    if value is None:
+        return []
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise web.HTTPBadRequest(text=f"{name} must be a URL or a list of URLs")
+    return values
+
+
+def _flag(value) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1", "yes"))
+
+
+def attempt_json(a) -> dict:
+    """One outgoing webhook request, as GET /webhooks lists them."""
+    return {"method": a.method, "url": a.url, "params": [list(p) for p in a.params], "headers": a.headers,
+            "response_status": a.status, "response_body": a.body, "error": a.error,
+            "duration_ms": round(a.duration_ms, 3)}
+
+
+def alert_json(a) -> dict:
+    return {**asdict(a), "date_created": rfc2822(a.date_created)}
+
+
+@routes.post("/inbound")
+async def inbound(request: web.Request) -> web.Response:
+    """A handset texts one of our numbers: {"From", "To", "Body", "MediaUrl": [...], "MessagingServiceSid",
+    "wait"}. 201 with the inbound Message's Twilio JSON; with "wait": true, after its webhook and TwiML were
+    carried out, with "outcome": {"webhooks", "replies", "alerts"}."""
+    body = await _params(request)
+    for name in ("From", "To", "Body", "MessagingServiceSid"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            return control_error(400, f"{name} must be a string")
+    emu = request.config_dict[EMULATOR]
+    msg, task = await emu.inbound.receive(body.get("From"), body.get("To"), body.get("Body"),
+                                          _strings(body.get("MediaUrl"), "MediaUrl"), body.get("MessagingServiceSid"))
+    if not _flag(body.get("wait")):
+        return web.json_response(message_json(msg), status=201)
+    outcome = await asyncio.shield(task)
+    return web.json_response({**message_json(outcome.message), "outcome": {
+        "webhooks": [attempt_json(a) for a in outcome.webhooks],
+        "replies": [message_json(m) for m in outcome.replies],
+        "alerts": [alert_json(a) for a in outcome.alerts]}}, status=201)
 
 
 def handset_json(h) -> dict:
@@ -140,7 +197,7 @@ async def advance_clock(request: web.Request) -> web.Response:
 async def list_alerts(request: web.Request) -> web.Response:
     """Debugger alerts (11200 …), oldest first; ?account_sid= narrows them to one account."""
     found = await webhook_rows.alerts(request.config_dict[EMULATOR].store, request.query.get("account_sid"))
-    return web.json_response({"alerts": [{**asdict(a), "date_created": rfc2822(a.date_created)} for a in found]})
+    return web.json_response({"alerts": [alert_json(a) for a in found]})
 
 
 @routes.get("/webhooks")

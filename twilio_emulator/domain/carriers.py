@@ -65,6 +65,17 @@ def default_handset(number: str) -> Handset | None:
     return handset
 
 
+@lru_cache(maxsize=4096)
+def twilio_number_handset(number: str) -> Handset | None:
+    """What answers a message sent to a number a Twilio account owns: Twilio itself, which takes SMS and MMS
+    from any carrier and hands them to the owner's webhook (engine.inbound). Emulator: always delivered."""
+    base = default_handset(number)
+    if base is None:
+        return None
+    return Handset(number=base.number, carrier="Twilio", line_type=VOIP, country=base.country, city=base.city,
+                   state=base.state, zip=base.zip, mms=True)
+
+
 def check(handset: Handset) -> Handset:
     """Validate a declared handset; raises TwilioError (the control API turns it into its own error)."""
     if handset.line_type not in LINE_TYPES:

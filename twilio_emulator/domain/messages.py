@@ -4,12 +4,14 @@ Pure: no I/O. Time comes in as `now` (epoch seconds, UTC).
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import mimetypes
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from . import numbers
 from .errors import TwilioError, error
@@ -69,6 +71,7 @@ class Message:
     error_message: str | None = None
     messaging_service_sid: str | None = None
     status_callback: str | None = None
+    status_callback_method: str | None = None  # None = POST; GET only from TwiML <Message action method="GET">
     provide_feedback: bool = False
     validity_period: int | None = None
     send_at: float | None = None
@@ -93,6 +96,7 @@ class SendRequest:
     media_urls: list[str] = field(default_factory=list)
     messaging_service_sid: str | None = None
     status_callback: str | None = None
+    status_callback_method: str | None = None
     provide_feedback: bool = False
     validity_period: int | None = None
     schedule_type: str | None = None
@@ -166,6 +170,7 @@ def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body:
     if req is not None:
         msg.messaging_service_sid = req.messaging_service_sid
         msg.status_callback = req.status_callback
+        msg.status_callback_method = req.status_callback_method
         msg.provide_feedback = req.provide_feedback
         msg.validity_period = req.validity_period
         msg.send_at = req.send_at
@@ -228,9 +233,25 @@ def time_of(msg: Message, statuses: tuple[str, ...] | frozenset[str]) -> float |
 
 
 def guess_content_type(url: str) -> str:
-    # Emulator: Twilio downloads the media to learn its type; we guess from the URL's extension.
+    # Emulator: Twilio downloads the media to learn its type; we guess from the URL's extension (a data: URL
+    # names its own type).
+    if url.startswith("data:"):
+        return url[5:].split(",", 1)[0].split(";", 1)[0] or "text/plain"
     guessed, _ = mimetypes.guess_type(urlsplit(url).path)
     return guessed or "application/octet-stream"
+
+
+def decode_data_url(url: str) -> tuple[str, bytes] | None:
+    """(content type, bytes) of a `data:` URL (RFC 2397), None for any other URL or a malformed one."""
+    if not url.startswith("data:") or "," not in url:
+        return None
+    head, _, data = url[5:].partition(",")
+    params = head.split(";")
+    try:
+        payload = base64.b64decode(data, validate=True) if "base64" in params[1:] else unquote_to_bytes(data)
+    except (binascii.Error, ValueError):
+        return None
+    return params[0] or "text/plain", payload
 
 
 def price_for(msg: Message, country: str) -> str:

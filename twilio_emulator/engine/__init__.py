@@ -5,6 +5,7 @@ No HTTP server code here.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 
@@ -23,6 +24,12 @@ from .events import Events
 from .scheduler import Scheduler
 
 log = logging.getLogger(__name__)
+
+
+def _base_url(host: str, port: int) -> str:
+    if host in ("0.0.0.0", "", "::"):
+        host = "127.0.0.1"  # listening everywhere: loopback reaches it
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class Emulator:
@@ -44,6 +51,10 @@ class Emulator:
         self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.callbacks = StatusCallbacks(self)
+        from .inbound import Inbound
+        self.inbound = Inbound(self)
+        # Where apps reach the emulator (inbound media URLs); the server sets it once it knows its port.
+        self.public_url = self.settings.public_url or _base_url(self.settings.host, self.settings.port)
         from .lifecycle import Lifecycle
         self.lifecycle = Lifecycle(self)
         # Bugs of ours caught at run time (failed jobs, failed commit callbacks, 500s): tests assert it stays
@@ -68,6 +79,7 @@ class Emulator:
         if self.scheduler is not None:
             await self.scheduler.stop()
         await self.callbacks.close()
+        await self.inbound.close()
         await self.dispatcher.close()
         await self.store.close()
 
@@ -94,6 +106,7 @@ class Emulator:
         the start-up account as configured."""
         self.scheduler.clear()
         await self.callbacks.close()
+        await self.inbound.close()
         await self.store.wipe()
         self.clock.set_mode("real")
         await self._load()
@@ -141,6 +154,15 @@ class Emulator:
         from ..store import webhooks
         return await webhooks.attempts(self.store, sid)
 
+    async def receive(self, from_: str, to: str, body: str | None = None, media_urls: list[str] | None = None,
+                      messaging_service_sid: str | None = None, wait: bool = True):
+        """The handset `from_` texts our number `to`. With `wait` (default) returns the engine.inbound.Outcome
+        once the webhook and its TwiML have been carried out; else the inbound Message at once."""
+        msg, task = await self.inbound.receive(from_, to, body, media_urls, messaging_service_sid)
+        return await asyncio.shield(task) if wait else msg
+
     async def drain(self) -> None:
         """Wait until every webhook request already started has finished (tests assert after this)."""
-        await self.callbacks.drain()
+        while self.callbacks.busy or self.inbound.busy:
+            await self.callbacks.drain()
+            await self.inbound.drain()

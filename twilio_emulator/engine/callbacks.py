@@ -8,7 +8,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from ..domain.messages import Message, Step
+from ..domain.messages import FAILED, OUTBOUND_CALL, SENT, Message, Step
 from ..store import messages as message_rows
 from ..store import webhooks as rows
 from ..webhooks import payloads
@@ -27,6 +27,9 @@ class StatusCallbacks:
         self._tasks: set[asyncio.Task] = set()
 
     def schedule(self, msg: Message, steps: list[Step]) -> None:
+        if msg.direction == OUTBOUND_CALL:
+            # Voice <Sms statusCallback>: one request, when the message is sent or fails (reference §9.2).
+            steps = [s for s in steps if s.status in (SENT, FAILED)]
         for step in steps:
             self.emu.scheduler.call_at(step.at, self._spawn, msg, step)
 
@@ -48,16 +51,21 @@ class StatusCallbacks:
         if account is None:
             return
         params = payloads.status_callback(msg, step.status, step.error_code, step.at)
-        attempt = await emu.dispatcher.send("POST", msg.status_callback, params, account.auth_token)
+        method = msg.status_callback_method or "POST"
+        attempt = await emu.dispatcher.send(method, msg.status_callback, params, account.auth_token)
         ops = [rows.log_attempt(msg.account_sid, msg.sid, KIND, attempt, emu.now())]
         if not attempt.ok:
-            alert = emu.new_alert(msg.account_sid, 11200, _failure_text(attempt), "POST", attempt.url, msg.sid)
+            alert = emu.new_alert(msg.account_sid, 11200, _failure_text(attempt), method, attempt.url, msg.sid)
             ops.append(rows.insert_alert(alert))
         await emu.store.write(*ops)
         if emu.activity.enabled:
-            emu.activity.line(f"{msg.sid} status callback {step.status} -> POST {attempt.url} "
+            emu.activity.line(f"{msg.sid} status callback {step.status} -> {method} {attempt.url} "
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
         emu.events.publish("webhook", attempt)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
 
     async def drain(self) -> None:
         while self._tasks:

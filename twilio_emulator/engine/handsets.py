@@ -16,11 +16,17 @@ if TYPE_CHECKING:
 
 
 def get(emu: "Emulator", number: str) -> Handset | None:
-    """The handset for a valid number: the declared one, else the default; None for an invalid number."""
+    """The handset for a valid number: the declared one, else Twilio for a number the emulator's accounts own,
+    else the default; None for an invalid number."""
     parsed = numbers.parse(number)
     if parsed is None:
         return None
-    return emu.handsets.get(parsed.e164) or carriers.default_handset(parsed.e164)
+    declared = emu.handsets.get(parsed.e164)
+    if declared is not None:
+        return declared
+    if parsed.e164 in emu.numbers_by_e164:  # a number of ours: Twilio receives it (engine.inbound)
+        return carriers.twilio_number_handset(parsed.e164)
+    return carriers.default_handset(parsed.e164)
 
 
 async def declare(emu: "Emulator", number: str, **fields) -> Handset:

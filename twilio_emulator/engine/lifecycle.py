@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..domain.messages import Message
+from ..domain.messages import DELIVERED, Message
 from .scheduler import TICK
 
 if TYPE_CHECKING:
@@ -28,6 +28,10 @@ class Lifecycle:
         """Schedule the moments of `msg`'s planned steps that someone has to act on."""
         if msg.status_callback:
             self.emu.callbacks.schedule(msg, msg.timeline)
+        if msg.to in self.emu.numbers_by_e164:  # to a number of ours: it arrives there as an inbound message
+            for step in msg.timeline:
+                if step.status == DELIVERED:
+                    self.emu.scheduler.call_at(step.at, self.emu.inbound.from_network, msg)
         if not self.emu.activity.enabled:
             return
         exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain import carriers, magic_numbers
-from ..domain.messages import (CANCELED, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message, SendRequest, apply_plan,
-                               new_message, observe, time_of, validate_send)
+from ..domain.messages import (CANCELED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message,
+                               SendRequest, Step, apply_plan, new_message, observe, time_of, validate_send)
 from ..domain.sids import is_sid
 from ..store import messages as rows
 from . import handsets
@@ -17,7 +17,10 @@ from . import numbers as number_ops
 if TYPE_CHECKING:
     from . import Emulator
 
-async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API) -> Message:
+async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API,
+               fail: tuple[int, str] | None = None) -> Message:
+    """Create and plan an outbound message. `fail` (code, text): Twilio refuses it after accepting it (e.g.
+    14107, reply rate exceeded): the message fails at once instead of going to the carrier."""
     to, body = validate_send(req)
     if req.messaging_service_sid:
         # Emulator: Messaging Services are not emulated yet, so no MG… SID exists (Twilio: 21705 malformed,
@@ -37,7 +40,11 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
                       direction=direction, status=QUEUED, now=now, media_urls=media_urls,
                       media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
     handset = handsets.get(emu, to.e164)
-    apply_plan(msg, carriers.plan(QUEUED, now, emu.lifecycle.delays, handset, bool(media_urls)), to.country)
+    if fail is None:
+        plan = carriers.plan(QUEUED, now, emu.lifecycle.delays, handset, bool(media_urls))
+    else:
+        plan = [Step(now + MIN_STEP, FAILED, *fail)]
+    apply_plan(msg, plan, to.country)
     await emu.store.write(*rows.insert(msg))
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
@@ -105,6 +112,14 @@ async def media_get(emu: "Emulator", account: Account, message_sid: str, sid: st
         if media.sid == sid:
             return media
     raise NotFound(path)
+
+
+async def media_content(emu: "Emulator", account_sid: str, message_sid: str, sid: str, path: str) -> Media:
+    """A media item by its path alone (its content URL needs no credentials): 404 unless all three match."""
+    account = emu.accounts.get(account_sid)
+    if account is None:
+        raise NotFound(path)
+    return await media_get(emu, account, message_sid, sid, path)
 
 
 async def media_delete(emu: "Emulator", account: Account, message_sid: str, sid: str, path: str) -> None:

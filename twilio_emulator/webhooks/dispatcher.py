@@ -23,7 +23,8 @@ class Attempt:
     params: list[tuple[str, str]]
     headers: dict[str, str]
     status: int | None = None  # HTTP status, None when no response came
-    body: str = ""
+    body: str = ""  # as text, for the log
+    raw: bytes = b""  # as received (up to MAX_BODY + 1 bytes: one more than the limit tells it was exceeded)
     content_type: str = ""
     error: str | None = None  # connection refused, timeout, …
     duration_ms: float = 0.0
@@ -31,6 +32,22 @@ class Attempt:
     @property
     def ok(self) -> bool:
         return self.status is not None and 200 <= self.status < 300
+
+
+def connection_timeout(url: str, default: float) -> float:
+    """Seconds allowed for the whole request: Twilio's connection overrides in the URL fragment
+    (`#tt=5000`, total time, or `#rt=…`, read timeout, in ms; reference §7.4) shorten the default (15 s).
+    Emulator: one number bounds the whole request; connect and read timeouts are not told apart."""
+    fragment = urlsplit(url).fragment
+    if not fragment:
+        return default
+    values = dict(pair.partition("=")[::2] for pair in fragment.split("&"))
+    for key, low, high in (("tt", 100, 15000), ("rt", 100, 15000)):
+        try:
+            return min(max(int(values[key]), low), high) / 1000
+        except (KeyError, ValueError):
+            continue
+    return default
 
 
 class Dispatcher:
@@ -65,16 +82,25 @@ class Dispatcher:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         attempt = Attempt(method, target, params, headers)
+        timeout = connection_timeout(url, self.timeout)
         started = time.perf_counter()
         try:
             async with self._client().request(
                     method, URL(target, encoded=True), data=body, headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=self.timeout)) as resp:
+                    timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
                 attempt.status = resp.status
                 attempt.content_type = resp.headers.get("Content-Type", "")
-                attempt.body = (await resp.content.read(MAX_BODY)).decode("utf-8", "replace")
+                chunks, size = [], 0
+                while size <= MAX_BODY:  # read() returns what has arrived: loop up to the limit (+1) or EOF
+                    chunk = await resp.content.read(MAX_BODY + 1 - size)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                attempt.raw = b"".join(chunks)
+                attempt.body = attempt.raw[:MAX_BODY].decode("utf-8", "replace")
         except asyncio.TimeoutError:
-            attempt.error = f"timeout after {self.timeout:g} s"
+            attempt.error = f"timeout after {timeout:g} s"
         except (aiohttp.ClientError, OSError, ValueError) as exc:
             attempt.error = f"{type(exc).__name__}: {exc}"
         attempt.duration_ms = (time.perf_counter() - started) * 1000

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 
+from typing import Protocol
+
 from ..domain.messages import DELIVERED, UNDELIVERED, Message
 
 API_VERSION = "2010-04-01"
@@ -22,3 +24,60 @@ def status_callback(msg: Message, status: str, error_code: int | None, at: float
     if status in (DELIVERED, UNDELIVERED):
         params.append(("RawDlrDoneDate", time.strftime("%y%m%d%H%M", time.gmtime(at))))
     return params
+
+
+class Place(Protocol):
+    """Where a number is (a Handset, or a phone number's geo): empty strings when unknown."""
+    city: str
+    state: str
+    zip: str
+    country: str
+
+
+def _geo(prefix: str, place: Place | None) -> list[tuple[str, str]]:
+    # Twilio sends every geo key, empty when it does not know (reference §7.1).
+    if place is None:
+        return [(f"{prefix}City", ""), (f"{prefix}State", ""), (f"{prefix}Zip", ""), (f"{prefix}Country", "")]
+    return [(f"{prefix}City", place.city.upper()), (f"{prefix}State", place.state), (f"{prefix}Zip", place.zip),
+            (f"{prefix}Country", place.country)]
+
+
+def incoming_message(msg: Message, sender: Place | None, recipient: Place | None,
+                     media: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The inbound message webhook (reference §7.1, in the order of a captured real request), `media` being
+    (content type, URL) pairs: MediaContentType{N}/MediaUrl{N}. MessagingServiceSid only when the number is
+    in a service. Twilio upper-cases city names (FromCity=CHICOPEE in captures)."""
+    to_geo, from_geo = dict(_geo("To", recipient)), dict(_geo("From", sender))
+    params = [("ToCountry", to_geo["ToCountry"]), ("ToState", to_geo["ToState"]), ("SmsMessageSid", msg.sid),
+              ("NumMedia", str(len(media))), ("ToCity", to_geo["ToCity"]), ("FromZip", from_geo["FromZip"]),
+              ("SmsSid", msg.sid), ("FromState", from_geo["FromState"]), ("SmsStatus", "received"),
+              ("FromCity", from_geo["FromCity"]), ("Body", msg.body), ("FromCountry", from_geo["FromCountry"]),
+              ("To", msg.to), ("ToZip", to_geo["ToZip"]), ("NumSegments", str(msg.num_segments)),
+              ("ReferralNumMedia", "0"), ("MessageSid", msg.sid), ("AccountSid", msg.account_sid),
+              ("From", msg.from_ or ""), ("ApiVersion", API_VERSION)]
+    for i, (content_type, url) in enumerate(media):
+        params += [(f"MediaContentType{i}", content_type), (f"MediaUrl{i}", url)]
+    if msg.messaging_service_sid:
+        params.append(("MessagingServiceSid", msg.messaging_service_sid))
+    return params
+
+
+def fallback(params: list[tuple[str, str]], error_code: int, error_url: str) -> list[tuple[str, str]]:
+    """The fallback URL gets the same parameters plus ErrorCode and ErrorUrl [UNVERIFIED for messaging:
+    documented for Voice; reference §7.3]."""
+    return [*params, ("ErrorCode", str(error_code)), ("ErrorUrl", error_url)]
+
+
+def incoming_call(call_sid: str, account_sid: str, caller: str, called: str, status: str,
+                  sender: Place | None, recipient: Place | None) -> list[tuple[str, str]]:
+    """A voice webhook for an incoming call (Twilio's standard voice request parameters)."""
+    return [("AccountSid", account_sid), ("ApiVersion", API_VERSION), ("CallSid", call_sid),
+            ("CallStatus", status), ("Called", called), ("Caller", caller), ("Direction", "inbound"),
+            ("From", caller), ("To", called), *_geo("From", sender), *_geo("To", recipient),
+            *[(k.replace("From", "Caller"), v) for k, v in _geo("From", sender)],
+            *[(k.replace("To", "Called"), v) for k, v in _geo("To", recipient)]]
+
+
+def sms_action(call_params: list[tuple[str, str]], sms_sid: str | None, sms_status: str) -> list[tuple[str, str]]:
+    """Voice <Sms action>: the call's parameters plus SmsSid and SmsStatus (sending | invalid | failed)."""
+    return [*call_params, ("SmsSid", sms_sid or ""), ("SmsStatus", sms_status)]

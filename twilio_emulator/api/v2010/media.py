@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...domain.messages import Media
+from ...domain.messages import Media, decode_data_url
 from ...engine import messaging
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
@@ -54,3 +54,21 @@ async def delete_media(request: web.Request) -> web.Response:
     await messaging.media_delete(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
                                  request.match_info["Sid"], request.path)
     return web.Response(status=204)
+
+
+# Registered after the .json routes, which it would otherwise shadow ({Sid} also matches "ME….json").
+@routes.get(BASE + "/{Sid}")
+async def fetch_media_content(request: web.Request) -> web.Response:
+    """The media itself: the URL inbound webhooks put in MediaUrl{N}. Twilio answers with a redirect to
+    its storage; the emulator redirects to the URL the media came from, or serves a data: URL's bytes.
+    Emulator: no credentials needed (Twilio's default unless "HTTP Basic Auth for media" is on); wrong
+    credentials, when given, are still refused."""
+    media = await messaging.media_content(request.app[EMULATOR], request.match_info["AccountSid"],
+                                          request.match_info["MessageSid"], request.match_info["Sid"], request.path)
+    data = decode_data_url(media.url)
+    if data is None:
+        raise web.HTTPTemporaryRedirect(media.url)
+    return web.Response(body=data[1], content_type=media.content_type)
+
+
+fetch_media_content.public = True  # api/auth.py: callable without credentials

@@ -1,0 +1,337 @@
+"""Two-way SMS: a handset texts one of our numbers -> an inbound Message -> the number's webhook (fallback URL
+on failure) -> the TwiML it answers with -> replies, which go through the normal outbound lifecycle.
+
+Each inbound message is processed in its own task, so a slow app never holds up anything else; every request
+is in the webhook log and every failure is an alert with Twilio's code. Nothing raises out of a task: an
+unexpected error is an internal error (tests fail on those) and the message stays received.
+"""
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+from ..domain import numbers
+from ..domain.accounts import Account
+from ..domain.errors import INVALID_PARAMETER, TwilioError, error
+from ..domain.messages import (INBOUND, MAX_BODY, MAX_MEDIA, OUTBOUND_REPLY, RECEIVED, RECEIVING, Message,
+                               SendRequest, is_http_url, new_message, price_for)
+from ..domain.phone_numbers import IncomingPhoneNumber
+from ..domain.sids import is_sid
+from ..store import messages as rows
+from ..store import webhooks as log_rows
+from ..store.webhooks import Alert
+from ..twiml import parse, verbs
+from ..twiml.errors import TwimlError, TwimlWarning
+from ..webhooks import payloads
+from ..webhooks.dispatcher import Attempt
+from . import handsets, messaging
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+log = logging.getLogger(__name__)
+
+# Twilio's reply-rate protection (reference §9.1, error 14107): more than 30 replies between the same two
+# numbers within 30 s and further replies fail for the rest of the window. It is also what ends a reply loop
+# between two emulated numbers (each one's app answering the other's reply).
+REPLY_LIMIT, REPLY_WINDOW = 30, 30.0
+# [UNVERIFIED] Twilio's bound on chained <Redirect>s; past it the session stops with an 11215 alert.
+MAX_REDIRECTS = 10
+
+# The TwiML warning a refused <Message> is logged under, by the Messages API error send() raised.
+_REPLY_WARNING = {21211: 14101, 21604: 14101, 21612: 14101, 21614: 14101, 21408: 14101, 21610: 14101,
+                  21212: 14102, 21606: 14102, 21601: 14102, 21659: 14102, 21661: 14102, 21603: 14102,
+                  21602: 14103, 21617: 14103, 21619: 14103, 21609: 14105, 21620: 12200, 21623: 12200}
+
+
+@dataclass
+class Outcome:
+    """What processing one inbound message did: the message as received, every request made (in order), the
+    replies created, and the alerts raised."""
+    message: Message
+    webhooks: list[Attempt] = field(default_factory=list)
+    replies: list[Message] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+
+@dataclass
+class _Session:
+    """One webhook conversation: the account, the inbound message, and the parameters every request carries."""
+    account: Account
+    number: IncomingPhoneNumber
+    outcome: Outcome
+    params: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Text:
+    text: str  # a text/plain answer: the reply's body
+
+
+_EMPTY = object()  # an empty answer (204, or 2xx without a body): nothing to do
+
+
+class Inbound:
+    def __init__(self, emu: "Emulator"):
+        self.emu = emu
+        self._tasks: set[asyncio.Task] = set()
+        self._replies: dict[tuple[str, str], deque[float]] = {}
+
+    # ---- receiving ------------------------------------------------------------------------------------------
+    async def receive(self, from_: str | None, to: str | None, body: str | None = None,
+                      media_urls: list[str] | None = None, messaging_service_sid: str | None = None,
+                      *, from_network: bool = False) -> tuple[Message, asyncio.Task]:
+        """The handset `from_` texts our number `to`: store the inbound message (status receiving) and start
+        processing it. Returns the message and the task that processes it (its result is the Outcome).
+        Raises TwilioError for a request the emulator cannot carry out (nothing is stored then)."""
+        emu = self.emu
+        media_urls = list(media_urls or [])
+        number, sender = self._check(from_, to, body or "", media_urls, messaging_service_sid, from_network)
+        account = emu.accounts[number.account_sid]
+        now = emu.now()
+        sid = emu.sids.new("MM" if media_urls else "SM")
+        msg = new_message(sid=sid, account_sid=account.sid, to=number.phone_number, from_=sender, body=body or "",
+                          direction=INBOUND, status=RECEIVING, now=now, media_urls=media_urls,
+                          media_sids=[emu.sids.new("ME") for _ in media_urls])
+        msg.messaging_service_sid = messaging_service_sid
+        await emu.store.write(*rows.insert(msg))
+        emu.events.publish("message", msg)
+        task = asyncio.create_task(self._process(account, number, copy.copy(msg)))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return msg, task
+
+    def _check(self, from_: str | None, to: str | None, body: str, media_urls: list[str],
+               messaging_service_sid: str | None, from_network: bool) -> tuple[IncomingPhoneNumber, str]:
+        if not to:
+            raise error(21604, "To (one of the emulator's phone numbers) is required.")
+        if not from_:
+            raise error(INVALID_PARAMETER, "From (the sending handset's phone number) is required.")
+        parsed_to = numbers.parse(to)
+        number = self.emu.numbers_by_e164.get(parsed_to.e164) if parsed_to else None
+        if number is None:
+            # Twilio: an alphanumeric sender ID cannot receive replies; nor can a number nobody owns here.
+            raise TwilioError(f"{to} is not a phone number of any account in this emulator (buy it first: "
+                              "POST /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json).",
+                              code=20404, status=404)
+        if not number.sms_capable:
+            raise error(21606, f"{number.phone_number} is not SMS-capable: it cannot receive messages.")
+        sender = numbers.parse(from_, parsed_to.country)
+        if sender is None:
+            if not (from_network and numbers.is_alphanumeric_sender(from_)):
+                raise error(21212, f"From {from_!r} is not a valid phone number.")
+            sender_id = from_
+        else:
+            sender_id = sender.e164
+        if not body and not media_urls:
+            raise error(21602, "Body or MediaUrl is required.")
+        if len(body) > MAX_BODY:
+            raise error(21617, "The body exceeds the 1600 character limit.")
+        if len(media_urls) > MAX_MEDIA:
+            raise error(21623, "At most 10 MediaUrl are allowed.")
+        for url in media_urls:
+            if not (is_http_url(url) or url.startswith("data:")):
+                raise error(21620, f"MediaUrl {url} is neither an http(s) nor a data: URL.")
+        if messaging_service_sid is not None and not is_sid(messaging_service_sid, "MG"):
+            raise error(21705, f"MessagingServiceSid {messaging_service_sid} is not a Messaging Service SID.")
+        return number, sender_id
+
+    def from_network(self, msg: Message) -> None:
+        """Scheduler job: an outbound message just reached one of our own numbers; it arrives as an inbound
+        message there (and that number's app may answer it: see REPLY_LIMIT)."""
+        async def arrive() -> None:
+            try:
+                await self.receive(msg.from_, msg.to, msg.body, [m.url for m in msg.media], from_network=True)
+            except TwilioError as exc:  # the number was released in between, or lost its SMS capability
+                log.info("%s not received by %s: %s", msg.sid, msg.to, exc.message)
+        task = asyncio.create_task(arrive())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ---- processing -----------------------------------------------------------------------------------------
+    async def _process(self, account: Account, number: IncomingPhoneNumber, msg: Message) -> Outcome:
+        emu = self.emu
+        now = emu.now()
+        # Twilio: the message is 'received' when the webhook is sent; date_sent is that moment (spec).
+        msg.status, msg.date_updated, msg.date_sent = RECEIVED, now, now
+        msg.price = price_for(msg, number.country)
+        outcome = Outcome(msg)
+        try:
+            await emu.store.write(rows.update(msg))
+            emu.events.publish("message", msg)
+            if emu.activity.enabled:
+                emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
+            url = number.get("sms_url")
+            if not url:
+                return outcome  # no webhook configured: the message is just received
+            sender = handsets.get(emu, msg.from_ or "")
+            recipient = handsets.get(emu, msg.to)
+            media = [(m.content_type, self.media_url(m.account_sid, msg.sid, m.sid)) for m in msg.media]
+            session = _Session(account, number, outcome,
+                               payloads.incoming_message(msg, sender, recipient, media))
+            answer, doc_url = await self._fetch_with_fallback(
+                session, number.get("sms_method"), url, number.get("sms_fallback_method"),
+                number.get("sms_fallback_url"))
+            if answer is not None:
+                await self._carry_out(session, answer, doc_url)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug of ours: recorded (tests fail on it), never raised into the loop
+            log.exception("processing inbound %s failed", msg.sid)
+            emu.record_internal_error(f"inbound {msg.sid}: {exc!r}")
+        return outcome
+
+    def media_url(self, account_sid: str, message_sid: str, media_sid: str) -> str:
+        """Where the app fetches inbound media: the Media resource's path without `.json`, on the emulator
+        (Twilio: https://api.twilio.com/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…)."""
+        return f"{self.emu.public_url}/2010-04-01/Accounts/{account_sid}/Messages/{message_sid}/Media/{media_sid}"
+
+    async def _request(self, session: _Session, kind: str, method: str, url: str,
+                       params: list[tuple[str, str]]):
+        """One webhook request and what its answer means: a TwiML root, a _Text, _EMPTY, or a TwimlError."""
+        emu = self.emu
+        attempt = await emu.dispatcher.send(method, url, params, session.account.auth_token)
+        session.outcome.webhooks.append(attempt)
+        msg = session.outcome.message
+        await emu.store.write(log_rows.log_attempt(msg.account_sid, msg.sid, kind, attempt, emu.now()))
+        if emu.activity.enabled:
+            emu.activity.line(f"{msg.sid} {kind.replace('_', ' ')} -> {method} {attempt.url} "
+                              f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
+        emu.events.publish("webhook", attempt)
+        return answer_of(attempt)
+
+    async def _fetch_with_fallback(self, session: _Session, method: str, url: str, fallback_method: str,
+                                   fallback_url: str):
+        """The primary webhook's answer; on failure an alert, then the fallback URL's (Twilio §7.3).
+        Returns (answer, URL of the document) or (None, None) when neither gave a usable answer."""
+        answer = await self._request(session, "incoming_message", method, url, session.params)
+        if not isinstance(answer, TwimlError):
+            return answer, url
+        await self._alert(session, answer.code, answer.message, method, url)
+        if not fallback_url:
+            return None, None
+        params = payloads.fallback(session.params, answer.code, url)
+        answer = await self._request(session, "fallback", fallback_method, fallback_url, params)
+        if isinstance(answer, TwimlError):
+            await self._alert(session, answer.code, answer.message, fallback_method, fallback_url)
+            return None, None
+        return answer, fallback_url
+
+    async def _carry_out(self, session: _Session, answer, doc_url: str) -> None:
+        """Run a messaging answer: a text/plain body is one reply; a TwiML document runs top to bottom, and
+        a <Redirect> fetches the next document (relative URLs resolved against the current one)."""
+        for hop in range(MAX_REDIRECTS + 1):
+            if answer is _EMPTY:
+                return
+            if isinstance(answer, _Text):
+                await self._reply(session, verbs.Message(to=None, from_=None, body=answer.text.strip()), doc_url)
+                return
+            program = verbs.messaging(answer)
+            for warning in program.warnings:
+                await self._warn(session, warning, doc_url)
+            redirect = None
+            for verb in program.verbs:
+                if isinstance(verb, verbs.Message):
+                    await self._reply(session, verb, doc_url)
+                else:
+                    redirect = verb
+            if redirect is None:
+                return
+            if hop == MAX_REDIRECTS:
+                await self._alert(session, 11215, f"Too many <Redirect>s (more than {MAX_REDIRECTS}); the rest of "
+                                                  "the session was dropped", redirect.method, doc_url)
+                return
+            url = urljoin(doc_url, redirect.url)
+            if not is_http_url(url):
+                await self._warn(session, TwimlWarning(14106, f"<Redirect> URL {redirect.url!r} is invalid"), doc_url)
+                return
+            answer = await self._request(session, "redirect", redirect.method, url, session.params)
+            if isinstance(answer, TwimlError):
+                await self._alert(session, answer.code, answer.message, redirect.method, url)
+                return
+            doc_url = url
+
+    async def _reply(self, session: _Session, verb: verbs.Message, doc_url: str) -> None:
+        """A <Message>: an outbound-reply message. Defaults: to = who texted, from = the number texted.
+        A refusal of the Messages API becomes the matching TwiML warning (14101 To, 14102 From, 14103 Body)."""
+        emu, inbound = self.emu, session.outcome.message
+        callback = verb.action or verb.status_callback  # action is current; statusCallback its deprecated alias
+        req = SendRequest(to=verb.to or inbound.from_, from_=verb.from_ or inbound.to, body=verb.body,
+                          media_urls=[urljoin(doc_url, m) for m in verb.media],
+                          status_callback=urljoin(doc_url, callback) if callback else None,
+                          status_callback_method=verb.method if verb.action else None)
+        try:
+            reply = await messaging.send(emu, session.account, req, direction=OUTBOUND_REPLY,
+                                         fail=self._over_reply_limit(req))
+        except TwilioError as exc:
+            code = _REPLY_WARNING.get(exc.code, exc.code)
+            await self._warn(session, TwimlWarning(code, f"<Message> not sent: {exc.message} ({exc.code})"), doc_url)
+            return
+        session.outcome.replies.append(reply)
+
+    def _over_reply_limit(self, req: SendRequest) -> tuple[int, str] | None:
+        to = numbers.parse(req.to or "", None)
+        key = (req.from_ or "", to.e164 if to else req.to or "")
+        now = self.emu.now()
+        sent = self._replies.setdefault(key, deque())
+        while sent and sent[0] <= now - REPLY_WINDOW:
+            sent.popleft()
+        sent.append(now)
+        if len(sent) > REPLY_LIMIT:
+            return 14107, "SMS send rate limit exceeded"
+        return None
+
+    async def _alert(self, session: _Session, code: int, text: str, method: str | None, url: str | None,
+                     level: str = "error") -> None:
+        emu, msg = self.emu, session.outcome.message
+        alert = emu.new_alert(msg.account_sid, code, text, method, url, msg.sid, level)
+        session.outcome.alerts.append(alert)
+        await emu.store.write(log_rows.insert_alert(alert))
+        if emu.activity.enabled:
+            emu.activity.line(f"{msg.sid} alert {code}: {text}")
+
+    async def _warn(self, session: _Session, warning: TwimlWarning, doc_url: str) -> None:
+        await self._alert(session, warning.code, warning.message, None, doc_url, level="warning")
+
+    # ---- lifecycle ------------------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._replies.clear()
+
+
+def answer_of(attempt: Attempt):
+    """What a webhook's answer means (reference §7.6): a TwiML <Response> root, _Text for text/plain,
+    _EMPTY for an empty 2xx; a TwimlError for a failure: 11205 no connection or no answer in time, 11200 an
+    error status, 12300 a Content-Type Twilio does not act on, 12100/12102/11750 unusable TwiML.
+    Emulator: an empty 2xx body sends nothing and raises no alert (real Twilio has logged 11200 for an empty
+    200; reference §7.6)."""
+    if attempt.error is not None:
+        return TwimlError(11205, f"HTTP connection failure: {attempt.error}")
+    if not attempt.ok:
+        return TwimlError(11200, f"HTTP retrieval failure: the server answered {attempt.status}")
+    if not attempt.raw.strip():
+        return _EMPTY
+    try:
+        kind = parse.check_content_type(attempt.content_type)
+        if kind == parse.TEXT_TYPE:
+            if len(attempt.raw) > parse.MAX_BYTES:
+                raise TwimlError(11750, "Response body too large (over 64 kB)")
+            return _Text(attempt.raw.decode("utf-8", "replace"))
+        return parse.document(attempt.raw)
+    except TwimlError as exc:
+        return exc
