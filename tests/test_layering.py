@@ -46,6 +46,17 @@ def test_domain_is_pure():
                                 INNER + "api", INNER + "store", INNER + "server", INNER + "control")) == []
 
 
+def test_twiml_imports_only_lxml_and_the_standard_library():
+    assert offenders("twiml", ("asyncio", "aiohttp", "aiosqlite", "phonenumbers", INNER + "domain",
+                               INNER + "engine", INNER + "api", INNER + "store", INNER + "webhooks",
+                               INNER + "control", INNER + "server")) == []
+
+
+def test_webhooks_know_only_the_domain():
+    assert offenders("webhooks", (INNER + "engine", INNER + "api", INNER + "store", INNER + "control",
+                                  INNER + "server", "aiohttp.web")) == []
+
+
 def test_store_never_calls_upward():
     assert offenders("store", (INNER + "engine", INNER + "api", INNER + "server", "aiohttp")) == []
 
