@@ -1,0 +1,104 @@
+"""A webhook session: the requests Twilio makes to an app about one resource (an inbound message, a call),
+the answers it reads as TwiML, and the alerts it raises. Shared by engine.inbound and engine.calls.
+
+Every request goes to the webhook log (and one activity line); every failure becomes an alert with Twilio's
+code: 11205 no connection or no answer in time, 11200 an error status, 12300 a Content-Type Twilio does not
+act on, 12100/12102/11750 unusable TwiML. On failure of the primary URL the fallback URL is tried with the
+same parameters plus ErrorCode and ErrorUrl (reference §7.3).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..domain.accounts import Account
+from ..store import webhooks as log_rows
+from ..store.webhooks import Alert
+from ..twiml import parse
+from ..twiml.errors import TwimlError, TwimlWarning
+from ..webhooks import payloads
+from ..webhooks.dispatcher import Attempt
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from . import Emulator
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text/plain answer."""
+    text: str
+
+
+EMPTY = object()  # an empty answer (204, or 2xx without a body): nothing to do
+
+
+@dataclass
+class Session:
+    emu: "Emulator"
+    account: Account
+    resource_sid: str
+    params: list[tuple[str, str]]  # what every request of the session carries
+    webhooks: list[Attempt] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+
+    async def request(self, kind: str, method: str, url: str, params: list[tuple[str, str]] | None = None):
+        """One request; returns what its answer means: a TwiML root element, Text, EMPTY, or a TwimlError."""
+        emu = self.emu
+        attempt = await emu.dispatcher.send(method, url, self.params if params is None else params,
+                                            self.account.auth_token)
+        self.webhooks.append(attempt)
+        await emu.store.write(log_rows.log_attempt(self.account.sid, self.resource_sid, kind, attempt, emu.now()))
+        if emu.activity.enabled:
+            emu.activity.line(f"{self.resource_sid} {kind.replace('_', ' ')} -> {method} {attempt.url} "
+                              f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
+        emu.events.publish("webhook", attempt)
+        return answer_of(attempt)
+
+    async def fetch(self, kind: str, method: str, url: str, fallback_method: str, fallback_url: str):
+        """The primary URL's answer; on failure an alert, then the fallback URL's. Returns (answer, URL of the
+        document), or (None, None) when neither gave a usable answer."""
+        answer = await self.request(kind, method, url)
+        if not isinstance(answer, TwimlError):
+            return answer, url
+        await self.alert(answer.code, answer.message, method, url)
+        if not fallback_url:
+            return None, None
+        answer = await self.request("fallback", fallback_method, fallback_url,
+                                    payloads.fallback(self.params, answer.code, url))
+        if isinstance(answer, TwimlError):
+            await self.alert(answer.code, answer.message, fallback_method, fallback_url)
+            return None, None
+        return answer, fallback_url
+
+    async def alert(self, code: int, text: str, method: str | None, url: str | None, level: str = "error") -> None:
+        emu = self.emu
+        alert = emu.new_alert(self.account.sid, code, text, method, url, self.resource_sid, level)
+        self.alerts.append(alert)
+        await emu.store.write(log_rows.insert_alert(alert))
+        if emu.activity.enabled:
+            emu.activity.line(f"{self.resource_sid} alert {code}: {text}")
+
+    async def warn(self, warning: TwimlWarning, doc_url: str) -> None:
+        await self.alert(warning.code, warning.message, None, doc_url, level="warning")
+
+
+def answer_of(attempt: Attempt) -> "etree._Element | Text | object | TwimlError":
+    """What a webhook's answer means (reference §7.6). Emulator: an empty 2xx body does nothing and raises no
+    alert (real Twilio has logged 11200 for an empty 200; reference §7.6)."""
+    if attempt.error is not None:
+        return TwimlError(11205, f"HTTP connection failure: {attempt.error}")
+    if not attempt.ok:
+        return TwimlError(11200, f"HTTP retrieval failure: the server answered {attempt.status}")
+    if not attempt.raw.strip():
+        return EMPTY
+    try:
+        kind = parse.check_content_type(attempt.content_type)
+        if kind == parse.TEXT_TYPE:
+            if len(attempt.raw) > parse.MAX_BYTES:
+                raise TwimlError(11750, "Response body too large (over 64 kB)")
+            return Text(attempt.raw.decode("utf-8", "replace"))
+        return parse.document(attempt.raw)
+    except TwimlError as exc:
+        return exc
