@@ -123,6 +123,40 @@ async def inbound(request: web.Request) -> web.Response:
         "alerts": [alert_json(a) for a in outcome.alerts]}}, status=201)
 
 
+def call_json(call) -> dict:
+    return {"sid": call.sid, "account_sid": call.account_sid, "from": call.from_, "to": call.to,
+            "status": call.status, "direction": call.direction, "date_created": rfc2822(call.date_created),
+            "date_updated": rfc2822(call.date_updated), "transcript": call.transcript}
+
+
+@routes.post("/calls")
+async def place_call(request: web.Request) -> web.Response:
+    """A caller dials one of our numbers: {"From", "To", "wait"}. 201 with the call (status ringing); with
+    "wait": true, once the call has ended, with its transcript and "outcome": {"webhooks", "messages",
+    "alerts"}."""
+    body = await _params(request)
+    for name in ("From", "To"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            return control_error(400, f"{name} must be a string")
+    emu = request.config_dict[EMULATOR]
+    call, task = await emu.calls.place(body.get("From"), body.get("To"))
+    if not _flag(body.get("wait")):
+        return web.json_response(call_json(call), status=201)
+    outcome = await asyncio.shield(task)
+    return web.json_response({**call_json(outcome.call), "outcome": {
+        "webhooks": [attempt_json(a) for a in outcome.webhooks],
+        "messages": [message_json(m) for m in outcome.messages],
+        "alerts": [alert_json(a) for a in outcome.alerts]}}, status=201)
+
+
+@routes.get("/calls/{sid}")
+async def fetch_call(request: web.Request) -> web.Response:
+    call = await request.config_dict[EMULATOR].calls.get(request.match_info["sid"])
+    if call is None:
+        return control_error(404, f"no call {request.match_info['sid']}")
+    return web.json_response(call_json(call))
+
+
 def handset_json(h) -> dict:
     return asdict(h)
 

@@ -53,6 +53,8 @@ class Emulator:
         self.callbacks = StatusCallbacks(self)
         from .inbound import Inbound
         self.inbound = Inbound(self)
+        from .calls import Calls
+        self.calls = Calls(self)
         # Where apps reach the emulator (inbound media URLs); the server sets it once it knows its port.
         self.public_url = self.settings.public_url or _base_url(self.settings.host, self.settings.port)
         from .lifecycle import Lifecycle
@@ -80,6 +82,7 @@ class Emulator:
             await self.scheduler.stop()
         await self.callbacks.close()
         await self.inbound.close()
+        await self.calls.close()
         await self.dispatcher.close()
         await self.store.close()
 
@@ -107,6 +110,7 @@ class Emulator:
         self.scheduler.clear()
         await self.callbacks.close()
         await self.inbound.close()
+        await self.calls.close()
         await self.store.wipe()
         self.clock.set_mode("real")
         await self._load()
@@ -161,8 +165,19 @@ class Emulator:
         msg, task = await self.inbound.receive(from_, to, body, media_urls, messaging_service_sid)
         return await asyncio.shield(task) if wait else msg
 
+    async def place_call(self, from_: str, to: str, wait: bool = True):
+        """`from_` calls our number `to` (its voice TwiML runs; <Sms> sends messages). With `wait` (default)
+        returns the engine.calls.CallOutcome once the call has ended; else the ringing Call at once."""
+        call, task = await self.calls.place(from_, to)
+        return await asyncio.shield(task) if wait else call
+
+    async def call_transcript(self, sid: str):
+        """A call as it stands (status, transcript); None if there is no such call."""
+        return await self.calls.get(sid)
+
     async def drain(self) -> None:
         """Wait until every webhook request already started has finished (tests assert after this)."""
-        while self.callbacks.busy or self.inbound.busy:
+        while self.callbacks.busy or self.inbound.busy or self.calls.busy:
             await self.callbacks.drain()
             await self.inbound.drain()
+            await self.calls.drain()

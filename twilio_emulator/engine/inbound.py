@@ -44,7 +44,7 @@ REPLY_LIMIT, REPLY_WINDOW = 30, 30.0
 MAX_REDIRECTS = 10
 
 # The TwiML warning a refused <Message> is logged under, by the Messages API error send() raised.
-_REPLY_WARNING = {21211: 14101, 21604: 14101, 21612: 14101, 21614: 14101, 21408: 14101, 21610: 14101,
+REPLY_WARNING = {21211: 14101, 21604: 14101, 21612: 14101, 21614: 14101, 21408: 14101, 21610: 14101,
                   21212: 14102, 21606: 14102, 21601: 14102, 21659: 14102, 21661: 14102, 21603: 14102,
                   21602: 14103, 21617: 14103, 21619: 14103, 21609: 14105, 21620: 12200, 21623: 12200}
 
@@ -221,7 +221,7 @@ class Inbound:
             reply = await messaging.send(emu, session.account, req, direction=OUTBOUND_REPLY,
                                          fail=self._over_reply_limit(req))
         except TwilioError as exc:
-            code = _REPLY_WARNING.get(exc.code, exc.code)
+            code = REPLY_WARNING.get(exc.code, exc.code)
             await session.warn(TwimlWarning(code, f"<Message> not sent: {exc.message} ({exc.code})"), doc_url)
             return
         outcome.replies.append(reply)

@@ -27,3 +27,8 @@ def delete(sid: str) -> Op:
 async def load_all(store: Store, kind: str, cls: type[T]) -> list[T]:
     rows = await store.fetchall("SELECT data FROM records WHERE kind = ? ORDER BY rowid", (kind,))
     return [cls(**json.loads(r["data"])) for r in rows]
+
+
+async def load(store: Store, kind: str, sid: str, cls: type[T]) -> T | None:
+    row = await store.fetchone("SELECT data FROM records WHERE kind = ? AND sid = ?", (kind, sid))
+    return cls(**json.loads(row["data"])) if row else None
