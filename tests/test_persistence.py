@@ -55,3 +55,29 @@ def test_status_callbacks_not_yet_sent_are_sent_after_a_restart(tmp_path):
             third.call(third.emulator.drain)
             assert len(app.requests) == 3
             assert twilio_emulator.client(third.base_url).messages(m.sid).fetch().status == "delivered"
+
+
+def test_an_inbound_message_accepted_but_not_processed_is_processed_after_a_restart(tmp_path):
+    import sqlite3
+
+    import requests
+
+    from tests.support.receiver import Receiver
+
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    with Receiver(body="<Response><Message>late but sure</Message></Response>", content_type="text/xml") as app:
+        with EmulatorThread(settings) as first:
+            c = twilio_emulator.client(first.base_url)
+            number = c.incoming_phone_numbers.create(phone_number="+14155550161", sms_url=app.url("/sms"))
+            sid = requests.post(f"{first.base_url}/_emulator/v1/inbound", timeout=10, json={
+                "From": "+14155550162", "To": number.phone_number, "Body": "hello", "wait": True}).json()["sid"]
+        # A crash between the 201 and the webhook leaves the message 'receiving'.
+        with sqlite3.connect(settings.db_path) as db:
+            db.execute("UPDATE messages SET status = 'receiving' WHERE sid = ?", (sid,))
+        with EmulatorThread(settings) as second:
+            requests_before = len(app.requests)
+            second.call(second.emulator.drain)
+            c = twilio_emulator.client(second.base_url)
+            assert c.messages(sid).fetch().status == "received"
+            assert len(app.requests) == requests_before + 1 and app.requests[-1].form["MessageSid"] == [sid]
+            assert [m.body for m in c.messages.list(to="+14155550162")].count("late but sure") == 2

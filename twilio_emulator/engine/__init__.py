@@ -74,6 +74,7 @@ class Emulator:
         from . import accounts
         await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
         await self.callbacks.recover()
+        await self.inbound.recover()
         self.scheduler.start()
 
     async def stop(self) -> None:

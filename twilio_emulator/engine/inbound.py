@@ -84,10 +84,7 @@ class Inbound:
         msg.messaging_service_sid = messaging_service_sid
         await emu.store.write(*rows.insert(msg))
         emu.events.publish("message", msg)
-        task = asyncio.create_task(self._process(account, number, copy.copy(msg)))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return msg, task
+        return msg, self._spawn(self._process(account, number, copy.copy(msg)))
 
     def _check(self, from_: str | None, to: str | None, body: str, media_urls: list[str],
                messaging_service_sid: str | None, from_network: bool) -> tuple[IncomingPhoneNumber, str]:
@@ -124,6 +121,21 @@ class Inbound:
             raise error(21705, f"MessagingServiceSid {messaging_service_sid} is not a Messaging Service SID.")
         return number, sender_id
 
+    async def recover(self) -> None:
+        """After a restart: inbound messages accepted but not processed yet are processed now (a 201 means the
+        message reaches its final status; the webhook is late rather than never)."""
+        for msg in await rows.receiving(self.emu.store):
+            number = self.emu.numbers_by_e164.get(msg.to)
+            account = self.emu.accounts.get(msg.account_sid)
+            if account is not None:
+                self._spawn(self._process(account, number, msg))
+
+    def _spawn(self, coro) -> asyncio.Task:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
     def from_network(self, msg: Message) -> None:
         """Scheduler job: an outbound message just reached one of our own numbers; it arrives as an inbound
         message there (and that number's app may answer it: see REPLY_LIMIT)."""
@@ -132,24 +144,22 @@ class Inbound:
                 await self.receive(msg.from_, msg.to, msg.body, [m.url for m in msg.media], from_network=True)
             except TwilioError as exc:  # the number was released in between, or lost its SMS capability
                 log.info("%s not received by %s: %s", msg.sid, msg.to, exc.message)
-        task = asyncio.create_task(arrive())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(arrive())
 
     # ---- processing -----------------------------------------------------------------------------------------
-    async def _process(self, account: Account, number: IncomingPhoneNumber, msg: Message) -> Outcome:
+    async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message) -> Outcome:
         emu = self.emu
         now = emu.now()
         # Twilio: the message is 'received' when the webhook is sent; date_sent is that moment (spec).
         msg.status, msg.date_updated, msg.date_sent = RECEIVED, now, now
-        msg.price = price_for(msg, number.country)
+        msg.price = price_for(msg, number.country if number else "US")
         outcome = Outcome(msg)
         try:
             await emu.store.write(rows.update(msg))
             emu.events.publish("message", msg)
             if emu.activity.enabled:
                 emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
-            url = number.get("sms_url")
+            url = number.get("sms_url") if number is not None else ""  # released since: nobody to call
             if not url:
                 return outcome  # no webhook configured: the message is just received
             sender = handsets.get(emu, msg.from_ or "")
