@@ -94,3 +94,32 @@ def test_bad_account_sid_is_refused():
 def test_help_and_version(args):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and result.output
+
+
+def test_send_injects_an_inbound_sms_and_prints_the_conversation(server):
+    from tests.support.receiver import Receiver
+
+    c = twilio_emulator.client(server.base_url)
+    with Receiver(body="<Response><Message>pong</Message></Response>", content_type="text/xml") as app:
+        number = c.incoming_phone_numbers.create(area_code="415", sms_url=app.url("/sms")).phone_number
+        result = CliRunner().invoke(main, ["send", "--url", server.base_url, "--from", "+14155550181", "--to",
+                                           number, "--body", "ping"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.match(rf"SM\w{{32}} received: \+14155550181 -> \{number}: 'ping'", lines[0])
+    assert lines[1].startswith(f"  webhook POST {app.url('/sms')} -> 200")
+    assert re.match(rf"  reply SM\w{{32}} \{number} -> \+14155550181: 'pong'", lines[2])
+    as_json = CliRunner().invoke(main, ["send", "--url", server.base_url, "--from", "+14155550181", "--to", number,
+                                        "--body", "again", "--json", "--no-wait"])
+    assert as_json.exit_code == 0 and '"status": "receiving"' in as_json.output
+    server.call(server.emulator.drain)
+
+
+def test_send_errors_are_clear(server):
+    refused = CliRunner().invoke(main, ["send", "--url", "http://127.0.0.1:9", "--from", "+14155550181", "--to",
+                                        "+14155550100", "--body", "x"])
+    assert refused.exit_code == 1 and "cannot reach an emulator at http://127.0.0.1:9" in refused.output
+    unknown = CliRunner().invoke(main, ["send", "--url", server.base_url, "--from", "+14155550181", "--to",
+                                        "+14155550000", "--body", "x"])
+    assert unknown.exit_code == 1 and "the emulator refused it (404)" in unknown.output
+    assert "not a phone number of any account" in unknown.output

@@ -63,3 +63,60 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
                    f"  python:      twilio_emulator.client({base!r}, {account_sid!r}, {auth_token!r})",
                    err=True)
     run(settings, sock, on_ready=banner)
+
+
+def _control(url: str, method: str, path: str, body: dict | None = None) -> dict:
+    """A request to a running emulator's control API; a clear ClickException when it cannot be done."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    target = f"{url.rstrip('/')}/_emulator/v1{path}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(target, data=data, method=method,
+                                     headers={"Content-Type": "application/json"} if data else {})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        try:
+            message = json.loads(exc.read()).get("error") or exc.reason
+        except ValueError:
+            message = exc.reason
+        raise click.ClickException(f"the emulator refused it ({exc.code}): {message}") from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise click.ClickException(f"cannot reach an emulator at {url}: {reason} "
+                                   "(is `twilio-emulator serve` running there? see --url)") from None
+
+
+URL_OPTION = click.option("--url", envvar="TWILIO_EMULATOR_URL", default="http://127.0.0.1:4010", show_default=True,
+                          help="The running emulator [env TWILIO_EMULATOR_URL].")
+
+
+@main.command()
+@URL_OPTION
+@click.option("--from", "from_", required=True, help="The handset that texts (E.164).")
+@click.option("--to", required=True, help="One of the emulator's numbers.")
+@click.option("--body", default="", help="The text.")
+@click.option("--media-url", multiple=True, help="A media URL (repeatable, up to 10).")
+@click.option("--no-wait", is_flag=True, help="Return at once instead of after the app's webhook and TwiML.")
+@click.option("--json", "as_json", is_flag=True, help="Print the emulator's JSON answer.")
+def send(url, from_, to, body, media_url, no_wait, as_json) -> None:
+    """Inject an inbound SMS/MMS: the handset --from texts the number --to; print what happened."""
+    import json
+
+    fields = {"From": from_, "To": to, "Body": body, "MediaUrl": list(media_url), "wait": not no_wait}
+    answer = _control(url, "POST", "/inbound", fields)
+    if as_json:
+        click.echo(json.dumps(answer, indent=2))
+        return
+    click.echo(f"{answer['sid']} {answer['status']}: {answer['from']} -> {answer['to']}: {answer['body']!r}")
+    outcome = answer.get("outcome") or {}
+    for hook in outcome.get("webhooks", []):
+        click.echo(f"  webhook {hook['method']} {hook['url']} -> {hook['response_status'] or hook['error']} "
+                   f"({hook['duration_ms']:.1f} ms)")
+    for reply in outcome.get("replies", []):
+        click.echo(f"  reply {reply['sid']} {reply['from']} -> {reply['to']}: {reply['body']!r}")
+    for alert in outcome.get("alerts", []):
+        click.echo(f"  alert {alert['error_code']} ({alert['log_level']}): {alert['alert_text']}")
