@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .monitor_v1 import alerts
 from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages
 
 # Routes are tried in this order: the hot path (Messages) first.
-RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, keys, accounts)
+RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, keys, accounts, alerts)
 
 
 def add_routes(app: web.Application) -> None:

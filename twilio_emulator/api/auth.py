@@ -12,7 +12,7 @@ from aiohttp import web
 from ..engine import accounts
 from .context import ACCOUNT, EMULATOR, PRINCIPAL
 
-API_PREFIXES = ("/2010-04-01/",)
+API_PREFIXES = ("/2010-04-01/", "/v1/")
 
 
 def _credentials(header: str | None) -> tuple[str | None, str | None]:
@@ -37,3 +37,5 @@ def authorize(request: web.Request) -> None:
     account_sid = request.match_info.get("AccountSid")
     if account_sid is not None:
         request[ACCOUNT] = accounts.resolve(emu, principal, account_sid, request.path)
+    else:  # v1 paths name no account: they act on the caller's
+        request[ACCOUNT] = principal

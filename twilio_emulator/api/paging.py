@@ -109,3 +109,38 @@ def in_memory(records: Sequence[Any], sid_of=lambda r: r.sid) -> Fetch:
 def present(form: Form, *names: str) -> list[tuple[str, str]]:
     """The filters the caller gave, in a stable order, for the page URIs."""
     return [(n, form.get(n)) for n in names if form.get(n) is not None]
+
+
+def v1_envelope(base_url: str, path: str, filters: Sequence[tuple[str, str]], req: PageRequest, key: str,
+                items: list[dict], has_next: bool, has_previous: bool, sids: tuple[str, str] | None) -> dict:
+    """The v1 page: {key: [...], "meta": {...}} with absolute URLs, built on the host the caller used (the
+    SDK follows meta.next_page_url verbatim; reference §0.1.3, §5.3)."""
+    def url(page: int, token: str | None = None) -> str:
+        params = [*filters, ("PageSize", str(req.size)), ("Page", str(page))]
+        if token:
+            params.append(("PageToken", token))
+        return f"{base_url}{path}?{urlencode(params)}"
+
+    return {
+        key: items,
+        "meta": {
+            "first_page_url": url(0),
+            "key": key,
+            "next_page_url": url(req.page + 1, "PA" + sids[1]) if has_next and sids else None,
+            "page": req.page,
+            "page_size": req.size,
+            "previous_page_url": url(req.page - 1, "PB" + sids[0]) if has_previous and sids else None,
+            "url": url(req.page, ("PA" + req.after) if req.after else ("PB" + req.before) if req.before else None),
+        },
+    }
+
+
+async def v1_list_response(request: web.Request, form: Form, key: str, filters: Sequence[tuple[str, str]],
+                           fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
+    """Everything a v1 list handler does after reading its filters."""
+    req = page_request(form)
+    rows, has_next, has_previous = await fetch_page(req, fetch)
+    sids = (sid_of(rows[0]), sid_of(rows[-1])) if rows else None
+    base = f"{request.scheme}://{request.host}"
+    return json_response(v1_envelope(base, request.path, filters, req, key, [render(r) for r in rows], has_next,
+                                     has_previous, sids))

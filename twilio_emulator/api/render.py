@@ -1,4 +1,4 @@
-"""Wire formats of values: RFC 2822 dates for v2010, URIs."""
+"""Wire formats of values: RFC 2822 dates for v2010, ISO 8601 for v1, URIs."""
 from __future__ import annotations
 
 import time
@@ -27,3 +27,8 @@ def rfc2822(ts: float | None) -> str | None:
 
 def account_uri(account_sid: str, rest: str = "") -> str:
     return f"{V2010}/Accounts/{account_sid}{rest}"
+
+
+def iso8601(ts: float | None) -> str | None:
+    """Twilio v1 dates: exactly "%Y-%m-%dT%H:%M:%SZ", no fraction (the SDK parses nothing else; §0.1.6)."""
+    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
