@@ -18,3 +18,4 @@ bench: install
 		apt-get update -qq && apt-get install -y -qq wrk; } || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
 	$(PYTHON) benchmarks/bench_create.py
 	$(PYTHON) benchmarks/bench_scheduler.py
+	$(PYTHON) benchmarks/bench_inbound.py
