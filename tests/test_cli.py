@@ -123,3 +123,28 @@ def test_send_errors_are_clear(server):
                                         "+14155550000", "--body", "x"])
     assert unknown.exit_code == 1 and "the emulator refused it (404)" in unknown.output
     assert "not a phone number of any account" in unknown.output
+
+
+def test_serve_logs_one_line_per_webhook_and_honours_public_url_and_webhook_timeout():
+    from tests.support.receiver import Receiver
+
+    server = Serve("--timing", "instant", "--public-url", "http://emulator.test:4010/", "--webhook-timeout", "0.3")
+    try:
+        c = twilio_emulator.client(server.base_url)
+        with Receiver(routes={"/sms": (200, "<Response/>", "text/xml")}) as app, Receiver(hang=True) as slow:
+            n = c.incoming_phone_numbers.create(phone_number="+14155550171", sms_url=app.url("/sms"))
+            answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30, json={
+                "From": "+14155550172", "To": n.phone_number, "MediaUrl": ["https://x.example/a.png"], "wait": True})
+            c.incoming_phone_numbers(n.sid).update(sms_url=slow.url("/sms"))
+            late = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30, json={
+                "From": "+14155550172", "To": n.phone_number, "Body": "slow", "wait": True})
+        form = dict(answer.json()["outcome"]["webhooks"][0]["params"])
+        assert form["MediaUrl0"].startswith("http://emulator.test:4010/2010-04-01/Accounts/")
+        assert [a["error_code"] for a in late.json()["outcome"]["alerts"]] == [11205]
+        assert "timeout after 0.3 s" in late.json()["outcome"]["webhooks"][0]["error"]
+    finally:
+        log = server.stop()
+    sid = answer.json()["sid"]
+    assert f"{sid} received (from +14155550172 to +14155550171)" in log
+    assert re.search(rf"{sid} incoming message -> POST {re.escape(app.url('/sms'))} 200 \(\d+\.\d ms\)", log)
+    assert re.search(r"SM\w{32} alert 11205: HTTP connection failure: timeout", log)

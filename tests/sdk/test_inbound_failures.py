@@ -179,6 +179,8 @@ def test_webhook_log_lists_every_inbound_request(server, client, number):
 @pytest.mark.parametrize("fields,status,words", [
     ({"From": HANDSET, "To": "+14155550000", "Body": "x"}, 404, "not a phone number of any account"),
     ({"From": HANDSET, "Body": "x"}, 400, "To"),
+    # An alphanumeric sender ID cannot receive replies (Twilio): it is no number of ours.
+    ({"From": HANDSET, "To": "MyBrand", "Body": "x"}, 404, "not a phone number of any account"),
     ({"To": "NUMBER", "Body": "x"}, 400, "From"),
     ({"From": "not a number", "To": "NUMBER", "Body": "x"}, 400, "not a valid phone number"),
     ({"From": HANDSET, "To": "NUMBER"}, 400, "Body or MediaUrl"),
