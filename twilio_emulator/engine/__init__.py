@@ -18,6 +18,7 @@ from ..store import Store, records
 from ..store.webhooks import Alert
 from ..webhooks.dispatcher import Dispatcher
 from .activity import ActivityLog
+from .tasks import Background
 from .callbacks import StatusCallbacks
 from .clock import Clock
 from .events import Events
@@ -50,6 +51,7 @@ class Emulator:
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
         self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
+        self.background = Background()  # webhook requests and what follows them, one task each
         self.callbacks = StatusCallbacks(self)
         from .inbound import Inbound
         self.inbound = Inbound(self)
@@ -81,9 +83,7 @@ class Emulator:
         self.activity.close()
         if self.scheduler is not None:
             await self.scheduler.stop()
-        await self.callbacks.close()
-        await self.inbound.close()
-        await self.calls.close()
+        await self.background.close()
         await self.dispatcher.close()
         await self.store.close()
 
@@ -109,9 +109,8 @@ class Emulator:
         """Back to the start-up state: every record, message, handset, log and alert gone, the clock real,
         the start-up account as configured."""
         self.scheduler.clear()
-        await self.callbacks.close()
-        await self.inbound.close()
-        await self.calls.close()
+        await self.background.close()
+        self.inbound.reset()
         await self.store.wipe()
         self.clock.set_mode("real")
         await self._load()
@@ -178,7 +177,4 @@ class Emulator:
 
     async def drain(self) -> None:
         """Wait until every webhook request already started has finished (tests assert after this)."""
-        while self.callbacks.busy or self.inbound.busy or self.calls.busy:
-            await self.callbacks.drain()
-            await self.inbound.drain()
-            await self.calls.drain()
+        await self.background.drain()

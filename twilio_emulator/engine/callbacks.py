@@ -4,7 +4,6 @@ messages; every attempt is logged and a failure becomes an 11200 alert. Nothing 
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,6 @@ KIND = "status_callback"
 class StatusCallbacks:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
-        self._tasks: set[asyncio.Task] = set()
 
     def schedule(self, msg: Message, steps: list[Step]) -> None:
         if msg.direction == OUTBOUND_CALL:
@@ -41,9 +39,7 @@ class StatusCallbacks:
             self.schedule(msg, [s for s in msg.timeline if (msg.sid, s.status) not in done])
 
     def _spawn(self, msg: Message, step: Step) -> None:
-        task = asyncio.create_task(self._send(msg, step))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.emu.background.spawn(self._send(msg, step))
 
     async def _send(self, msg: Message, step: Step) -> None:
         emu = self.emu
@@ -63,18 +59,6 @@ class StatusCallbacks:
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
         emu.events.publish("webhook", attempt)
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._tasks)
-
-    async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
 
 
 def _failure_text(attempt: Attempt) -> str:

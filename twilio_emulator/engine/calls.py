@@ -47,7 +47,6 @@ class CallOutcome:
 class Calls:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
-        self._tasks: set[asyncio.Task] = set()
 
     async def place(self, from_: str | None, to: str | None) -> tuple[Call, asyncio.Task]:
         """`from_` calls our number `to`: the call starts ringing and its TwiML runs in a task whose result is
@@ -68,10 +67,7 @@ class Calls:
         call = Call(sid=emu.sids.new("CA"), account_sid=number.account_sid, from_=caller.e164,
                     to=number.phone_number, status=RINGING, date_created=now, date_updated=now)
         await emu.store.write(records.put(KIND, call))
-        task = asyncio.create_task(self._run(copy.deepcopy(call), number))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return call, task
+        return call, emu.background.spawn(self._run(copy.deepcopy(call), number))
 
     async def get(self, sid: str) -> Call | None:
         return await records.load(self.emu.store, KIND, sid, Call)
@@ -175,15 +171,3 @@ class Calls:
                                 "status": "sending"})
         return msg.sid, "sending"
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._tasks)
-
-    async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)

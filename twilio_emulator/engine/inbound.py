@@ -62,7 +62,6 @@ class Outcome:
 class Inbound:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
-        self._tasks: set[asyncio.Task] = set()
         self._replies: dict[tuple[str, str], deque[float]] = {}
 
     # ---- receiving ------------------------------------------------------------------------------------------
@@ -84,7 +83,7 @@ class Inbound:
         msg.messaging_service_sid = messaging_service_sid
         await emu.store.write(*rows.insert(msg))
         emu.events.publish("message", msg)
-        return msg, self._spawn(self._process(account, number, copy.copy(msg)))
+        return msg, self.emu.background.spawn(self._process(account, number, copy.copy(msg)))
 
     def _check(self, from_: str | None, to: str | None, body: str, media_urls: list[str],
                messaging_service_sid: str | None, from_network: bool) -> tuple[IncomingPhoneNumber, str]:
@@ -128,13 +127,7 @@ class Inbound:
             number = self.emu.numbers_by_e164.get(msg.to)
             account = self.emu.accounts.get(msg.account_sid)
             if account is not None:
-                self._spawn(self._process(account, number, msg))
-
-    def _spawn(self, coro) -> asyncio.Task:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+                self.emu.background.spawn(self._process(account, number, msg))
 
     def from_network(self, msg: Message) -> None:
         """Scheduler job: an outbound message just reached one of our own numbers; it arrives as an inbound
@@ -144,7 +137,7 @@ class Inbound:
                 await self.receive(msg.from_, msg.to, msg.body, [m.url for m in msg.media], from_network=True)
             except TwilioError as exc:  # the number was released in between, or lost its SMS capability
                 log.info("%s not received by %s: %s", msg.sid, msg.to, exc.message)
-        self._spawn(arrive())
+        self.emu.background.spawn(arrive())
 
     # ---- processing -----------------------------------------------------------------------------------------
     async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message) -> Outcome:
@@ -248,19 +241,5 @@ class Inbound:
             return 14107, "SMS send rate limit exceeded"
         return None
 
-    # ---- lifecycle ------------------------------------------------------------------------------------------
-    @property
-    def busy(self) -> bool:
-        return bool(self._tasks)
-
-    async def drain(self) -> None:
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
-    async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+    def reset(self) -> None:
         self._replies.clear()
-
-
