@@ -153,6 +153,21 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     return to, body
 
 
+SEND_AT_MIN, SEND_AT_MAX = 300, 35 * 86400  # seconds ahead (reference §1.1: docs of 35114/35115)
+
+
+def check_schedule(schedule_type: str | None, send_at: float | None, now: float) -> float:
+    """SendAt of a scheduled message (ScheduleType=fixed), checked: 35111 when one of the pair is missing,
+    35114 outside the window of 300 s to 35 days ahead."""
+    if schedule_type != "fixed" or send_at is None:
+        # [UNVERIFIED] Twilio's code for SendAt without ScheduleType; 35111 is documented for the reverse.
+        raise error(35111, "ScheduleType=fixed and SendAt are required together to schedule a message.")
+    if not SEND_AT_MIN <= send_at - now <= SEND_AT_MAX:
+        raise error(35114, "SendAt time must be between 300 seconds and 35 days (3024000 seconds) in the future, "
+                           "inclusive.")
+    return send_at
+
+
 def invalid_validity_period() -> TwilioError:
     # Twilio docs, error 21624: "Validity period can only be set to integers between 1 and 36,000 seconds".
     return error(21624, "ValidityPeriod must be an integer between 1 and 36000 seconds.")
@@ -208,6 +223,10 @@ def observe(msg: Message, now: float) -> Message:
     """The message as it stands at `now`: planned steps up to `now` applied, date_sent and price shown from the
     'sent' step on. Returns `msg` itself when no step is due (the common case at creation)."""
     if not msg.timeline or msg.timeline[0].at > now:
+        if msg.status == ACCEPTED and msg.from_ is not None:  # Twilio: no From until the service picks one
+            view = copy.copy(msg)
+            view.from_ = None
+            return view
         return msg
     reached = [s for s in msg.timeline if s.at <= now]
     view = copy.copy(msg)

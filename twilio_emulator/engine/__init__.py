@@ -49,6 +49,9 @@ class Emulator:
         self.numbers: dict[str, IncomingPhoneNumber] = {}  # by sid
         self.numbers_by_e164: dict[str, IncomingPhoneNumber] = {}
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
+        self.services: dict = {}  # MessagingService by sid (engine.messaging_services)
+        self.service_senders: dict = {}  # ServiceSender by sid (PN… / AI…)
+        self.sticky: dict = {}  # StickyMapping by (service sid, recipient)
         self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each
@@ -94,6 +97,8 @@ class Emulator:
         self.numbers = {n.sid: n for n in numbers}
         self.numbers_by_e164 = {n.phone_number: n for n in numbers}
         self.handsets = {h.number: h for h in await records.load_all(self.store, "handset", Handset)}
+        from . import messaging_services
+        await messaging_services.load(self)
         self.auth_cache.clear()
 
     def now(self) -> float:

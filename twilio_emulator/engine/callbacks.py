@@ -4,10 +4,12 @@ messages; every attempt is logged and a failure becomes an 11200 alert. Nothing 
 """
 from __future__ import annotations
 
+import asyncio
+
 import logging
 from typing import TYPE_CHECKING
 
-from ..domain.messages import FAILED, OUTBOUND_CALL, SENT, Message, Step
+from ..domain.messages import CANCELED, FAILED, OUTBOUND_CALL, SCHEDULED, SENT, Message, Step
 from ..store import messages as message_rows
 from ..store import webhooks as rows
 from ..webhooks import payloads
@@ -23,6 +25,9 @@ KIND = "status_callback"
 class StatusCallbacks:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
+        # The latest callback task of each message: the next one waits for it, so that an app receives a
+        # message's callbacks in the order of its statuses (each in its own task, they could overtake).
+        self._last: dict[str, asyncio.Task] = {}
 
     def schedule(self, msg: Message, steps: list[Step]) -> None:
         if msg.direction == OUTBOUND_CALL:
@@ -38,14 +43,26 @@ class StatusCallbacks:
         for msg in await message_rows.with_status_callback(self.emu.store):
             self.schedule(msg, [s for s in msg.timeline if (msg.sid, s.status) not in done])
 
-    def _spawn(self, msg: Message, step: Step) -> None:
-        self.emu.background.spawn(self._send(msg, step))
+    def notify(self, msg: Message, step: Step) -> None:
+        """Send the callback of `step` now (a change that was not planned, such as a cancel)."""
+        self._spawn(msg, step)
 
-    async def _send(self, msg: Message, step: Step) -> None:
+    def _spawn(self, msg: Message, step: Step) -> None:
+        task = self.emu.background.spawn(self._send(msg, step, self._last.get(msg.sid)))
+        self._last[msg.sid] = task
+        task.add_done_callback(lambda t, sid=msg.sid: self._last.get(sid) is t and self._last.pop(sid))
+
+    async def _send(self, msg: Message, step: Step, previous: asyncio.Task | None = None) -> None:
+        if previous is not None:
+            await asyncio.wait([previous])
         emu = self.emu
         account = emu.accounts.get(msg.account_sid)
         if account is None:
             return
+        if msg.status == SCHEDULED:  # only a scheduled message can be canceled before its steps
+            current = await message_rows.get(emu.store, msg.account_sid, msg.sid)
+            if current is None or (current.status == CANCELED and step.status != CANCELED):
+                return  # canceled before this planned step: it never happens
         params = payloads.status_callback(msg, step.status, step.error_code, step.at)
         method = msg.status_callback_method or "POST"
         attempt = await emu.dispatcher.send(method, msg.status_callback, params, account.auth_token)

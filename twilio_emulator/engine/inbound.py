@@ -29,6 +29,7 @@ from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
 from . import handsets, messaging
+from . import messaging_services as services
 from .sessions import EMPTY, Session, Text
 
 if TYPE_CHECKING:
@@ -59,6 +60,22 @@ class Outcome:
     alerts: list[Alert] = field(default_factory=list)
 
 
+def webhook_target(emu: "Emulator", number: IncomingPhoneNumber | None) -> tuple[str, str, str, str]:
+    """(url, method, fallback url, fallback method) for a message to `number`: its Messaging Service's
+    inbound_request_url/fallback_url unless the service defers to the number's webhook
+    (use_inbound_webhook_on_number); else the number's sms_url/sms_fallback_url.
+    Emulator: a service without an inbound_request_url also defers to the number (Twilio's console default
+    "Defer to sender's webhook"; the spec says such a service does not receive at all) [UNVERIFIED]."""
+    if number is None:  # released since: nobody to call
+        return "", "POST", "", "POST"
+    service = services.of_number(emu, number)
+    if service is not None and not service.get("use_inbound_webhook_on_number") and service.get("inbound_request_url"):
+        return (service.get("inbound_request_url"), service.get("inbound_method"), service.get("fallback_url") or "",
+                service.get("fallback_method"))
+    return (number.get("sms_url"), number.get("sms_method"), number.get("sms_fallback_url"),
+            number.get("sms_fallback_method"))
+
+
 class Inbound:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
@@ -80,7 +97,8 @@ class Inbound:
         msg = new_message(sid=sid, account_sid=account.sid, to=number.phone_number, from_=sender, body=body or "",
                           direction=INBOUND, status=RECEIVING, now=now, media_urls=media_urls,
                           media_sids=[emu.sids.new("ME") for _ in media_urls])
-        msg.messaging_service_sid = messaging_service_sid
+        service = services.of_number(emu, number)
+        msg.messaging_service_sid = messaging_service_sid or (service.sid if service else None)
         await emu.store.write(*rows.insert(msg))
         emu.events.publish("message", msg)
         return msg, self.emu.background.spawn(self._process(account, number, copy.copy(msg)))
@@ -152,7 +170,7 @@ class Inbound:
             emu.events.publish("message", msg)
             if emu.activity.enabled:
                 emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
-            url = number.get("sms_url") if number is not None else ""  # released since: nobody to call
+            url, method, fallback_url, fallback_method = webhook_target(emu, number)
             if not url:
                 return outcome  # no webhook configured: the message is just received
             sender = handsets.get(emu, msg.from_ or "")
@@ -160,8 +178,7 @@ class Inbound:
             media = [(m.content_type, self.media_url(m.account_sid, msg.sid, m.sid)) for m in msg.media]
             session = Session(emu, account, msg.sid, payloads.incoming_message(msg, sender, recipient, media))
             outcome.webhooks, outcome.alerts = session.webhooks, session.alerts
-            answer, doc_url = await session.fetch("incoming_message", number.get("sms_method"), url,
-                                                  number.get("sms_fallback_method"), number.get("sms_fallback_url"))
+            answer, doc_url = await session.fetch("incoming_message", method, url, fallback_method, fallback_url)
             if answer is not None:
                 await self._carry_out(session, outcome, answer, doc_url)
         except asyncio.CancelledError:

@@ -5,13 +5,15 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from ..domain.accounts import Account
-from ..domain.errors import INVALID_PARAMETER, NotFound, error
+from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers
-from ..domain.messages import (CANCELED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED, SCHEDULED, Media, Message,
-                               SendRequest, Step, apply_plan, new_message, observe, time_of, validate_send)
+from ..domain.messages import (ACCEPTED, CANCELED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED, SCHEDULED, Media,
+                               Message, SendRequest, Step, apply_plan, check_schedule, new_message, observe, time_of,
+                               validate_send)
 from ..domain.sids import is_sid
 from ..store import messages as rows
 from . import handsets
+from . import messaging_services as services
 from . import numbers as number_ops
 
 if TYPE_CHECKING:
@@ -22,33 +24,45 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     """Create and plan an outbound message. `fail` (code, text): Twilio refuses it after accepting it (e.g.
     14107, reply rate exceeded): the message fails at once instead of going to the carrier."""
     to, body = validate_send(req)
-    if req.messaging_service_sid:
-        # Emulator: Messaging Services are not emulated yet, so no MG… SID exists (Twilio: 21705 malformed,
-        # 21701 unknown).
-        if not is_sid(req.messaging_service_sid, "MG"):
-            raise error(21705, "The Messaging Service is invalid.")
-        raise error(21701, f"The Messaging Service {req.messaging_service_sid} does not exist.")
+    now = emu.now()
+    service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
+    send_at = None
     if req.schedule_type or req.send_at is not None:
-        # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
-        raise error(35118, "MessagingServiceSid is required to schedule a message.")
+        if service is None:
+            # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
+            raise error(35118, "MessagingServiceSid is required to schedule a message.")
+        send_at = check_schedule(req.schedule_type, req.send_at, now)
     media_urls = req.media_urls
     magic_numbers.check(to.e164, req.from_, bool(media_urls))
-    sender = number_ops.sms_sender(emu, account, req.from_ or "", to)
-    now = emu.now()
+    if req.from_:
+        sender = number_ops.sms_sender(emu, account, req.from_, to)
+    else:
+        try:
+            sender = services.pick(emu, service, to)
+        except TwilioError as exc:  # no usable sender: accepted, then failed (Twilio does not refuse the call)
+            sender, fail = None, (exc.code, exc.message)
+    start = SCHEDULED if send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
     msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender, body=body,
-                      direction=direction, status=QUEUED, now=now, media_urls=media_urls,
+                      direction=direction, status=start, now=now, media_urls=media_urls,
                       media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
+    if service is not None and not msg.status_callback:
+        msg.status_callback = service.get("status_callback")  # the message's own StatusCallback wins
     handset = handsets.get(emu, to.e164)
-    if fail is None:
-        plan = carriers.plan(QUEUED, now, emu.lifecycle.delays, handset, bool(media_urls))
-    else:
+    if fail is not None:
         plan = [Step(now + MIN_STEP, FAILED, *fail)]
+    elif send_at is not None:  # scheduled -> queued at SendAt, then the carrier's plan from there
+        plan = [Step(send_at, QUEUED), *carriers.plan(QUEUED, send_at, emu.lifecycle.delays, handset,
+                                                      bool(media_urls))]
+    else:
+        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls))
     apply_plan(msg, plan, to.country)
     await emu.store.write(*rows.insert(msg))
+    if service is not None and sender is not None and not req.from_:
+        await services.remember(emu, service, to.e164, sender)
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
-    return observe(msg, now)  # as it stands at creation: queued, nothing sent yet
+    return observe(msg, now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
 
 
 async def get(emu: "Emulator", account: Account, sid: str, path: str) -> Message:
@@ -77,6 +91,8 @@ async def update(emu: "Emulator", account: Account, sid: str, path: str, body: s
             raise error(30409, "This message cannot be canceled.")  # Twilio docs, error 30409
         msg.status, msg.date_updated, msg.timeline = CANCELED, emu.now(), []
         await emu.store.write(rows.update(msg))
+        if msg.status_callback:  # one callback per change after creation, this one included (reference §7.2)
+            emu.callbacks.notify(msg, Step(msg.date_updated, CANCELED))
         if emu.activity.enabled:
             emu.activity.line(f"{sid} scheduled -> canceled")
         emu.events.publish("message", msg)

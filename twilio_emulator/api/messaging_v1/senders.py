@@ -1,0 +1,93 @@
+"""Wire format for a service's sender pool: /v1/Services/{ServiceSid}/PhoneNumbers, /AlphaSenders and
+/ShortCodes (create, list, fetch, delete). `capabilities` is an array of strings here (spec)."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...domain.errors import error
+from ...domain.messaging_services import ServiceSender
+from ...engine import messaging_services as services
+from ..context import ACCOUNT, EMULATOR
+from ..forms import Form
+from ..paging import in_memory, json_response, v1_list_response
+from ..render import iso8601
+from .services import BASE, base_url
+
+routes = web.RouteTableDef()
+PATHS = {"phone_number": "PhoneNumbers", "alpha_sender": "AlphaSenders"}
+KEYS = {"phone_number": "phone_numbers", "alpha_sender": "alpha_senders"}
+
+
+def sender_json(s: ServiceSender, base: str) -> dict:
+    out = {
+        "account_sid": s.account_sid,
+        "capabilities": s.capabilities,
+        "date_created": iso8601(s.date_created),
+        "date_updated": iso8601(s.date_updated),
+        "service_sid": s.service_sid,
+        "sid": s.sid,
+        "url": f"{base}{BASE}/{s.service_sid}/{PATHS[s.kind]}/{s.sid}",
+    }
+    if s.kind == "phone_number":
+        out.update(phone_number=s.address, country_code=s.country)
+    else:
+        out["alpha_sender"] = s.address
+    return out
+
+
+def _service(request: web.Request):
+    return services.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["ServiceSid"], request.path)
+
+
+def _add_routes(kind: str) -> None:
+    path = f"{BASE}/{{ServiceSid}}/{PATHS[kind]}"
+
+    async def create(request: web.Request) -> web.Response:
+        form = await Form.read(request)
+        emu, service = request.app[EMULATOR], _service(request)
+        if kind == "phone_number":
+            member = await services.add_phone_number(emu, request[ACCOUNT], service, form.get("PhoneNumberSid"))
+        else:
+            member = await services.add_alpha_sender(emu, request[ACCOUNT], service, form.get("AlphaSender"))
+        return json_response(sender_json(member, base_url(request)), status=201)
+
+    async def list_(request: web.Request) -> web.Response:
+        form = await Form.read(request)
+        found = services.senders(request.app[EMULATOR], _service(request), kind)
+        base = base_url(request)
+        return await v1_list_response(request, form, KEYS[kind], [], in_memory(found), lambda s: sender_json(s, base))
+
+    async def fetch(request: web.Request) -> web.Response:
+        member = services.sender(request.app[EMULATOR], _service(request), kind, request.match_info["Sid"],
+                                 request.path)
+        return json_response(sender_json(member, base_url(request)))
+
+    async def delete(request: web.Request) -> web.Response:
+        emu = request.app[EMULATOR]
+        member = services.sender(emu, _service(request), kind, request.match_info["Sid"], request.path)
+        await services.remove_sender(emu, member)
+        return web.Response(status=204)
+
+    routes.post(path)(create)
+    routes.get(path)(list_)
+    routes.get(path + "/{Sid}")(fetch)
+    routes.delete(path + "/{Sid}")(delete)
+
+
+for _kind in PATHS:
+    _add_routes(_kind)
+
+
+# Short codes cannot be owned in the emulator yet: the pool list is empty and adding one is Twilio's 21421.
+@routes.get(BASE + "/{ServiceSid}/ShortCodes")
+async def list_short_codes(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    _service(request)
+    return await v1_list_response(request, form, "short_codes", [], in_memory([]), lambda s: s)
+
+
+@routes.post(BASE + "/{ServiceSid}/ShortCodes")
+async def create_short_code(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    _service(request)
+    raise error(21421, f"ShortCodeSid {form.get('ShortCodeSid')} is not a short code of this account.")

@@ -1,0 +1,197 @@
+"""Messaging Services: create, update, delete; their sender pool (PhoneNumbers, AlphaSenders); sticky
+mappings; and the sender a service picks for a message (domain.messaging_services.select_sender).
+
+Small resources: kept in memory (write-through) and in store.records, like phone numbers.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..domain import numbers
+from ..domain.accounts import Account
+from ..domain.errors import INVALID_PARAMETER, NotFound, error
+from ..domain.messaging_services import (MAX_SENDERS, MessagingService, ServiceSender, StickyMapping, check_config,
+                                         select_sender)
+from ..domain.phone_numbers import IncomingPhoneNumber
+from ..domain.sids import is_sid
+from ..store import records
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+SERVICE, SENDER, STICKY = "messaging_service", "service_sender", "sticky_sender"
+
+
+async def load(emu: "Emulator") -> None:
+    emu.services = {s.sid: s for s in await records.load_all(emu.store, SERVICE, MessagingService)}
+    emu.service_senders = {s.sid: s for s in await records.load_all(emu.store, SENDER, ServiceSender)}
+    emu.sticky = {(m.service_sid, m.to): m for m in await records.load_all(emu.store, STICKY, StickyMapping)}
+
+
+async def create(emu: "Emulator", account: Account, config: dict) -> MessagingService:
+    if not config.get("friendly_name"):
+        raise error(INVALID_PARAMETER, "FriendlyName is required.")  # [UNVERIFIED] code for a missing field
+    now = emu.now()
+    service = MessagingService(sid=emu.sids.new("MG"), account_sid=account.sid, date_created=now, date_updated=now,
+                               config=check_config({k: v for k, v in config.items() if v is not None}))
+    await emu.store.write(records.put(SERVICE, service))
+    emu.services[service.sid] = service
+    return service
+
+
+def listed(emu: "Emulator", account: Account) -> list[MessagingService]:
+    return sorted((s for s in emu.services.values() if s.account_sid == account.sid),
+                  key=lambda s: (s.date_created, s.sid))
+
+
+def get(emu: "Emulator", account: Account, sid: str, path: str) -> MessagingService:
+    service = emu.services.get(sid)
+    if service is None or service.account_sid != account.sid:
+        raise NotFound(path)
+    return service
+
+
+async def update(emu: "Emulator", service: MessagingService, config: dict) -> MessagingService:
+    check_config(config)
+    service.config.update({k: v for k, v in config.items() if v is not None})
+    service.date_updated = emu.now()
+    await emu.store.write(records.put(SERVICE, service))
+    return service
+
+
+async def delete(emu: "Emulator", service: MessagingService) -> None:
+    """The service, its sender pool and its sticky mappings go (the numbers themselves stay the account's)."""
+    senders = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
+    mappings = [m for m in emu.sticky.values() if m.service_sid == service.sid]
+    await emu.store.write(records.delete(service.sid), *[records.delete(_key(s)) for s in senders],
+                          *[records.delete(m.sid) for m in mappings])
+    emu.services.pop(service.sid, None)
+    for s in senders:
+        emu.service_senders.pop(s.sid, None)
+    for m in mappings:
+        emu.sticky.pop((m.service_sid, m.to), None)
+
+
+def _key(sender: ServiceSender) -> str:
+    return f"sender:{sender.sid}"  # a PN… sid is also its phone number's record key
+
+
+def senders(emu: "Emulator", service: MessagingService, kind: str) -> list[ServiceSender]:
+    return sorted((s for s in emu.service_senders.values() if s.service_sid == service.sid and s.kind == kind),
+                  key=lambda s: (s.date_created, s.sid))
+
+
+def sender(emu: "Emulator", service: MessagingService, kind: str, sid: str, path: str) -> ServiceSender:
+    found = emu.service_senders.get(sid)
+    if found is None or found.service_sid != service.sid or found.kind != kind:
+        raise NotFound(path)
+    return found
+
+
+def _check_room(emu: "Emulator", service: MessagingService) -> None:
+    if sum(1 for s in emu.service_senders.values() if s.service_sid == service.sid) >= MAX_SENDERS:
+        raise error(21714, "Messaging Service Number Pool size limit reached.")
+
+
+async def add_phone_number(emu: "Emulator", account: Account, service: MessagingService,
+                           phone_number_sid: str | None) -> ServiceSender:
+    number = emu.numbers.get(phone_number_sid or "")
+    if not phone_number_sid or number is None or number.account_sid != account.sid:
+        raise error(21421, f"PhoneNumberSid {phone_number_sid} is not a phone number of this account.")
+    current = emu.service_senders.get(number.sid)
+    if current is not None:
+        if current.service_sid == service.sid:
+            # [UNVERIFIED] status; Twilio's docs list 80104 "PhoneNumber has already been added to Service".
+            raise error(80104, f"Phone number {number.phone_number} has already been added to this service.",
+                        status=409)
+        raise error(21712, "Phone Number or Short Code is associated with another Messaging Service.")
+    if not number.sms_capable:
+        raise error(21715, f"Phone number {number.phone_number} does not have SMS or MMS capability.")
+    _check_room(emu, service)
+    now = emu.now()
+    caps = [name for key, name in (("mms", "MMS"), ("sms", "SMS"), ("voice", "Voice"))
+            if number.capabilities.get(key)]
+    member = ServiceSender(sid=number.sid, account_sid=account.sid, service_sid=service.sid, kind="phone_number",
+                           address=number.phone_number, country=number.country, capabilities=caps,
+                           date_created=now, date_updated=now)
+    await emu.store.write(records.put(SENDER, member, key=_key(member)))
+    emu.service_senders[member.sid] = member
+    return member
+
+
+async def add_alpha_sender(emu: "Emulator", account: Account, service: MessagingService,
+                           alpha: str | None) -> ServiceSender:
+    if not alpha or not numbers.is_alphanumeric_sender(alpha):
+        # [UNVERIFIED] code; the rule is Twilio's (reference §5.2).
+        raise error(INVALID_PARAMETER, f"AlphaSender {alpha!r} must be 1-11 letters, digits, spaces or - + _ &, "
+                                       "with at least one letter.")
+    if any(s.address == alpha for s in senders(emu, service, "alpha_sender")):
+        raise error(80104, f"Alpha sender {alpha} has already been added to this service.", status=409)
+    _check_room(emu, service)
+    now = emu.now()
+    member = ServiceSender(sid=emu.sids.new("AI"), account_sid=account.sid, service_sid=service.sid,
+                           kind="alpha_sender", address=alpha, country="", capabilities=["SMS"],
+                           date_created=now, date_updated=now)
+    await emu.store.write(records.put(SENDER, member, key=_key(member)))
+    emu.service_senders[member.sid] = member
+    return member
+
+
+async def remove_sender(emu: "Emulator", member: ServiceSender) -> None:
+    """Removing a sender deletes the sticky mappings to it (Twilio: recipients get a new sender next time)."""
+    mappings = [m for m in emu.sticky.values() if m.service_sid == member.service_sid and m.sender == member.address]
+    await emu.store.write(records.delete(_key(member)), *[records.delete(m.sid) for m in mappings])
+    emu.service_senders.pop(member.sid, None)
+    for m in mappings:
+        emu.sticky.pop((m.service_sid, m.to), None)
+
+
+async def forget_number(emu: "Emulator", number: IncomingPhoneNumber) -> None:
+    """A released number leaves its service's pool."""
+    member = emu.service_senders.get(number.sid)
+    if member is not None:
+        await remove_sender(emu, member)
+
+
+def of_number(emu: "Emulator", number: IncomingPhoneNumber | None) -> MessagingService | None:
+    member = emu.service_senders.get(number.sid) if number is not None else None
+    return emu.services.get(member.service_sid) if member is not None else None
+
+
+def resolve(emu: "Emulator", account: Account, sid: str) -> MessagingService:
+    """The service a Messages.create names. Twilio: 21705 malformed SID, 21701 no such service."""
+    if not is_sid(sid, "MG"):
+        raise error(21705, "The Messaging Service is invalid.")
+    service = emu.services.get(sid)
+    if service is None or service.account_sid != account.sid:
+        raise error(21701, f"The Messaging Service {sid} does not exist.")
+    return service
+
+
+def pick(emu: "Emulator", service: MessagingService, to: numbers.Number) -> str:
+    """The address the service sends from to `to`; raises TwilioError 21703 when its pool has no usable sender
+    [UNVERIFIED code, reference §6.3]."""
+    pool = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
+    mapping = emu.sticky.get((service.sid, to.e164))
+    counts: dict[str, int] = {}
+    for m in emu.sticky.values():
+        if m.service_sid == service.sid:
+            counts[m.sender] = counts.get(m.sender, 0) + 1
+    chosen = select_sender(service, pool, to, mapping.sender if mapping else None, counts)
+    if chosen is None:
+        raise error(21703, "The Messaging Service does not have a phone number available to send a message.")
+    return chosen.address
+
+
+async def remember(emu: "Emulator", service: MessagingService, to: str, sender: str) -> None:
+    """Sticky sender: map the recipient to the sender on first send, and remap when the pool changed so that
+    another sender is chosen (e.g. a number of the recipient's country was added)."""
+    if not service.get("sticky_sender") or numbers.parse(sender) is None:
+        return
+    current = emu.sticky.get((service.sid, to))
+    if current is not None and current.sender == sender:
+        return
+    mapping = StickyMapping(account_sid=service.account_sid, service_sid=service.sid, to=to, sender=sender)
+    await emu.store.write(records.put(STICKY, mapping, key=mapping.sid))
+    emu.sticky[(service.sid, to)] = mapping
+
