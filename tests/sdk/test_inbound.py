@@ -9,6 +9,7 @@ import requests
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from tests.support.numbers import configure
 from tests.support.receiver import Receiver
 
 HANDSET = "+14155550177"
@@ -23,11 +24,6 @@ def twiml(build) -> tuple[int, str, str]:
 
 def inject(server, **fields) -> requests.Response:
     return requests.post(f"{server.base_url}/_emulator/v1/inbound", json=fields, timeout=30)
-
-
-def configure(client, number: str, **fields):
-    sid = client.incoming_phone_numbers.list(phone_number=number)[0].sid
-    return client.incoming_phone_numbers(sid).update(**fields)
 
 
 def delivered_to(server, handset: str, body: str):

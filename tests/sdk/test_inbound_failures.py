@@ -9,6 +9,7 @@ import pytest
 import requests
 from twilio.twiml.messaging_response import MessagingResponse
 
+from tests.support.numbers import configure
 from tests.support.receiver import Receiver
 
 HANDSET = "+14155550166"
@@ -20,11 +21,6 @@ PONG = (200, str(_pong), XML)
 
 def inject(server, **fields) -> requests.Response:
     return requests.post(f"{server.base_url}/_emulator/v1/inbound", json={"wait": True, **fields}, timeout=30)
-
-
-def configure(client, number: str, **fields):
-    sid = client.incoming_phone_numbers.list(phone_number=number)[0].sid
-    return client.incoming_phone_numbers(sid).update(**fields)
 
 
 def closed_port_url() -> str:

@@ -6,6 +6,7 @@ import requests
 from twilio.request_validator import RequestValidator
 from twilio.twiml.voice_response import VoiceResponse
 
+from tests.support.numbers import configure
 from tests.support.receiver import Receiver
 
 CALLER = "+14155550155"
@@ -22,11 +23,6 @@ def call(server, **fields) -> dict:
     answer = requests.post(f"{server.base_url}/_emulator/v1/calls", json={"wait": True, **fields}, timeout=30)
     assert answer.status_code == 201, answer.text
     return answer.json()
-
-
-def configure(client, number: str, **fields):
-    sid = client.incoming_phone_numbers.list(phone_number=number)[0].sid
-    return client.incoming_phone_numbers(sid).update(**fields)
 
 
 def test_sms_defaults_to_the_caller_from_the_called_number_and_the_call_goes_on(server, client, account, number):
