@@ -81,3 +81,23 @@ def test_an_inbound_message_accepted_but_not_processed_is_processed_after_a_rest
             assert c.messages(sid).fetch().status == "received"
             assert len(app.requests) == requests_before + 1 and app.requests[-1].form["MessageSid"] == [sid]
             assert [m.body for m in c.messages.list(to="+14155550162")].count("late but sure") == 2
+
+
+def test_messaging_services_pools_and_sticky_mappings_survive_a_restart(tmp_path):
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    with EmulatorThread(settings) as first:
+        c = twilio_emulator.client(first.base_url)
+        a = c.incoming_phone_numbers.create(phone_number="+14155550163")
+        b = c.incoming_phone_numbers.create(phone_number="+14155550164")
+        service = c.messaging.v1.services.create(friendly_name="kept", area_code_geomatch=False)
+        for n in (a, b):
+            service.phone_numbers.create(phone_number_sid=n.sid)
+        m1 = c.messages.create(to="+14155550265", messaging_service_sid=service.sid, body="one")
+        m2 = c.messages.create(to="+14155550266", messaging_service_sid=service.sid, body="two")
+        senders = {m.sid: first.call(first.emulator.wait_for_message, m.sid, "delivered").from_ for m in (m1, m2)}
+    with EmulatorThread(settings) as second:
+        c = twilio_emulator.client(second.base_url)
+        assert c.messaging.v1.services(service.sid).fetch().friendly_name == "kept"
+        assert {p.sid for p in c.messaging.v1.services(service.sid).phone_numbers.list()} == {a.sid, b.sid}
+        again = c.messages.create(to="+14155550266", messaging_service_sid=service.sid, body="sticky")
+        assert second.call(second.emulator.wait_for_message, again.sid, "delivered").from_ == senders[m2.sid]

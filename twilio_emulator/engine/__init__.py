@@ -51,7 +51,7 @@ class Emulator:
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
         self.services: dict = {}  # MessagingService by sid (engine.messaging_services)
         self.service_senders: dict = {}  # ServiceSender by sid (PN… / AI…)
-        self.sticky: dict = {}  # StickyMapping by (service sid, recipient)
+        self.sticky: dict = {}  # service sid -> recipient -> StickyMapping
         self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each

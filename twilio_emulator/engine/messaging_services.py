@@ -25,7 +25,9 @@ SERVICE, SENDER, STICKY = "messaging_service", "service_sender", "sticky_sender"
 async def load(emu: "Emulator") -> None:
     emu.services = {s.sid: s for s in await records.load_all(emu.store, SERVICE, MessagingService)}
     emu.service_senders = {s.sid: s for s in await records.load_all(emu.store, SENDER, ServiceSender)}
-    emu.sticky = {(m.service_sid, m.to): m for m in await records.load_all(emu.store, STICKY, StickyMapping)}
+    emu.sticky = {}
+    for m in await records.load_all(emu.store, STICKY, StickyMapping):
+        emu.sticky.setdefault(m.service_sid, {})[m.to] = m
 
 
 async def create(emu: "Emulator", account: Account, config: dict) -> MessagingService:
@@ -62,14 +64,12 @@ async def update(emu: "Emulator", service: MessagingService, config: dict) -> Me
 async def delete(emu: "Emulator", service: MessagingService) -> None:
     """The service, its sender pool and its sticky mappings go (the numbers themselves stay the account's)."""
     senders = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
-    mappings = [m for m in emu.sticky.values() if m.service_sid == service.sid]
+    mappings = emu.sticky.pop(service.sid, {}).values()
     await emu.store.write(records.delete(service.sid), *[records.delete(_key(s)) for s in senders],
                           *[records.delete(m.sid) for m in mappings])
     emu.services.pop(service.sid, None)
     for s in senders:
         emu.service_senders.pop(s.sid, None)
-    for m in mappings:
-        emu.sticky.pop((m.service_sid, m.to), None)
 
 
 def _key(sender: ServiceSender) -> str:
@@ -139,11 +139,12 @@ async def add_alpha_sender(emu: "Emulator", account: Account, service: Messaging
 
 async def remove_sender(emu: "Emulator", member: ServiceSender) -> None:
     """Removing a sender deletes the sticky mappings to it (Twilio: recipients get a new sender next time)."""
-    mappings = [m for m in emu.sticky.values() if m.service_sid == member.service_sid and m.sender == member.address]
+    of_service = emu.sticky.get(member.service_sid, {})
+    mappings = [m for m in of_service.values() if m.sender == member.address]
     await emu.store.write(records.delete(_key(member)), *[records.delete(m.sid) for m in mappings])
     emu.service_senders.pop(member.sid, None)
     for m in mappings:
-        emu.sticky.pop((m.service_sid, m.to), None)
+        of_service.pop(m.to, None)
 
 
 async def forget_number(emu: "Emulator", number: IncomingPhoneNumber) -> None:
@@ -172,11 +173,11 @@ def pick(emu: "Emulator", service: MessagingService, to: numbers.Number) -> str:
     """The address the service sends from to `to`; raises TwilioError 21703 when its pool has no usable sender
     [UNVERIFIED code, reference §6.3]."""
     pool = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
-    mapping = emu.sticky.get((service.sid, to.e164))
+    of_service = emu.sticky.get(service.sid, {})
+    mapping = of_service.get(to.e164)
     counts: dict[str, int] = {}
-    for m in emu.sticky.values():
-        if m.service_sid == service.sid:
-            counts[m.sender] = counts.get(m.sender, 0) + 1
+    for m in of_service.values():
+        counts[m.sender] = counts.get(m.sender, 0) + 1
     chosen = select_sender(service, pool, to, mapping.sender if mapping else None, counts)
     if chosen is None:
         raise error(21703, "The Messaging Service does not have a phone number available to send a message.")
@@ -188,10 +189,10 @@ async def remember(emu: "Emulator", service: MessagingService, to: str, sender: 
     another sender is chosen (e.g. a number of the recipient's country was added)."""
     if not service.get("sticky_sender") or numbers.parse(sender) is None:
         return
-    current = emu.sticky.get((service.sid, to))
+    current = emu.sticky.get(service.sid, {}).get(to)
     if current is not None and current.sender == sender:
         return
     mapping = StickyMapping(account_sid=service.account_sid, service_sid=service.sid, to=to, sender=sender)
     await emu.store.write(records.put(STICKY, mapping, key=mapping.sid))
-    emu.sticky[(service.sid, to)] = mapping
+    emu.sticky.setdefault(service.sid, {})[to] = mapping
 
