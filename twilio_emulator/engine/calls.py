@@ -21,6 +21,7 @@ from ..domain.errors import INVALID_PARAMETER, TwilioError, error
 from ..domain.messages import OUTBOUND_CALL, Message, SendRequest, is_http_url
 from ..store import records
 from ..store.webhooks import Alert
+from ..twiml import errors as E
 from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
@@ -107,7 +108,7 @@ class Calls:
             if answer is EMPTY:
                 return
             if isinstance(answer, Text):  # Twilio plays audio answers; text is not voice TwiML
-                await session.alert(12300, "Invalid Content-Type for voice TwiML: text/plain", None, doc_url)
+                await session.alert(E.INVALID_CONTENT_TYPE, "Invalid Content-Type for voice TwiML: text/plain", None, doc_url)
                 return
             program = verbs.voice(answer)
             for warning in program.warnings:
@@ -143,7 +144,7 @@ class Calls:
             kind, method, target, params = following
             url = urljoin(doc_url, target)
             if not is_http_url(url):
-                await session.warn(TwimlWarning(14104 if kind == "sms_action" else 14106,
+                await session.warn(TwimlWarning(E.INVALID_ACTION if kind == "sms_action" else E.INVALID_REDIRECT,
                                                 f"invalid URL {target!r}"), doc_url)
                 return
             answer = await session.request(kind, method, url, params)

@@ -24,6 +24,7 @@ from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
 from ..store import messages as rows
 from ..store.webhooks import Alert
+from ..twiml import errors as E
 from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
@@ -45,9 +46,10 @@ REPLY_LIMIT, REPLY_WINDOW = 30, 30.0
 MAX_REDIRECTS = 10
 
 # The TwiML warning a refused <Message> is logged under, by the Messages API error send() raised.
-REPLY_WARNING = {21211: 14101, 21604: 14101, 21612: 14101, 21614: 14101, 21408: 14101, 21610: 14101,
-                  21212: 14102, 21606: 14102, 21601: 14102, 21659: 14102, 21661: 14102, 21603: 14102,
-                  21602: 14103, 21617: 14103, 21619: 14103, 21609: 14105, 21620: 12200, 21623: 12200}
+REPLY_WARNING = {**dict.fromkeys((21211, 21604, 21612, 21614, 21408, 21610), E.INVALID_TO),
+                 **dict.fromkeys((21212, 21606, 21601, 21659, 21661, 21603), E.INVALID_FROM),
+                 **dict.fromkeys((21602, 21617, 21619), E.INVALID_BODY), 21609: E.INVALID_STATUS_CALLBACK,
+                 21620: E.SCHEMA_WARNING, 21623: E.SCHEMA_WARNING}
 
 
 @dataclass
@@ -220,7 +222,7 @@ class Inbound:
                 return
             url = urljoin(doc_url, redirect.url)
             if not is_http_url(url):
-                await session.warn(TwimlWarning(14106, f"<Redirect> URL {redirect.url!r} is invalid"), doc_url)
+                await session.warn(TwimlWarning(E.INVALID_REDIRECT, f"<Redirect> URL {redirect.url!r} is invalid"), doc_url)
                 return
             answer = await session.request("redirect", redirect.method, url)
             if isinstance(answer, TwimlError):

@@ -15,7 +15,7 @@ from ..domain.accounts import Account
 from ..store import webhooks as log_rows
 from ..store.webhooks import Alert
 from ..twiml import parse
-from ..twiml.errors import TwimlError, TwimlWarning
+from ..twiml.errors import RESPONSE_TOO_LARGE, TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
 
@@ -97,7 +97,7 @@ def answer_of(attempt: Attempt) -> "etree._Element | Text | object | TwimlError"
         kind = parse.check_content_type(attempt.content_type)
         if kind == parse.TEXT_TYPE:
             if len(attempt.raw) > parse.MAX_BYTES:
-                raise TwimlError(11750, "Response body too large (over 64 kB)")
+                raise TwimlError(RESPONSE_TOO_LARGE, "Response body too large (over 64 kB)")
             return Text(attempt.raw.decode("utf-8", "replace"))
         return parse.document(attempt.raw)
     except TwimlError as exc:
