@@ -30,6 +30,10 @@ NEXT_STATUS = {ACCEPTED: QUEUED, SCHEDULED: QUEUED, QUEUED: SENDING, SENDING: SE
 
 MAX_BODY = 1600  # 21617
 MAX_MEDIA = 10  # 21623
+# Twilio: a message may wait in the outgoing queue ValidityPeriod seconds (1-36000, default 36000), then it is
+# not sent: failed, 30036 "Validity Period Expired" (spec ValidityPeriod; docs errors/30036).
+DEFAULT_VALIDITY = 36000
+VALIDITY_EXPIRED = (30036, "Validity Period Expired")
 
 
 class Step(NamedTuple):
@@ -101,6 +105,7 @@ class SendRequest:
     validity_period: int | None = None
     schedule_type: str | None = None
     send_at: float | None = None
+    smart_encoded: bool | None = None  # None: as the Messaging Service says (off without one)
 
 
 def is_http_url(url: str) -> bool:
@@ -217,6 +222,18 @@ def apply_plan(msg: Message, steps: list[Step], country: str) -> None:
     for step in steps:
         if step.status == SENT:
             msg.sent_at, msg.planned_price = step.at, price_for(msg, country)
+
+
+def expire(steps: list[Step], queued_at: float, validity: int) -> list[Step]:
+    """The plan with the validity period applied: a message whose 'sending' step comes later than `validity`
+    seconds after it entered the queue fails at that moment with 30036 instead (nothing sent, no price)."""
+    deadline = queued_at + validity
+    for i, step in enumerate(steps):
+        if step.status == SENDING:
+            if step.at > deadline:
+                return [*steps[:i], Step(deadline, FAILED, *VALIDITY_EXPIRED)]
+            break
+    return steps
 
 
 def observe(msg: Message, now: float) -> Message:

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers
-from ..domain.messages import (ACCEPTED, CANCELED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED, SCHEDULED, Media,
-                               Message, SendRequest, Step, apply_plan, check_schedule, new_message, observe, time_of,
-                               validate_send)
+from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
+                               SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
+                               new_message, observe, time_of, validate_send)
 from ..domain.sids import is_sid
+from ..domain.smart_encoding import smart_encode
 from ..store import messages as rows
 from . import handsets
 from . import messaging_services as services
@@ -32,6 +33,9 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
             # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
             raise error(35118, "MessagingServiceSid is required to schedule a message.")
         send_at = check_schedule(req.schedule_type, req.send_at, now)
+    smart = req.smart_encoded if req.smart_encoded is not None else bool(service and service.get("smart_encoding"))
+    if smart:  # [UNVERIFIED] the message's body shows the replaced text, as the handset gets it
+        body = smart_encode(body)
     media_urls = req.media_urls
     magic_numbers.check(to.e164, req.from_, bool(media_urls))
     if req.from_:
@@ -56,6 +60,9 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
                                                       bool(media_urls))]
     else:
         plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls))
+    if fail is None:  # the per-message ValidityPeriod wins over the service's
+        validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
+        plan = expire(plan, send_at if send_at is not None else now, validity)
     apply_plan(msg, plan, to.country)
     await emu.store.write(*rows.insert(msg))
     if service is not None and sender is not None and not req.from_:

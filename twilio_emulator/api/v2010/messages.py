@@ -81,7 +81,7 @@ async def create_message(request: web.Request) -> web.Response:
     message = await messaging.send(request.app[EMULATOR], request[ACCOUNT], SendRequest(
         to=form.get("To"), from_=form.get("From"), body=form.get("Body"), media_urls=form.getall("MediaUrl"),
         messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
-        provide_feedback=bool(form.bool("ProvideFeedback")),
+        provide_feedback=bool(form.bool("ProvideFeedback")), smart_encoded=form.bool("SmartEncoded"),
         validity_period=form.int("ValidityPeriod", invalid=invalid_validity_period()),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
     request[NOTE] = (f"{message.sid} {message.status} from {message.from_} to {message.to}, "

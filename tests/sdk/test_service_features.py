@@ -1,0 +1,86 @@
+"""Messaging Service features beyond sender selection, through the official SDK: validity period, smart
+encoding, the MMS converter, opt-out keywords and the sender-ID registration alert. Recipients are
++1415555 4xxx numbers, declared here only."""
+from __future__ import annotations
+
+import pytest
+import requests
+from twilio.base.exceptions import TwilioRestException
+
+from tests.support.receiver import Receiver
+from tests.sdk.test_messaging_services import service_with
+
+FINAL = ("delivered", "undelivered", "failed")
+
+
+def final(server, sid: str):
+    return server.call(server.emulator.wait_for_message, sid, FINAL)
+
+
+def test_a_message_still_queued_after_its_validity_period_fails_with_30036(server, client, number, manual_clock):
+    server.call(manual_clock.declare_handset, "+14155554001", delays={"sending": 120})
+    with Receiver() as app:
+        late = client.messages.create(to="+14155554001", from_=number, body="late", validity_period=60,
+                                      status_callback=app.url("/status"))
+        in_time = client.messages.create(to="+14155554001", from_=number, body="in time", validity_period=600)
+        server.call(manual_clock.advance, 59)
+        assert client.messages(late.sid).fetch().status == "queued"
+        server.call(manual_clock.advance, 1)
+        expired = client.messages(late.sid).fetch()
+        assert (expired.status, expired.error_code, expired.date_sent, expired.price) == ("failed", 30036, None, None)
+        got = app.wait_for(1)
+    assert (got[0].param("MessageStatus"), got[0].param("ErrorCode")) == ("failed", "30036")
+    server.call(manual_clock.advance, 120)
+    assert client.messages(in_time.sid).fetch().status == "delivered"
+
+
+def test_the_services_validity_period_applies_unless_the_message_sets_its_own(server, client, number,
+                                                                              manual_clock):
+    server.call(manual_clock.declare_handset, "+14155554002", delays={"sending": 120})
+    service = service_with(client, number, validity_period=30)
+    by_service = client.messages.create(to="+14155554002", messaging_service_sid=service.sid, body="a")
+    own = client.messages.create(to="+14155554002", messaging_service_sid=service.sid, body="b",
+                                 validity_period=300)
+    server.call(manual_clock.advance, 121)
+    assert client.messages(by_service.sid).fetch().error_code == 30036
+    assert client.messages(own.sid).fetch().status == "delivered"
+
+
+QUOTED = "\u201cDon\u2019t forget\u201d \u2014 your appointment is tomorrow at 10\u2026 Reply YES to confirm, NO to cancel!"
+
+
+def test_smart_encoding_replaces_look_alikes_and_changes_num_segments(client, number):
+    assert 70 < len(QUOTED) <= 160
+    plain = client.messages.create(to="+14155554003", from_=number, body=QUOTED)
+    smart = client.messages.create(to="+14155554003", from_=number, body=QUOTED, smart_encoded=True)
+    assert plain.num_segments == "2" and plain.body == QUOTED  # UCS-2: 67 per segment
+    assert smart.num_segments == "1"  # GSM-7 after replacement
+    assert smart.body == "\"Don't forget\" - your appointment is tomorrow at 10... Reply YES to confirm, NO to cancel!"
+
+
+def test_smart_encoding_by_service_default_and_per_message_opt_out(client, number):
+    service = service_with(client, number)  # smart_encoding defaults to on, as in Twilio's console
+    assert client.messaging.v1.services(service.sid).fetch().smart_encoding is True
+    on = client.messages.create(to="+14155554004", messaging_service_sid=service.sid, body=QUOTED)
+    off = client.messages.create(to="+14155554004", messaging_service_sid=service.sid, body=QUOTED,
+                                 smart_encoded=False)
+    assert (on.num_segments, off.num_segments) == ("1", "2")
+    client.messaging.v1.services(service.sid).update(smart_encoding=False)
+    assert client.messages.create(to="+14155554004", messaging_service_sid=service.sid,
+                                  body=QUOTED).num_segments == "2"
+
+
+def test_smart_encoding_never_transliterates_emoji_or_cjk(client, number):
+    body = "\u201cok\u201d \U0001F600 \u2728 \u4f60\u597d\u3002"
+    m = client.messages.create(to="+14155554005", from_=number, body=body, smart_encoded=True)
+    assert m.body == "\"ok\" \U0001F600 \u2728 \u4f60\u597d\u3002"  # only the quotes changed
+    assert m.num_segments == "1"
+
+
+def test_smart_encoded_must_be_a_boolean(server, account, client):
+    sid, token = account
+    r = requests.post(f"{server.base_url}/2010-04-01/Accounts/{sid}/Messages.json", auth=(sid, token),
+                      data={"To": "+14155554005", "From": "+15005550006", "Body": "x", "SmartEncoded": "maybe"},
+                      timeout=10)
+    assert r.status_code == 400 and r.json()["code"] == 20001 and "SmartEncoded" in r.json()["message"]
+    assert client.messages.list() == []
