@@ -85,6 +85,7 @@ class Message:
     timeline: list[Step] = field(default_factory=list)
     sent_at: float | None = None
     planned_price: str | None = None
+    sms_only: bool = False  # an MMS delivered as SMS by a Messaging Service's MMS converter
 
     @property
     def is_final(self) -> bool:
@@ -179,13 +180,17 @@ def invalid_validity_period() -> TwilioError:
 
 
 def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body: str, direction: str, status: str,
-                now: float, media_urls: list[str], media_sids: list[str], req: SendRequest | None = None) -> Message:
+                now: float, media_urls: list[str], media_sids: list[str], req: SendRequest | None = None,
+                as_sms: bool = False) -> Message:
+    """`as_sms`: an MMS the converter turned into an SMS (its body carries the links): counted and priced as one,
+    its Media kept (the links point at them) [UNVERIFIED: what Twilio's resource shows for a converted MMS]."""
     seg = segment(body)
     msg = Message(
         sid=sid, account_sid=account_sid, to=to, from_=from_, body=body, status=status, direction=direction,
         date_created=now, date_updated=now,
         # Twilio: an MMS is billed as one message (reference §10.1 [UNVERIFIED]).
-        num_segments=1 if media_urls else seg.segments, num_media=len(media_urls),
+        num_segments=1 if media_urls and not as_sms else seg.segments, num_media=len(media_urls),
+        sms_only=as_sms,
     )
     if req is not None:
         msg.messaging_service_sid = req.messaging_service_sid
@@ -268,6 +273,12 @@ def time_of(msg: Message, statuses: tuple[str, ...] | frozenset[str]) -> float |
     return None
 
 
+def mms_as_sms(body: str, links: list[str]) -> str:
+    """The body of an MMS converted to SMS: the text, then one link per media item, each on its own line.
+    Twilio appends a short link it hosts; the emulator links to the media's content URL on itself."""
+    return "\n".join([body, *links] if body else links)
+
+
 def guess_content_type(url: str) -> str:
     # Emulator: Twilio downloads the media to learn its type; we guess from the URL's extension (a data: URL
     # names its own type).
@@ -293,7 +304,7 @@ def decode_data_url(url: str) -> tuple[str, bytes] | None:
 def price_for(msg: Message, country: str) -> str:
     """Emulator: a flat, documented price list (USD): US/CA SMS 0.0079 per segment, MMS 0.0200; elsewhere
     0.0500 per segment. Twilio prices are negative decimal strings with five places ("-0.00750")."""
-    return _price(country in numbers.NANP, bool(msg.num_media), msg.num_segments)
+    return _price(country in numbers.NANP, bool(msg.num_media) and not msg.sms_only, msg.num_segments)
 
 
 @lru_cache(maxsize=256)

@@ -9,7 +9,7 @@ from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
                                SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
-                               new_message, observe, time_of, validate_send)
+                               mms_as_sms, new_message, observe, time_of, validate_send)
 from ..domain.sids import is_sid
 from ..domain.smart_encoding import smart_encode
 from ..store import messages as rows
@@ -47,19 +47,23 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
             sender, fail = None, (exc.code, exc.message)
     start = SCHEDULED if send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
+    media_sids = [emu.sids.new("ME") for _ in media_urls]
+    handset = handsets.get(emu, to.e164)
+    converted = bool(media_urls) and not handset.mms and service is not None and service.get("mms_converter")
+    if converted:  # Twilio's MMS converter: the handset gets an SMS with a link to each media item
+        body = mms_as_sms(body, [emu.inbound.media_url(account.sid, sid, m) for m in media_sids])
     msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender, body=body,
                       direction=direction, status=start, now=now, media_urls=media_urls,
-                      media_sids=[emu.sids.new("ME") for _ in media_urls], req=req)
+                      media_sids=media_sids, req=req, as_sms=converted)
     if service is not None and not msg.status_callback:
         msg.status_callback = service.get("status_callback")  # the message's own StatusCallback wins
-    handset = handsets.get(emu, to.e164)
     if fail is not None:
         plan = [Step(now + MIN_STEP, FAILED, *fail)]
     elif send_at is not None:  # scheduled -> queued at SendAt, then the carrier's plan from there
         plan = [Step(send_at, QUEUED), *carriers.plan(QUEUED, send_at, emu.lifecycle.delays, handset,
-                                                      bool(media_urls))]
+                                                      bool(media_urls) and not converted)]
     else:
-        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls))
+        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls) and not converted)
     if fail is None:  # the per-message ValidityPeriod wins over the service's
         validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
         plan = expire(plan, send_at if send_at is not None else now, validity)
