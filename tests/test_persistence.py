@@ -2,6 +2,9 @@
 the emulator stopped reach a final status after it starts again."""
 from __future__ import annotations
 
+import pytest
+from twilio.base.exceptions import TwilioRestException
+
 import twilio_emulator
 from twilio_emulator import Settings
 from twilio_emulator.testing import EmulatorThread
@@ -101,3 +104,16 @@ def test_messaging_services_pools_and_sticky_mappings_survive_a_restart(tmp_path
         assert {p.sid for p in c.messaging.v1.services(service.sid).phone_numbers.list()} == {a.sid, b.sid}
         again = c.messages.create(to="+14155550266", messaging_service_sid=service.sid, body="sticky")
         assert second.call(second.emulator.wait_for_message, again.sid, "delivered").from_ == senders[m2.sid]
+
+
+def test_an_opt_out_survives_a_restart(tmp_path):
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    with EmulatorThread(settings) as first:
+        c = twilio_emulator.client(first.base_url)
+        number = c.incoming_phone_numbers.create(phone_number="+14155550161").phone_number
+        first.call(first.emulator.receive, "+14155550198", number, "STOP")
+    with EmulatorThread(settings) as second:
+        c = twilio_emulator.client(second.base_url)
+        with pytest.raises(TwilioRestException) as caught:
+            c.messages.create(to="+14155550198", from_=number, body="x")
+        assert caught.value.code == 21610

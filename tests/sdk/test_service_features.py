@@ -113,3 +113,93 @@ def test_without_the_converter_mms_to_a_handset_without_mms_is_undelivered_30011
     capable = client.messages.create(to="+14155554008", messaging_service_sid=service.sid, body="pic",
                                      media_url=[PICTURE])  # an MMS handset: nothing to convert
     assert final(server, capable.sid).body == "pic"
+
+
+def text(server, from_: str, to: str, body: str) -> dict:
+    """The handset `from_` texts `body` to our number `to`; returns the outcome once processed."""
+    r = requests.post(f"{server.base_url}/_emulator/v1/inbound", json={"From": from_, "To": to, "Body": body,
+                                                                        "wait": True}, timeout=30)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def inbox(server, handset: str) -> list[str]:
+    return [m.body for m in server.call(server.emulator.handset_messages, handset)]
+
+
+def refused(client, **fields) -> int:
+    with pytest.raises(TwilioRestException) as caught:
+        client.messages.create(body="promo", **fields)
+    assert caught.value.status == 400
+    return caught.value.code
+
+
+def test_opt_out_round_trip_stop_21610_start_sends(server, client, number):
+    handset = "+14155554010"
+    with Receiver(body="<Response/>", content_type="text/xml") as app:
+        client.incoming_phone_numbers(client.incoming_phone_numbers.list(phone_number=number)[0].sid).update(
+            sms_url=app.url("/sms"))
+        stopped = text(server, handset, number, " stop ")
+        assert [r["body"] for r in stopped["outcome"]["replies"]] == [
+            "You have successfully been unsubscribed. You will not receive any more messages from this number. "
+            "Reply START to resubscribe."]
+        assert refused(client, to=handset, from_=number) == 21610
+        assert text(server, handset, number, "HELP")["outcome"]["replies"] == []  # no help while opted out
+        started = text(server, handset, number, "Start")
+        assert started["outcome"]["replies"][0]["body"].startswith("You have successfully been re-subscribed")
+        sent = client.messages.create(to=handset, from_=number, body="welcome back")
+        got = app.wait_for(3)
+    assert [r.param("Body") for r in got] == [" stop ", "HELP", "Start"]  # the app still gets each keyword
+    assert all(r.param("OptOutType") is None for r in got)  # a number outside a service: no Advanced Opt-Out
+    assert final(server, sent.sid).status == "delivered"
+    assert inbox(server, handset)[-1] == "welcome back"
+
+
+def test_opt_out_is_recorded_without_a_webhook_and_only_for_a_whole_body_keyword(server, client, number):
+    handset, other = "+14155554011", "+14155554012"
+    assert text(server, handset, number, "STOP please")["outcome"]["replies"] == []
+    client.messages.create(to=handset, from_=number, body="still allowed")
+    text(server, handset, number, "unsubscribe")
+    assert refused(client, to=handset, from_=number) == 21610
+    assert client.messages.create(to=other, from_=number, body="others still get it").status == "queued"
+    assert text(server, handset, number, "info")["outcome"]["replies"] == []
+    assert client.messages.list(to=handset)[0].body.startswith("You have successfully been unsubscribed")
+
+
+def test_opt_out_of_one_service_number_blocks_the_whole_service_with_opt_out_type(server, client):
+    first = client.incoming_phone_numbers.create(phone_number="+14155554020").phone_number
+    second = client.incoming_phone_numbers.create(phone_number="+14155554021").phone_number
+    outside = client.incoming_phone_numbers.create(phone_number="+14155554022").phone_number
+    handset = "+14155554013"
+    with Receiver(body="<Response/>", content_type="text/xml") as app:
+        service = service_with(client, first, second, inbound_request_url=app.url("/service"))
+        helped = text(server, handset, first, "HELP")["outcome"]["replies"]
+        assert [r["body"] for r in helped] == ["Reply STOP to unsubscribe. Msg&Data Rates May Apply."]
+        text(server, handset, first, "STOP")
+        assert refused(client, to=handset, messaging_service_sid=service.sid) == 21610
+        assert refused(client, to=handset, from_=second) == 21610  # another number of the same service
+        assert client.messages.create(to=handset, from_=outside, body="x").status == "queued"  # not in it
+        text(server, handset, second, "YES")
+        assert client.messages.create(to=handset, messaging_service_sid=service.sid, body="x").status == "accepted"
+        got = app.wait_for(3)
+    assert [r.param("OptOutType") for r in got] == ["HELP", "STOP", "START"]
+    assert {r.param("MessagingServiceSid") for r in got} == {service.sid}
+
+
+def test_a_twiml_reply_to_stop_is_refused_with_a_warning(server, client, number):
+    handset = "+14155554014"
+    twiml = "<Response><Message>Sorry to see you go</Message></Response>"
+    with Receiver(body=twiml, content_type="text/xml") as app:
+        client.incoming_phone_numbers(client.incoming_phone_numbers.list(phone_number=number)[0].sid).update(
+            sms_url=app.url("/sms"))
+        outcome = text(server, handset, number, "STOP")["outcome"]
+    assert [r["body"] for r in outcome["replies"]][0].startswith("You have successfully been unsubscribed")
+    assert len(outcome["replies"]) == 1
+    assert [a["error_code"] for a in outcome["alerts"]] == [14101]
+
+
+def test_a_toll_free_number_answers_stop_as_the_carrier_does(server, client):
+    toll_free = client.incoming_phone_numbers.toll_free.create(phone_number="+18005554030").phone_number
+    reply = text(server, "+14155554015", toll_free, "STOP")["outcome"]["replies"][0]["body"]
+    assert reply.startswith('NETWORK MSG: You replied with the word "stop"')
+    assert refused(client, to="+14155554015", from_=toll_free) == 21610

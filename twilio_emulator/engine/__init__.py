@@ -52,6 +52,7 @@ class Emulator:
         self.services: dict = {}  # MessagingService by sid (engine.messaging_services)
         self.service_senders: dict = {}  # ServiceSender by sid (PN… / AI…)
         self.sticky: dict = {}  # service sid -> recipient -> StickyMapping
+        self.opt_outs: dict = {}  # (service sid or sender E.164, handset E.164) -> OptOut (engine.opt_outs)
         self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each
@@ -97,8 +98,9 @@ class Emulator:
         self.numbers = {n.sid: n for n in numbers}
         self.numbers_by_e164 = {n.phone_number: n for n in numbers}
         self.handsets = {h.number: h for h in await records.load_all(self.store, "handset", Handset)}
-        from . import messaging_services
+        from . import messaging_services, opt_outs
         await messaging_services.load(self)
+        await opt_outs.load(self)
         self.auth_cache.clear()
 
     def now(self) -> float:

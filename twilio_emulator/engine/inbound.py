@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..domain import numbers
+from ..domain import numbers, opt_out
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, TwilioError, error
 from ..domain.messages import (INBOUND, MAX_BODY, MAX_MEDIA, OUTBOUND_REPLY, RECEIVED, RECEIVING, Message,
@@ -29,7 +29,7 @@ from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
-from . import handsets, messaging
+from . import handsets, messaging, opt_outs
 from . import messaging_services as services
 from .sessions import EMPTY, Session, Text
 
@@ -172,13 +172,17 @@ class Inbound:
             emu.events.publish("message", msg)
             if emu.activity.enabled:
                 emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
+            kind = opt_out.keyword(msg.body) if number is not None else None
+            if kind is not None:  # recorded and answered even when the number has no webhook
+                await self._keyword(account, number, msg.from_ or "", kind, outcome)
             url, method, fallback_url, fallback_method = webhook_target(emu, number)
             if not url:
                 return outcome  # no webhook configured: the message is just received
             sender = handsets.get(emu, msg.from_ or "")
             recipient = handsets.get(emu, msg.to)
             media = [(m.content_type, self.media_url(m.account_sid, msg.sid, m.sid)) for m in msg.media]
-            session = Session(emu, account, msg.sid, payloads.incoming_message(msg, sender, recipient, media))
+            session = Session(emu, account, msg.sid,
+                              payloads.incoming_message(msg, sender, recipient, media, opt_out_type=kind))
             outcome.webhooks, outcome.alerts = session.webhooks, session.alerts
             answer, doc_url = await session.fetch("incoming_message", method, url, fallback_method, fallback_url)
             if answer is not None:
@@ -247,6 +251,24 @@ class Inbound:
             await session.warn(TwimlWarning(code, f"<Message> not sent: {exc.message} ({exc.code})"), doc_url)
             return
         outcome.replies.append(reply)
+
+    async def _keyword(self, account: Account, number: IncomingPhoneNumber, handset: str, kind: str,
+                       outcome: Outcome) -> None:
+        """Twilio's default keyword handling (reference §11): STOP blocks the handset (after the confirmation
+        goes out), START lifts the block (then confirms), HELP is answered unless the handset opted out.
+        A sender that is not a phone number (an alphanumeric sender ID) gets nothing."""
+        if numbers.parse(handset) is None:
+            return
+        blocked = opt_outs.opted_out(self.emu, number, handset)
+        if kind == opt_out.START:
+            await opt_outs.lift(self.emu, number, handset)
+        elif blocked:
+            return  # no second confirmation for STOP, no help while opted out
+        # Twilio's auto-replies are free; the emulator sends them as ordinary outbound-reply messages.
+        req = SendRequest(to=handset, from_=number.phone_number, body=opt_out.reply(kind, number.type == "toll-free"))
+        outcome.replies.append(await messaging.send(self.emu, account, req, direction=OUTBOUND_REPLY))
+        if kind == opt_out.STOP:
+            await opt_outs.record(self.emu, number, handset)
 
     def _over_reply_limit(self, req: SendRequest) -> tuple[int, str] | None:
         to = numbers.parse(req.to or "", None)

@@ -16,6 +16,7 @@ from ..store import messages as rows
 from . import handsets
 from . import messaging_services as services
 from . import numbers as number_ops
+from . import opt_outs
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -45,6 +46,8 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
             sender = services.pick(emu, service, to)
         except TwilioError as exc:  # no usable sender: accepted, then failed (Twilio does not refuse the call)
             sender, fail = None, (exc.code, exc.message)
+    if sender is not None:
+        opt_outs.check(emu, service, sender, to.e164)
     start = SCHEDULED if send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
     media_sids = [emu.sids.new("ME") for _ in media_urls]

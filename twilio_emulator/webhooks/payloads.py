@@ -43,10 +43,11 @@ def _geo(prefix: str, place: Place | None) -> list[tuple[str, str]]:
 
 
 def incoming_message(msg: Message, sender: Place | None, recipient: Place | None,
-                     media: list[tuple[str, str]]) -> list[tuple[str, str]]:
+                     media: list[tuple[str, str]], opt_out_type: str | None = None) -> list[tuple[str, str]]:
     """The inbound message webhook (reference §7.1, in the order of a captured real request), `media` being
     (content type, URL) pairs: MediaContentType{N}/MediaUrl{N}. MessagingServiceSid only when the number is
-    in a service. Twilio upper-cases city names (FromCity=CHICOPEE in captures)."""
+    in a service; OptOutType (STOP, START, HELP) when the body was such a keyword and the number is in a service
+    (Advanced Opt-Out, reference §11). Twilio upper-cases city names (FromCity=CHICOPEE in captures)."""
     to_geo, from_geo = dict(_geo("To", recipient)), dict(_geo("From", sender))
     params = [("ToCountry", to_geo["ToCountry"]), ("ToState", to_geo["ToState"]), ("SmsMessageSid", msg.sid),
               ("NumMedia", str(len(media))), ("ToCity", to_geo["ToCity"]), ("FromZip", from_geo["FromZip"]),
@@ -59,6 +60,8 @@ def incoming_message(msg: Message, sender: Place | None, recipient: Place | None
         params += [(f"MediaContentType{i}", content_type), (f"MediaUrl{i}", url)]
     if msg.messaging_service_sid:
         params.append(("MessagingServiceSid", msg.messaging_service_sid))
+        if opt_out_type:
+            params.append(("OptOutType", opt_out_type))
     return params
 
 

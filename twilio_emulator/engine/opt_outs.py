@@ -1,0 +1,63 @@
+"""Opt-out (reference §11): who opted out of which sender, and the 21610 refusal of a send to them (the
+keywords themselves are handled with the inbound message: engine.inbound). Opt-outs are few: kept in memory
+(write-through) and in store.records."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..domain.errors import error
+from ..domain.messaging_services import MessagingService
+from ..domain.opt_out import BLOCKED, OptOut
+from ..domain.phone_numbers import IncomingPhoneNumber
+from ..store import records
+from . import messaging_services as services
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+KIND = "opt_out"
+
+
+async def load(emu: "Emulator") -> None:
+    emu.opt_outs = {(o.scope, o.handset): o for o in await records.load_all(emu.store, KIND, OptOut)}
+
+
+def _scopes(emu: "Emulator", service: MessagingService | None, sender: str) -> set[str]:
+    """What an opt-out may have been recorded against for a message from `sender`: the sender itself, its
+    Messaging Service, and the service the message goes through."""
+    scopes = {sender}
+    number = emu.numbers_by_e164.get(sender)
+    own = services.of_number(emu, number)
+    for s in (service, own):
+        if s is not None:
+            scopes.add(s.sid)
+    return scopes
+
+
+def check(emu: "Emulator", service: MessagingService | None, sender: str, to: str) -> None:
+    """Raises 21610 when `to` opted out of `sender` or of its service (Twilio refuses the request: 400)."""
+    if emu.opt_outs and any((scope, to) in emu.opt_outs for scope in _scopes(emu, service, sender)):
+        raise error(BLOCKED[0], f"{BLOCKED[1]}: {to} replied STOP to this sender.")
+
+
+def opted_out(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> bool:
+    return any((scope, handset) in emu.opt_outs for scope in _scopes(emu, None, number.phone_number))
+
+
+async def record(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> None:
+    """`handset` texted STOP to `number`: blocked from the number's Messaging Service, or from the number alone
+    when it is in none."""
+    service = services.of_number(emu, number)
+    entry = OptOut(account_sid=number.account_sid, scope=service.sid if service else number.phone_number,
+                   handset=handset, date_created=emu.now())
+    await emu.store.write(records.put(KIND, entry, key=entry.sid))
+    emu.opt_outs[(entry.scope, entry.handset)] = entry
+
+
+async def lift(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> None:
+    """`handset` texted START to `number`: every block that stopped the number reaching it goes."""
+    scopes = _scopes(emu, None, number.phone_number)
+    gone = [o for o in emu.opt_outs.values() if o.handset == handset and o.scope in scopes]
+    await emu.store.write(*[records.delete(o.sid) for o in gone])
+    for o in gone:
+        emu.opt_outs.pop((o.scope, o.handset), None)
