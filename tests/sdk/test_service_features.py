@@ -203,3 +203,17 @@ def test_a_toll_free_number_answers_stop_as_the_carrier_does(server, client):
     reply = text(server, "+14155554015", toll_free, "STOP")["outcome"]["replies"][0]["body"]
     assert reply.startswith('NETWORK MSG: You replied with the word "stop"')
     assert refused(client, to="+14155554015", from_=toll_free) == 21610
+
+
+def test_an_alpha_sender_to_a_country_requiring_registration_records_an_alert_and_still_sends(server, client,
+                                                                                            number):
+    service = service_with(client, number)
+    service.alpha_senders.create(alpha_sender="ACME")
+    to_saudi = client.messages.create(to="+966501234567", messaging_service_sid=service.sid, body="code 1234")
+    to_uk = client.messages.create(to="+447911123143", messaging_service_sid=service.sid, body="code 1234")
+    direct = client.messages.create(to="+6591234567", from_="ACME", body="code 1234")  # Singapore, From itself
+    assert all(final(server, m.sid).status == "delivered" for m in (to_saudi, to_uk, direct))
+    assert final(server, to_saudi.sid).from_ == "ACME"
+    alerts = client.monitor.v1.alerts.list(log_level="warning")
+    assert sorted(a.resource_sid for a in alerts) == sorted([to_saudi.sid, direct.sid])  # not the UK one
+    assert {a.error_code for a in alerts} == {"21657"}

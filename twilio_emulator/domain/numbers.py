@@ -108,6 +108,13 @@ def capabilities(number: Number) -> dict[str, bool]:
 ALPHA_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 \-+_&]{1,11}$")  # reference §5.2
 # [UNVERIFIED] where an alphanumeric sender ID cannot be used; Twilio publishes a longer per-country table.
 ALPHA_UNSUPPORTED = frozenset({"US", "CA", "PR", "CN"})
+# [UNVERIFIED] countries where an alphanumeric sender ID must be pre-registered (a subset of Twilio's
+# "International support for Alphanumeric Sender ID" table). The emulator has no registration: a message from an
+# alphanumeric sender to one of them records alert SENDER_ID_NOT_REGISTERED and still goes (issue 5).
+ALPHA_REGISTRATION_REQUIRED = frozenset({"AE", "BD", "EG", "ID", "IN", "JO", "KW", "NG", "OM", "PH", "QA", "SA", "SG",
+                                         "TR", "VN"})
+# [UNVERIFIED] the code Twilio logs for it: 21657 "The Sender ID is invalid" (docs errors/21657), as a warning.
+SENDER_ID_NOT_REGISTERED = 21657
 
 
 def is_alphanumeric_sender(value: str) -> bool:

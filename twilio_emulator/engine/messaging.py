@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
-from ..domain import carriers, magic_numbers
+from ..domain import carriers, magic_numbers, numbers
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
                                SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
                                mms_as_sms, new_message, observe, time_of, validate_send)
 from ..domain.sids import is_sid
 from ..domain.smart_encoding import smart_encode
 from ..store import messages as rows
+from ..store import webhooks as log_rows
 from . import handsets
 from . import messaging_services as services
 from . import numbers as number_ops
@@ -71,7 +72,13 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
         plan = expire(plan, send_at if send_at is not None else now, validity)
     apply_plan(msg, plan, to.country)
-    await emu.store.write(*rows.insert(msg))
+    ops = rows.insert(msg)
+    if sender is not None and to.country in numbers.ALPHA_REGISTRATION_REQUIRED and numbers.parse(sender) is None:
+        ops.append(log_rows.insert_alert(emu.new_alert(
+            account.sid, numbers.SENDER_ID_NOT_REGISTERED, f"Alphanumeric Sender ID {sender} is not registered for "
+            f"{to.country}, where registration is required; the message was sent anyway", None, None, sid,
+            level="warning")))
+    await emu.store.write(*ops)
     if service is not None and sender is not None and not req.from_:
         await services.remember(emu, service, to.e164, sender)
     emu.events.publish("message", msg)
