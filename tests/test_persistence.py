@@ -117,3 +117,14 @@ def test_an_opt_out_survives_a_restart(tmp_path):
         with pytest.raises(TwilioRestException) as caught:
             c.messages.create(to="+14155550198", from_=number, body="x")
         assert caught.value.code == 21610
+
+
+def test_a_short_code_survives_a_restart(tmp_path):
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    with EmulatorThread(settings) as first:
+        code = first.call(first.emulator.add_short_code, "30303", sms_url="https://app.example/sc")
+    with EmulatorThread(settings) as second:
+        c = twilio_emulator.client(second.base_url)
+        assert [(s.sid, s.sms_url) for s in c.short_codes.list()] == [(code.sid, "https://app.example/sc")]
+        m = c.messages.create(to="+14155550197", from_="30303", body="still ours")
+        assert second.call(second.emulator.wait_for_message, m.sid, "delivered").from_ == "30303"

@@ -6,11 +6,11 @@ from aiohttp import web
 
 from .messaging_v1 import senders, services
 from .monitor_v1 import alerts
-from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages
+from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages, short_codes
 
 # Routes are tried in this order: the hot path (Messages) first.
-RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, keys, accounts, services, senders,
-             alerts)
+RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts, services,
+             senders, alerts)
 
 
 def add_routes(app: web.Application) -> None:

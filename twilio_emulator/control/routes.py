@@ -11,6 +11,7 @@ from dataclasses import asdict
 from ..api.context import EMULATOR
 from ..api.render import rfc2822
 from ..api.v2010.messages import message_json
+from ..api.v2010.short_codes import short_code_json
 from ..domain.errors import TwilioError
 from ..engine import handsets, messaging
 from ..store import webhooks as webhook_rows
@@ -155,6 +156,19 @@ async def fetch_call(request: web.Request) -> web.Response:
     if call is None:
         return control_error(404, f"no call {request.match_info['sid']}")
     return web.json_response(call_json(call))
+
+
+@routes.post("/short_codes")
+async def add_short_code(request: web.Request) -> web.Response:
+    """Provision a short code (Twilio provisions them; no API creates one): {"short_code", "country" (default
+    US), "account_sid" (default: the start-up account), "friendly_name", "sms_url", "sms_method",
+    "sms_fallback_url", "sms_fallback_method"}. Answers 201 with the Twilio JSON of the short code."""
+    body = await _json_body(request)
+    code = body.pop("short_code", None)
+    if not isinstance(code, str):
+        return control_error(400, "short_code (3 to 8 digits, as a string) is required")
+    created = await request.config_dict[EMULATOR].add_short_code(code, **body)
+    return web.json_response(short_code_json(created), status=201)
 
 
 def handset_json(h) -> dict:

@@ -26,6 +26,9 @@ DELIVERY_ERRORS = {
     30007: "Message filtered",
     30008: "Unknown error",
     30011: "MMS not supported by the receiving phone number in this region",
+    # [UNVERIFIED] what a message from a short code to a carrier without short codes ends with: Twilio's
+    # "cannot route" code (docs errors/21612 lists networks that do not take short codes).
+    21612: "The 'To' phone number is not currently reachable using the 'From' phone number via SMS",
 }
 _LINE_TYPE = {PhoneNumberType.MOBILE: MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE: MOBILE,
               PhoneNumberType.FIXED_LINE: LANDLINE, PhoneNumberType.VOIP: VOIP, PhoneNumberType.TOLL_FREE: TOLL_FREE}
@@ -42,6 +45,7 @@ class Handset:
     state: str = ""
     zip: str = ""
     mms: bool = True
+    short_codes: bool = True  # whether its carrier takes messages from short codes
     behaviour: str = DELIVER  # deliver | undelivered | failed | no_receipt
     error_code: int | None = None  # with undelivered/failed
     delays: dict[str, float] = field(default_factory=dict)  # per-step overrides, e.g. {"delivered": 30}
@@ -82,6 +86,8 @@ def check(handset: Handset) -> Handset:
         raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}")
     if handset.behaviour not in BEHAVIOURS:
         raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}")
+    if not isinstance(handset.short_codes, bool) or not isinstance(handset.mms, bool):
+        raise error(INVALID_PARAMETER, "mms and short_codes must be true or false")
     if handset.behaviour in (DELIVER, NO_RECEIPT):
         handset.error_code = None
     else:
@@ -95,15 +101,17 @@ def check(handset: Handset) -> Handset:
     return handset
 
 
-def verdict(handset: Handset, mms: bool) -> tuple[str, int | None]:
+def verdict(handset: Handset, mms: bool, short_code: bool = False) -> tuple[str, int | None]:
     """What the carrier does with a message: (behaviour, error code)."""
+    if short_code and not handset.short_codes:
+        return FAILED, 21612
     if mms and not handset.mms:
         return UNDELIVERED, 30011
     return handset.behaviour, handset.error_code
 
 
 def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset: Handset,
-         mms: bool) -> list[Step]:
+         mms: bool, short_code: bool = False) -> list[Step]:
     """The message's timeline from `now` as this handset's carrier will play it:
     deliver      queued -> sending -> sent -> delivered
     no_receipt   queued -> sending -> sent            (sent is final: no delivery receipt)
@@ -112,7 +120,7 @@ def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset:
     """
     if handset.delays:
         delays = tuple(sorted({**dict(delays), **handset.delays}.items()))
-    behaviour, code = verdict(handset, mms)
+    behaviour, code = verdict(handset, mms, short_code)
     # Each step is `now + offset`, one addition: exactly what decoding the stored offset gives back.
     steps = [Step(now + offset, status) for status, offset in delivery_plan(start, delays)]
     text = DELIVERY_ERRORS.get(code, "Unknown error") if code else None

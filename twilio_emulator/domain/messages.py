@@ -153,7 +153,8 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     to = numbers.parse(req.to, sender.country if sender else None)
     if to is None:
         raise error(21211, f"The 'To' number {req.to} is not a valid phone number.")
-    if req.from_ and sender is None and not numbers.is_alphanumeric_sender(req.from_):
+    if req.from_ and sender is None and not (numbers.is_alphanumeric_sender(req.from_)
+                                             or numbers.is_short_code(req.from_)):
         raise error(21212, f"The 'From' number {req.from_} is not a valid phone number, shortcode, or "
                            "alphanumeric sender ID.")
     return to, body

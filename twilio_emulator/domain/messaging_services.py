@@ -2,10 +2,11 @@
 Pure: the engine passes in the service, its senders and the sticky mappings.
 
 Sender selection, in Twilio's order (issue 5; Twilio docs "Sender selection" in the Messaging Services seed):
-sticky sender (when enabled) -> alphanumeric sender for countries that take one -> country geomatch (a number
-of the recipient's country; else an SMS-capable US number) -> area-code geomatch for US/CA (same or overlay
-area code) -> the sender with the fewest sticky mappings (Twilio's "scaler").
-Emulator: short codes cannot be owned yet, so short-code priority never applies.
+sticky sender (when enabled) -> short code of the recipient's country (unless the recipient's carrier does not
+take short codes and fallback_to_long_code is on: then a long code) -> alphanumeric sender for countries that
+take one, unless a short code exists there -> country geomatch (a number of the recipient's country; else an
+SMS-capable US number) -> area-code geomatch for US/CA (same or overlay area code) -> the sender with the
+fewest sticky mappings (Twilio's "scaler"). A message that failed is never rerouted.
 """
 from __future__ import annotations
 
@@ -52,13 +53,14 @@ class MessagingService:
 
 @dataclass
 class ServiceSender:
-    """A member of a service's sender pool: a phone number (sid PN…) or an alphanumeric sender (sid AI…)."""
+    """A member of a service's sender pool: a phone number (sid PN…), a short code (SC…) or an alphanumeric
+    sender (AI…)."""
     sid: str
     account_sid: str
     service_sid: str
-    kind: str  # "phone_number" | "alpha_sender"
-    address: str  # E.164 or the alphanumeric ID
-    country: str  # ISO country of a phone number; "" for an alpha sender
+    kind: str  # "phone_number" | "short_code" | "alpha_sender"
+    address: str  # E.164, the short code, or the alphanumeric ID
+    country: str  # ISO country of a phone number or short code; "" for an alpha sender
     capabilities: list[str]  # as the v1 API shows them: ["MMS", "SMS", "Voice"]
     date_created: float
     date_updated: float
@@ -91,9 +93,10 @@ def same_area(a: str, b: str) -> bool:
 
 
 def select_sender(service: MessagingService, senders: list[ServiceSender], to: numbers.Number,
-                  sticky: str | None, mappings: dict[str, int]) -> ServiceSender | None:
+                  sticky: str | None, mappings: dict[str, int], takes_short_codes: bool = True) -> ServiceSender | None:
     """The sender Twilio would pick for a message to `to`, or None when the pool has no usable one.
-    `sticky`: the address this recipient is mapped to; `mappings`: how many recipients each address has."""
+    `sticky`: the address this recipient is mapped to; `mappings`: how many recipients each address has;
+    `takes_short_codes`: whether the recipient's carrier takes messages from short codes."""
     phones = [s for s in senders if s.kind == "phone_number" and "SMS" in s.capabilities]
     if service.get("sticky_sender") and sticky is not None:
         for sender in senders:
@@ -103,8 +106,11 @@ def select_sender(service: MessagingService, senders: list[ServiceSender], to: n
             if not (sender.kind == "phone_number" and sender.country != to.country
                     and any(p.country == to.country for p in phones)):
                 return sender
+    codes = [s for s in senders if s.kind == "short_code" and s.country == to.country]
+    if codes and (takes_short_codes or not service.get("fallback_to_long_code")):
+        return min(codes, key=lambda s: (s.date_created, s.sid))
     alphas = [s for s in senders if s.kind == "alpha_sender"]
-    if alphas and to.country not in numbers.ALPHA_UNSUPPORTED:
+    if alphas and not codes and to.country not in numbers.ALPHA_UNSUPPORTED:
         return alphas[0]
     local = [s for s in phones if s.country == to.country]
     if not local:

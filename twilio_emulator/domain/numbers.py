@@ -117,6 +117,20 @@ ALPHA_REGISTRATION_REQUIRED = frozenset({"AE", "BD", "EG", "ID", "IN", "JO", "KW
 SENDER_ID_NOT_REGISTERED = 21657
 
 
+SHORT_CODE = "short-code"  # the `type` of a short code the account owns (engine.numbers keeps them with numbers)
+_SHORT_CODE = re.compile(r"^[0-9]{3,8}$")
+
+
+def is_country(code: str) -> bool:
+    """An ISO 3166 alpha-2 code phonenumbers knows (it has a calling code)."""
+    return len(code) == 2 and phonenumbers.country_code_for_region(code.upper()) != 0
+
+
+def is_short_code(value: str) -> bool:
+    """3 to 8 digits: a short code (US ones have 5 or 6; other countries use 3 to 8)."""
+    return bool(_SHORT_CODE.match(value))
+
+
 def is_alphanumeric_sender(value: str) -> bool:
     """1-11 characters of letters, digits, space, - + _ &, at least one letter (reference §5.2)."""
     return bool(ALPHA_SENDER.match(value))

@@ -146,6 +146,18 @@ class Emulator:
         from . import handsets
         return await handsets.declare(self, number, **fields)
 
+    async def add_short_code(self, short_code: str, country: str = "US", account_sid: str | None = None,
+                             **config):
+        """Provision a short code to an account (default: the start-up account); config takes friendly_name,
+        sms_url, sms_method, sms_fallback_url, sms_fallback_method. Returns it (an IncomingPhoneNumber of type
+        short-code, SID SC…)."""
+        from . import numbers
+        from ..domain.errors import error
+        account = self.accounts.get(account_sid or self.settings.account_sid)
+        if account is None:
+            raise error(20404, f"No account {account_sid}.", status=404)
+        return await numbers.provision_short_code(self, account, short_code, country, config)
+
     def handset(self, number: str):
         """The handset of `number`: declared, else the default one; None for an invalid number."""
         from . import handsets

@@ -112,7 +112,10 @@ class Inbound:
         if not from_:
             raise error(INVALID_PARAMETER, "From (the sending handset's phone number) is required.")
         parsed_to = numbers.parse(to)
-        number = self.emu.numbers_by_e164.get(parsed_to.e164) if parsed_to else None
+        if parsed_to is not None:
+            number = self.emu.numbers_by_e164.get(parsed_to.e164)
+        else:  # a short code is kept under its code
+            number = self.emu.numbers_by_e164.get(to) if numbers.is_short_code(to) else None
         if number is None:
             # Twilio: an alphanumeric sender ID cannot receive replies; nor can a number nobody owns here.
             raise TwilioError(f"{to} is not a phone number of any account in this emulator (buy it first: "
@@ -120,7 +123,7 @@ class Inbound:
                               code=20404, status=404)
         if not number.sms_capable:
             raise error(21606, f"{number.phone_number} is not SMS-capable: it cannot receive messages.")
-        sender = numbers.parse(from_, parsed_to.country)
+        sender = numbers.parse(from_, number.country)
         if sender is None:
             if not (from_network and numbers.is_alphanumeric_sender(from_)):
                 raise error(21212, f"From {from_!r} is not a valid phone number.")
@@ -172,7 +175,9 @@ class Inbound:
             emu.events.publish("message", msg)
             if emu.activity.enabled:
                 emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
-            kind = opt_out.keyword(msg.body) if number is not None else None
+            # Twilio: a short code outside a Messaging Service leaves HELP/STOP to the app (reference §11).
+            handled = number is not None and (number.type != numbers.SHORT_CODE or services.of_number(emu, number))
+            kind = opt_out.keyword(msg.body) if handled else None
             if kind is not None:  # recorded and answered even when the number has no webhook
                 await self._keyword(account, number, msg.from_ or "", kind, outcome)
             url, method, fallback_url, fallback_method = webhook_target(emu, number)

@@ -53,6 +53,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     sid = emu.sids.new("MM" if media_urls else "SM")
     media_sids = [emu.sids.new("ME") for _ in media_urls]
     handset = handsets.get(emu, to.e164)
+    short_code = sender is not None and numbers.is_short_code(sender)
     converted = bool(media_urls) and not handset.mms and service is not None and service.get("mms_converter")
     if converted:  # Twilio's MMS converter: the handset gets an SMS with a link to each media item
         body = mms_as_sms(body, [emu.inbound.media_url(account.sid, sid, m) for m in media_sids])
@@ -65,15 +66,17 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         plan = [Step(now + MIN_STEP, FAILED, *fail)]
     elif send_at is not None:  # scheduled -> queued at SendAt, then the carrier's plan from there
         plan = [Step(send_at, QUEUED), *carriers.plan(QUEUED, send_at, emu.lifecycle.delays, handset,
-                                                      bool(media_urls) and not converted)]
+                                                      bool(media_urls) and not converted, short_code)]
     else:
-        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls) and not converted)
+        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls) and not converted,
+                             short_code)
     if fail is None:  # the per-message ValidityPeriod wins over the service's
         validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
         plan = expire(plan, send_at if send_at is not None else now, validity)
     apply_plan(msg, plan, to.country)
     ops = rows.insert(msg)
-    if sender is not None and to.country in numbers.ALPHA_REGISTRATION_REQUIRED and numbers.parse(sender) is None:
+    if sender is not None and to.country in numbers.ALPHA_REGISTRATION_REQUIRED and \
+            numbers.is_alphanumeric_sender(sender):
         ops.append(log_rows.insert_alert(emu.new_alert(
             account.sid, numbers.SENDER_ID_NOT_REGISTERED, f"Alphanumeric Sender ID {sender} is not registered for "
             f"{to.country}, where registration is required; the message was sent anyway", None, None, sid,

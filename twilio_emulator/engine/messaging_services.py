@@ -15,6 +15,7 @@ from ..domain.messaging_services import (MAX_SENDERS, MessagingService, ServiceS
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
 from ..store import records
+from . import handsets
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -96,27 +97,44 @@ def _check_room(emu: "Emulator", service: MessagingService) -> None:
 async def add_phone_number(emu: "Emulator", account: Account, service: MessagingService,
                            phone_number_sid: str | None) -> ServiceSender:
     number = emu.numbers.get(phone_number_sid or "")
-    if not phone_number_sid or number is None or number.account_sid != account.sid:
+    if not phone_number_sid or number is None or number.account_sid != account.sid \
+            or number.type == numbers.SHORT_CODE:
         raise error(21421, f"PhoneNumberSid {phone_number_sid} is not a phone number of this account.")
+    return await _add_owned(emu, account, service, number)
+
+
+async def _add_owned(emu: "Emulator", account: Account, service: MessagingService,
+                     number: IncomingPhoneNumber) -> ServiceSender:
+    """A number or short code of the account joins the pool (it can be in one service only)."""
+    what = "Short code" if number.type == numbers.SHORT_CODE else "Phone number"
     current = emu.service_senders.get(number.sid)
     if current is not None:
         if current.service_sid == service.sid:
             # [UNVERIFIED] status; Twilio's docs list 80104 "PhoneNumber has already been added to Service".
-            raise error(80104, f"Phone number {number.phone_number} has already been added to this service.",
+            raise error(80104, f"{what} {number.phone_number} has already been added to this service.",
                         status=409)
         raise error(21712, "Phone Number or Short Code is associated with another Messaging Service.")
     if not number.sms_capable:
-        raise error(21715, f"Phone number {number.phone_number} does not have SMS or MMS capability.")
+        raise error(21715, f"{what} {number.phone_number} does not have SMS or MMS capability.")
     _check_room(emu, service)
     now = emu.now()
     caps = [name for key, name in (("mms", "MMS"), ("sms", "SMS"), ("voice", "Voice"))
             if number.capabilities.get(key)]
-    member = ServiceSender(sid=number.sid, account_sid=account.sid, service_sid=service.sid, kind="phone_number",
+    kind = "short_code" if number.type == numbers.SHORT_CODE else "phone_number"
+    member = ServiceSender(sid=number.sid, account_sid=account.sid, service_sid=service.sid, kind=kind,
                            address=number.phone_number, country=number.country, capabilities=caps,
                            date_created=now, date_updated=now)
     await emu.store.write(records.put(SENDER, member, key=_key(member)))
     emu.service_senders[member.sid] = member
     return member
+
+
+async def add_short_code(emu: "Emulator", account: Account, service: MessagingService,
+                         short_code_sid: str | None) -> ServiceSender:
+    code = emu.numbers.get(short_code_sid or "")
+    if not short_code_sid or code is None or code.account_sid != account.sid or code.type != numbers.SHORT_CODE:
+        raise error(21421, f"ShortCodeSid {short_code_sid} is not a short code of this account.")
+    return await _add_owned(emu, account, service, code)
 
 
 async def add_alpha_sender(emu: "Emulator", account: Account, service: MessagingService,
@@ -178,7 +196,9 @@ def pick(emu: "Emulator", service: MessagingService, to: numbers.Number) -> str:
     counts: dict[str, int] = {}
     for m in of_service.values():
         counts[m.sender] = counts.get(m.sender, 0) + 1
-    chosen = select_sender(service, pool, to, mapping.sender if mapping else None, counts)
+    handset = handsets.get(emu, to.e164)
+    chosen = select_sender(service, pool, to, mapping.sender if mapping else None, counts,
+                           takes_short_codes=handset is None or handset.short_codes)
     if chosen is None:
         raise error(21703, "The Messaging Service does not have a phone number available to send a message.")
     return chosen.address

@@ -50,6 +50,47 @@ async def buy(emu: "Emulator", account: Account, phone_number: str | None, area_
     return number
 
 
+SHORT_CODE_FIELDS = ("friendly_name", "sms_url", "sms_method", "sms_fallback_url", "sms_fallback_method", "api_version")
+
+
+async def provision_short_code(emu: "Emulator", account: Account, short_code: str, country: str = "US",
+                               config: dict | None = None) -> IncomingPhoneNumber:
+    """Give the account a short code. Twilio provisions short codes after an application (no API creates
+    them); the emulator does it through its control API. A short code is kept with the account's numbers
+    (type short-code, SID SC…, its code as phone_number): it sends, receives and joins services like one."""
+    if not isinstance(short_code, str) or not numbers.is_short_code(short_code):
+        raise error(INVALID_PARAMETER, f"short_code must be 3 to 8 digits, not {short_code!r}")
+    if not isinstance(country, str) or not numbers.is_country(country):
+        raise error(INVALID_PARAMETER, f"country must be an ISO country code, not {country!r}")
+    if short_code in emu.numbers_by_e164:
+        raise error(21422, f"Short code {short_code} is already provisioned.")
+    config = {k: v for k, v in (config or {}).items() if v is not None}
+    unknown = set(config) - set(SHORT_CODE_FIELDS)
+    if unknown:
+        raise error(INVALID_PARAMETER, f"unknown short code fields: {', '.join(sorted(unknown))}")
+    _check_config(config)
+    config.setdefault("friendly_name", short_code)
+    now = emu.now()
+    code = IncomingPhoneNumber(sid=emu.sids.new("SC"), account_sid=account.sid, phone_number=short_code,
+                               type=numbers.SHORT_CODE, country=country.upper(),
+                               capabilities={"voice": False, "sms": True, "mms": True, "fax": False},
+                               date_created=now, date_updated=now, config=config)
+    await _save(emu, code)
+    return code
+
+
+def short_codes(emu: "Emulator", account: Account, short_code: str | None,
+                friendly_name: str | None) -> list[IncomingPhoneNumber]:
+    return owned(emu, account, numbers.SHORT_CODE, short_code, friendly_name)
+
+
+def get_short_code(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhoneNumber:
+    code = emu.numbers.get(sid) if is_sid(sid, "SC") else None
+    if code is None or code.account_sid != account.sid:
+        raise NotFound(path)
+    return code
+
+
 def _check_config(config: dict) -> None:
     unknown = set(config) - set(SETTABLE)
     assert not unknown, f"api passed unknown fields {unknown}"
@@ -108,7 +149,8 @@ async def release(emu: "Emulator", number: IncomingPhoneNumber) -> None:
 def owned(emu: "Emulator", account: Account, kind: str | None, phone_number: str | None,
           friendly_name: str | None) -> list[IncomingPhoneNumber]:
     """The account's numbers, oldest first. PhoneNumber matches partially, `*` standing for any digit."""
-    out = [n for n in emu.numbers.values() if n.account_sid == account.sid and (kind is None or n.type == kind)]
+    out = [n for n in emu.numbers.values() if n.account_sid == account.sid
+           and (n.type == kind if kind else n.type != numbers.SHORT_CODE)]
     if friendly_name is not None:
         out = [n for n in out if n.get("friendly_name") == friendly_name]
     if phone_number:
@@ -119,7 +161,15 @@ def owned(emu: "Emulator", account: Account, kind: str | None, phone_number: str
 
 def sms_sender(emu: "Emulator", account: Account, from_: str, to: numbers.Number) -> str:
     """The sender for `from_`: an SMS-capable number of the account in E.164 (or Twilio's magic test
-    sender), or an alphanumeric sender ID where the destination country takes them; else Twilio's error."""
+    sender), a short code of the account for its own country, or an alphanumeric sender ID where the
+    destination country takes them; else Twilio's error."""
+    if numbers.is_short_code(from_):
+        code = emu.numbers_by_e164.get(from_)
+        if code is None or code.account_sid != account.sid:
+            raise magic_numbers.not_sms_capable(from_)
+        if code.country != to.country:  # Twilio: a short code sends only within its own country
+            raise error(21659, f"'From' {from_} is a short code of {code.country}; it cannot send to {to.e164}.")
+        return from_
     parsed = numbers.parse(from_)
     if parsed is None and numbers.is_alphanumeric_sender(from_):
         if to.country in numbers.ALPHA_UNSUPPORTED:

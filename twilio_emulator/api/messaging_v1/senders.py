@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...domain.errors import error
 from ...domain.messaging_services import ServiceSender
 from ...engine import messaging_services as services
 from ..context import ACCOUNT, EMULATOR
@@ -14,8 +13,8 @@ from ..render import iso8601
 from .services import BASE, base_url
 
 routes = web.RouteTableDef()
-PATHS = {"phone_number": "PhoneNumbers", "alpha_sender": "AlphaSenders"}
-KEYS = {"phone_number": "phone_numbers", "alpha_sender": "alpha_senders"}
+PATHS = {"phone_number": "PhoneNumbers", "short_code": "ShortCodes", "alpha_sender": "AlphaSenders"}
+KEYS = {"phone_number": "phone_numbers", "short_code": "short_codes", "alpha_sender": "alpha_senders"}
 
 
 def sender_json(s: ServiceSender, base: str) -> dict:
@@ -30,6 +29,8 @@ def sender_json(s: ServiceSender, base: str) -> dict:
     }
     if s.kind == "phone_number":
         out.update(phone_number=s.address, country_code=s.country)
+    elif s.kind == "short_code":
+        out.update(short_code=s.address, country_code=s.country)
     else:
         out["alpha_sender"] = s.address
     return out
@@ -47,6 +48,8 @@ def _add_routes(kind: str) -> None:
         emu, service = request.app[EMULATOR], _service(request)
         if kind == "phone_number":
             member = await services.add_phone_number(emu, request[ACCOUNT], service, form.get("PhoneNumberSid"))
+        elif kind == "short_code":
+            member = await services.add_short_code(emu, request[ACCOUNT], service, form.get("ShortCodeSid"))
         else:
             member = await services.add_alpha_sender(emu, request[ACCOUNT], service, form.get("AlphaSender"))
         return json_response(sender_json(member, base_url(request)), status=201)
@@ -76,18 +79,3 @@ def _add_routes(kind: str) -> None:
 
 for _kind in PATHS:
     _add_routes(_kind)
-
-
-# Short codes cannot be owned in the emulator yet: the pool list is empty and adding one is Twilio's 21421.
-@routes.get(BASE + "/{ServiceSid}/ShortCodes")
-async def list_short_codes(request: web.Request) -> web.Response:
-    form = await Form.read(request)
-    _service(request)
-    return await v1_list_response(request, form, "short_codes", [], in_memory([]), lambda s: s)
-
-
-@routes.post(BASE + "/{ServiceSid}/ShortCodes")
-async def create_short_code(request: web.Request) -> web.Response:
-    form = await Form.read(request)
-    _service(request)
-    raise error(21421, f"ShortCodeSid {form.get('ShortCodeSid')} is not a short code of this account.")
