@@ -103,3 +103,36 @@ def test_keys(spec, server, account, get):
     check(spec, "api.v2010.account.new_key", created.json())
     check(spec, "api.v2010.account.key", get(f"/Keys/{created.json()['sid']}.json"))
     assert set(get("/Keys.json")) == list_keys(spec, "/2010-04-01/Accounts/{AccountSid}/Keys.json")
+
+
+def test_short_code_and_list(spec, server, client, get):
+    r = requests.post(f"{server.base_url}/_emulator/v1/short_codes",
+                      json={"short_code": "40404", "account_sid": client.account_sid}, timeout=10)
+    check(spec, "api.v2010.account.short_code", r.json())
+    check(spec, "api.v2010.account.short_code", get(f"/SMS/ShortCodes/{r.json()['sid']}.json"))
+    page = get("/SMS/ShortCodes.json")
+    assert set(page) == list_keys(spec, "/2010-04-01/Accounts/{AccountSid}/SMS/ShortCodes.json")
+    check(spec, "api.v2010.account.short_code", page["short_codes"][0])
+
+
+@pytest.fixture(scope="module")
+def spec_v1(oai_dir):
+    return json.loads((oai_dir / "twilio_messaging_v1.json").read_text())
+
+
+def test_messaging_service_and_its_senders(spec_v1, server, client, number):
+    auth = (client.account_sid, client.password)
+    base = f"{server.base_url}/v1/Services"
+    service = requests.post(base, auth=auth, data={"FriendlyName": "shapes"}, timeout=10).json()
+    check(spec_v1, "messaging.v1.service", service)
+    code = requests.post(f"{server.base_url}/_emulator/v1/short_codes",
+                         json={"short_code": "40405", "account_sid": client.account_sid}, timeout=10).json()
+    pn = client.incoming_phone_numbers.list(phone_number=number)[0].sid
+    for path, field, value, schema in (("PhoneNumbers", "PhoneNumberSid", pn, "phone_number"),
+                                       ("ShortCodes", "ShortCodeSid", code["sid"], "short_code"),
+                                       ("AlphaSenders", "AlphaSender", "ACME", "alpha_sender")):
+        created = requests.post(f"{base}/{service['sid']}/{path}", auth=auth, data={field: value}, timeout=10)
+        assert created.status_code == 201, created.text
+        check(spec_v1, f"messaging.v1.service.{schema}", created.json())
+        listed = requests.get(f"{base}/{service['sid']}/{path}", auth=auth, timeout=10).json()
+        check(spec_v1, f"messaging.v1.service.{schema}", listed[listed["meta"]["key"]][0])
