@@ -32,10 +32,22 @@ def main() -> None:
 @click.option("--public-url", default=None,
               help="How apps reach the emulator, for inbound media URLs [default: http://HOST:PORT].")
 @click.option("--quiet", is_flag=True, help="Log warnings only (no line per API call or status change).")
-def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet) -> None:
+@click.option("--fixtures", "fixtures", default=None, type=click.Path(dir_okay=False),
+              help="A scenario file (fixtures/*.toml or *.json) that is part of the start-up state.")
+def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
+          fixtures) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
+    from .engine.scenarios import ScenarioError
+    from .scenario_files import ScenarioFileError, locate, read
     from .server import bind, run
+
+    scenario = None
+    if fixtures:
+        try:
+            scenario = read(fixtures)
+        except ScenarioFileError as exc:
+            raise click.ClickException(f"bad fixture file {exc}") from None
 
     account_sid = account_sid or DEFAULT_ACCOUNT_SID
     auth_token = auth_token or DEFAULT_AUTH_TOKEN
@@ -52,7 +64,8 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     actual_port = sock.getsockname()[1]
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
                         auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
-                        webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None)
+                        webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None,
+                        scenario=scenario)
     base = f"http://{host}:{actual_port}"
 
     def banner() -> None:
@@ -62,7 +75,11 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
                    f"  storage:     {'in memory' if db_path == ':memory:' else db_path}\n"
                    f"  python:      twilio_emulator.client({base!r}, {account_sid!r}, {auth_token!r})",
                    err=True)
-    run(settings, sock, on_ready=banner)
+    try:
+        run(settings, sock, on_ready=banner)
+    except ScenarioError as exc:
+        line = locate(fixtures, exc.where) if exc.where else 0
+        raise click.ClickException(f"bad fixture file {ScenarioFileError(fixtures, line, str(exc))}") from None
 
 
 def _control(url: str, method: str, path: str, body: dict | None = None) -> dict:

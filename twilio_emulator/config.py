@@ -29,6 +29,9 @@ class Settings:
     webhook_timeout: float = 15.0  # seconds for a whole webhook request (Twilio: 15 s, reference §7.4)
     public_url: str | None = None  # how apps reach the emulator (inbound media URLs); default http://host:port
     step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step
+    # A scenario document (a fixtures/ file, parsed: scenario_files.read) that is part of the start-up state:
+    # loaded into a fresh store at start and again by every reset.
+    scenario: dict | None = None
 
     def delays(self) -> dict[str, float]:
         return {**TIMINGS[self.timing], **self.step_delays}

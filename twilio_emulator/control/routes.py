@@ -13,7 +13,7 @@ from ..api.render import rfc2822
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
 from ..domain.errors import TwilioError
-from ..engine import handsets, messaging
+from ..engine import handsets, messaging, scenarios
 from ..store import webhooks as webhook_rows
 
 routes = web.RouteTableDef()
@@ -197,9 +197,44 @@ async def fetch_handset(request: web.Request) -> web.Response:
 
 @routes.get("/handsets/{number}/messages")
 async def handset_messages(request: web.Request) -> web.Response:
-    """What the handset received, oldest first, as Twilio Message JSON."""
-    found = await handsets.inbox(request.config_dict[EMULATOR], request.match_info["number"])
-    return web.json_response({"messages": [message_json(m) for m in found]})
+    """What the handset received, oldest first, as Twilio Message JSON, and the messages to it still on their
+    way ("pending"). With `count`, waits (up to `timeout` seconds, default 10) until it has received that many."""
+    emu, number = request.config_dict[EMULATOR], request.match_info["number"]
+    q = request.query
+    if "count" in q:
+        try:
+            count, timeout = int(q["count"]), float(q.get("timeout", "10"))
+        except ValueError:
+            return control_error(400, "count must be an integer and timeout a number of seconds")
+        if count < 0 or not 0 <= timeout <= 300:
+            return control_error(400, "count must be 0 or more, timeout between 0 and 300 seconds")
+        found, pending = await handsets.wait_inbox(emu, number, count, timeout)
+    else:
+        found, pending = await handsets.inbox_and_pending(emu, number)
+    return web.json_response({"messages": [message_json(m) for m in found],
+                              "pending": [message_json(m) for m in pending]})
+
+
+@routes.post("/scenario")
+async def load_scenario(request: web.Request) -> web.Response:
+    """Load a scenario document (a fixtures/ file, parsed): {"scenario": {...}, "account_sid": optional}.
+    Answers 201 with how many of each thing it created; 400 with "where" naming the faulty entry."""
+    body = await _json_body(request)
+    account_sid = body.get("account_sid")
+    if account_sid is not None and not isinstance(account_sid, str):
+        return control_error(400, "account_sid must be a string")
+    try:
+        counts = await scenarios.apply(request.config_dict[EMULATOR], body.get("scenario"), account_sid)
+    except scenarios.ScenarioError as exc:
+        return web.json_response({"error": exc.message, "where": exc.where, "status": 400}, status=400)
+    return web.json_response({"loaded": counts}, status=201)
+
+
+@routes.post("/drain")
+async def drain(request: web.Request) -> web.Response:
+    """Wait until every webhook request already started (and what follows from it) has finished."""
+    await request.config_dict[EMULATOR].drain()
+    return web.json_response({"drained": True})
 
 
 @routes.post("/reset")

@@ -79,6 +79,7 @@ class Emulator:
         await self._load()
         from . import accounts
         await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
+        await self._load_scenario()
         await self.callbacks.recover()
         await self.inbound.recover()
         self.scheduler.start()
@@ -123,6 +124,18 @@ class Emulator:
         await self._load()
         from . import accounts
         await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
+        await self._load_scenario()
+
+    async def _load_scenario(self) -> None:
+        """The start-up scenario (Settings.scenario), once per store: a file DB that already holds it (a
+        restart) keeps what it has. Raises scenarios.ScenarioError."""
+        if not self.settings.scenario:
+            return
+        if await records.marked(self.store, "scenario", "scenario:startup"):
+            return
+        from . import scenarios
+        await scenarios.apply(self, self.settings.scenario)
+        await self.store.write(records.mark("scenario", "scenario:startup"))
 
     # ---- verbs for tests and the control API (issue 3 adds their HTTP form) ---------------------------------
     def set_clock(self, mode: str) -> None:

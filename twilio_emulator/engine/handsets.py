@@ -2,6 +2,7 @@
 read what it received."""
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from ..domain import carriers, numbers
@@ -41,22 +42,67 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
     values = {**current.__dict__, **{k: v for k, v in fields.items() if v is not None}}
     if "behaviour" in fields and fields.get("error_code") is None:
         values["error_code"] = None  # a new behaviour brings its own default code
+    if fields.get("line_type") == carriers.LANDLINE and current.line_type != carriers.LANDLINE:
+        # A handset made a landline takes a landline's defaults: no MMS, SMS undelivered with 30006.
+        if fields.get("mms") is None:
+            values["mms"] = False
+        if fields.get("behaviour") is None:
+            values["behaviour"], values["error_code"] = carriers.UNDELIVERED, fields.get("error_code") or 30006
     handset = carriers.check(Handset(**values))
     await emu.store.write(records.put("handset", handset, key=f"handset:{handset.number}"))
     emu.handsets[handset.number] = handset
     return handset
 
 
+def _received(seen: Message) -> bool:
+    """Whether a message (as it stands) has reached the handset: delivered, or sent by a carrier that gives no
+    delivery receipt (sent is then its final status)."""
+    return seen.status == DELIVERED or (seen.status == SENT and not seen.timeline)
+
+
 async def inbox(emu: "Emulator", number: str) -> list[Message]:
-    """What the handset has received by now, oldest first: delivered messages, and sent ones whose carrier
-    gives no delivery receipt (sent is their final status)."""
+    """What the handset has received by now, oldest first."""
+    return (await inbox_and_pending(emu, number))[0]
+
+
+async def inbox_and_pending(emu: "Emulator", number: str) -> tuple[list[Message], list[Message]]:
+    """What the handset has received by now (oldest first), and the messages to it still on their way."""
     parsed = numbers.parse(number)
     if parsed is None:
-        return []
+        return [], []
     now = emu.now()
-    received = []
+    received, pending = [], []
     for msg in await rows.to_number(emu.store, tuple(emu.accounts), parsed.e164):
         seen = observe(msg, now)
-        if seen.status == DELIVERED or (seen.status == SENT and not seen.timeline):
+        if _received(seen):
             received.append(seen)
-    return received
+        elif not seen.is_final:
+            pending.append(seen)
+    return received, pending
+
+
+async def wait_inbox(emu: "Emulator", number: str, count: int,
+                     timeout: float) -> tuple[list[Message], list[Message]]:
+    """The handset's inbox and pending messages once it has received at least `count` messages, or as they
+    stand after `timeout` seconds of real time. Wakes on new messages to it and on the next planned step of
+    those pending (through the scheduler, so the manual clock works too); never polls."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    parsed = numbers.parse(number)
+    target = parsed.e164 if parsed else number
+    while True:
+        wake = emu.events.subscribe(lambda kind, m: kind == "message" and m.to == target)
+        try:
+            received, pending = await inbox_and_pending(emu, number)
+            remaining = deadline - loop.time()
+            if len(received) >= count or remaining <= 0:
+                return received, pending
+            soonest = min((m.timeline[0].at for m in pending if m.timeline), default=None)
+            if soonest is not None:
+                emu.scheduler.call_at(soonest, lambda w=wake: w.done() or w.set_result(None))
+            try:
+                await asyncio.wait_for(asyncio.shield(wake), remaining)
+            except asyncio.TimeoutError:
+                pass
+        finally:
+            wake.cancel()

@@ -32,3 +32,12 @@ async def load_all(store: Store, kind: str, cls: type[T]) -> list[T]:
 async def load(store: Store, kind: str, sid: str, cls: type[T]) -> T | None:
     row = await store.fetchone("SELECT data FROM records WHERE kind = ? AND sid = ?", (kind, sid))
     return cls(**json.loads(row["data"])) if row else None
+
+
+def mark(kind: str, key: str) -> Op:
+    """A record with no data: that something happened to this store (e.g. its start-up scenario was loaded)."""
+    return ("INSERT OR REPLACE INTO records (kind, sid, account_sid, data) VALUES (?, ?, NULL, '{}')", (kind, key))
+
+
+async def marked(store: Store, kind: str, key: str) -> bool:
+    return await store.fetchone("SELECT 1 FROM records WHERE kind = ? AND sid = ?", (kind, key)) is not None

@@ -1,0 +1,182 @@
+"""Scenarios: a whole simulated world described in one document (a fixtures/*.toml or *.json file, already
+parsed into a dict): accounts, numbers with their webhooks, short codes, Messaging Services with their sender
+pools, and handsets with their carriers and behaviours.
+
+Applied section by section, in that order, through the engine's own operations, so every rule of the API
+holds (a number is bought as with IncomingPhoneNumbers, a service member added as with /PhoneNumbers…).
+A mistake raises ScenarioError naming where it is ("numbers[1].sms_url") and what is wrong; what was
+applied before it stays (the plugin resets between tests; `serve --fixtures` stops).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from ..domain.accounts import Account
+from ..domain.errors import TwilioError
+from ..domain.messaging_services import SETTABLE as SERVICE_FIELDS
+from ..domain.phone_numbers import SETTABLE as NUMBER_FIELDS
+from ..domain.sids import is_sid
+from . import accounts, handsets
+from . import messaging_services as services
+from . import numbers as number_ops
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+SECTIONS = ("accounts", "numbers", "short_codes", "services", "handsets")
+_POOL = ("phone_numbers", "short_codes", "alpha_senders")
+_HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
+                   "state", "zip")
+
+
+class ScenarioError(Exception):
+    def __init__(self, where: str, message: str):
+        super().__init__(f"{where}: {message}" if where else message)
+        self.where, self.message = where, message
+
+
+def _items(doc: dict, section: str) -> list[dict]:
+    items = doc.get(section, [])
+    if not isinstance(items, list):
+        raise ScenarioError(section, "must be a list of tables ([[" + section + "]] in TOML)")
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ScenarioError(f"{section}[{i}]", "must be a table of fields")
+    return items
+
+
+def _only(item: dict, where: str, allowed) -> None:
+    unknown = sorted(set(item) - set(allowed))
+    if unknown:
+        raise ScenarioError(f"{where}.{unknown[0]}", f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+
+def _typed(item: dict, where: str, defaults: dict, names) -> dict:
+    """The fields of `item` among `names`, each of the type its default has (bool, int, else string)."""
+    out = {}
+    for name in names:
+        if name not in item:
+            continue
+        value, default = item[name], defaults.get(name)
+        kind = bool if isinstance(default, bool) else int if isinstance(default, int) else str
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ScenarioError(f"{where}.{name}", f"must be {'true or false' if kind is bool else kind.__name__}, "
+                                                   f"not {value!r}")
+        out[name] = value
+    return out
+
+
+async def apply(emu: "Emulator", doc: Any, account_sid: str | None = None) -> dict:
+    """Load the scenario into the emulator; everything without an `account` goes to `account_sid` (default:
+    the start-up account). Returns how many of each thing were created."""
+    if not isinstance(doc, dict):
+        raise ScenarioError("", "a scenario is a table (TOML) or an object (JSON)")
+    _only(doc, "", (*SECTIONS, "description"))
+    default = emu.accounts.get(account_sid or emu.settings.account_sid)
+    if default is None:
+        raise ScenarioError("", f"no account {account_sid}")
+    counts = dict.fromkeys(SECTIONS, 0)
+    for section in SECTIONS:
+        for i, item in enumerate(_items(doc, section)):
+            where = f"{section}[{i}]"
+            try:
+                await _APPLY[section](emu, item, where, _account(emu, item, where, default))
+            except TwilioError as exc:
+                raise ScenarioError(_field_of(item, where, exc.message), f"{exc.message} (Twilio error {exc.code})"
+                                    ) from None
+            counts[section] += 1
+    return counts
+
+
+def _field_of(item: dict, where: str, message: str) -> str:
+    """`where` narrowed to the field an API error is about: the one it names (SmsUrl -> sms_url), else the
+    one whose value it quotes."""
+    for name in item:
+        if "".join(part.capitalize() for part in name.split("_")) in message:
+            return f"{where}.{name}"
+    for name, value in item.items():
+        if isinstance(value, str) and value and value in message:
+            return f"{where}.{name}"
+    for name in item:  # the control API's messages name fields in snake_case
+        if name != "number" and re.search(rf"\b{name}\b", message):
+            return f"{where}.{name}"
+    return where
+
+
+def _account(emu: "Emulator", item: dict, where: str, default: Account) -> Account:
+    sid = item.get("account")
+    if sid is None:
+        return default
+    account = emu.accounts.get(sid) if isinstance(sid, str) else None
+    if account is None:
+        raise ScenarioError(f"{where}.account", f"no account {sid!r} (declare it under [[accounts]] first)")
+    return account
+
+
+async def _account_item(emu: "Emulator", item: dict, where: str, _default: Account) -> None:
+    _only(item, where, ("sid", "auth_token", "friendly_name"))
+    sid, token = item.get("sid"), item.get("auth_token")
+    if not isinstance(sid, str) or not is_sid(sid, "AC"):
+        raise ScenarioError(f"{where}.sid", "an Account SID (AC + 32 hex digits) is required")
+    if not isinstance(token, str) or not token:
+        raise ScenarioError(f"{where}.auth_token", "an auth token (a non-empty string) is required")
+    account = await accounts.ensure_account(emu, sid, token)
+    name = item.get("friendly_name")
+    if name is not None:
+        await accounts.update_account(emu, account, str(name), None)
+
+
+async def _number(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    _only(item, where, ("phone_number", "account", *NUMBER_FIELDS))
+    if not isinstance(item.get("phone_number"), str):
+        raise ScenarioError(f"{where}.phone_number", "an E.164 number (a string) is required")
+    config = _typed(item, where, NUMBER_FIELDS, NUMBER_FIELDS)
+    await number_ops.buy(emu, account, item["phone_number"], None, None, config)
+
+
+async def _short_code(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    _only(item, where, ("short_code", "country", "account", *number_ops.SHORT_CODE_FIELDS))
+    config = _typed(item, where, NUMBER_FIELDS, number_ops.SHORT_CODE_FIELDS)
+    await number_ops.provision_short_code(emu, account, item.get("short_code"), item.get("country", "US"), config)
+
+
+async def _service(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    _only(item, where, ("account", *_POOL, *SERVICE_FIELDS))
+    config = _typed(item, where, SERVICE_FIELDS, SERVICE_FIELDS)
+    for name in _POOL:
+        members = item.get(name, [])
+        if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+            raise ScenarioError(f"{where}.{name}", "must be a list of strings")
+    service = await services.create(emu, account, config)
+    for i, number in enumerate(item.get("phone_numbers", [])):
+        owned = emu.numbers_by_e164.get(number)
+        if owned is None or owned.account_sid != account.sid:
+            raise ScenarioError(f"{where}.phone_numbers[{i}]", f"{number} is not a number of this account "
+                                                                "(list it under [[numbers]] first)")
+        await services.add_phone_number(emu, account, service, owned.sid)
+    for i, code in enumerate(item.get("short_codes", [])):
+        owned = emu.numbers_by_e164.get(code)
+        if owned is None or owned.account_sid != account.sid:
+            raise ScenarioError(f"{where}.short_codes[{i}]", f"{code} is not a short code of this account "
+                                                              "(list it under [[short_codes]] first)")
+        await services.add_short_code(emu, account, service, owned.sid)
+    for alpha in item.get("alpha_senders", []):
+        await services.add_alpha_sender(emu, account, service, alpha)
+
+
+async def _handset(emu: "Emulator", item: dict, where: str, _account: Account) -> None:
+    _only(item, where, ("number", *_HANDSET_FIELDS))
+    if not isinstance(item.get("number"), str):
+        raise ScenarioError(f"{where}.number", "an E.164 number (a string) is required")
+    fields = {k: v for k, v in item.items() if k != "number"}
+    if "delays" in fields and not isinstance(fields["delays"], dict):
+        raise ScenarioError(f"{where}.delays", "must be a table of step = seconds")
+    try:
+        await handsets.declare(emu, item["number"], **fields)
+    except (TypeError, ValueError) as exc:
+        raise ScenarioError(where, str(exc)) from None
+
+
+_APPLY = {"accounts": _account_item, "numbers": _number, "short_codes": _short_code, "services": _service,
+          "handsets": _handset}
