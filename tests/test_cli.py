@@ -41,6 +41,13 @@ class Serve:
         rest = self.proc.communicate(timeout=30)[1]
         return "".join(self.lines) + rest
 
+    def __enter__(self) -> "Serve":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.proc.poll() is None:
+            self.stop()
+
 
 def test_serve_prints_credentials_logs_calls_and_status_changes(tmp_path):
     server = Serve("--db", str(tmp_path / "cli.db"), "--timing", "instant")
@@ -148,3 +155,88 @@ def test_serve_logs_one_line_per_webhook_and_honours_public_url_and_webhook_time
     assert f"{sid} received (from +14155550172 to +14155550171)" in log
     assert re.search(rf"{sid} incoming message -> POST {re.escape(app.url('/sms'))} 200 \(\d+\.\d ms\)", log)
     assert re.search(r"SM\w{32} alert 11205: HTTP connection failure: timeout", log)
+
+
+def test_numbers_buy_and_list(server, account):
+    sid, token = account
+    creds = ["--url", server.base_url, "--account-sid", sid, "--auth-token", token]
+    bought = CliRunner().invoke(main, ["numbers", "buy", *creds, "--area-code", "415", "--sms-url",
+                                       "https://app.example/sms"])
+    assert bought.exit_code == 0, bought.output
+    number = bought.output.split()[0]
+    assert re.match(r"\+1415\d{7} PN\w{32}$", bought.output.strip())
+    listed = CliRunner().invoke(main, ["numbers", "list", *creds])
+    assert listed.exit_code == 0 and number in listed.output and "sms_url=https://app.example/sms" in listed.output
+    taken = CliRunner().invoke(main, ["numbers", "buy", *creds, "--phone-number", number])
+    assert taken.exit_code == 1 and "the emulator refused it (400)" in taken.output and "21422" in taken.output
+    neither = CliRunner().invoke(main, ["numbers", "buy", *creds])
+    assert neither.exit_code == 2 and "give --phone-number or --area-code" in neither.output
+    wrong = CliRunner().invoke(main, ["numbers", "list", "--url", server.base_url, "--account-sid", sid,
+                                      "--auth-token", "wrong"])
+    assert wrong.exit_code == 1 and "(401)" in wrong.output
+
+
+def test_messages_list_and_tail(server, client, number, account):
+    sid, token = account
+    creds = ["--url", server.base_url, "--account-sid", sid, "--auth-token", token]
+    sent = [client.messages.create(to="+14155550182", from_=number, body=f"m{i}") for i in range(3)]
+    server.call(server.emulator.wait_for_message, sent[-1].sid, "delivered")
+    listed = CliRunner().invoke(main, ["messages", "list", *creds, "--limit", "2"])
+    assert listed.exit_code == 0 and [line.split()[6] for line in listed.output.splitlines()] == [sent[2].sid,
+                                                                                                   sent[1].sid]
+    tail = CliRunner().invoke(main, ["messages", "tail", *creds, "-n", "3"])
+    assert [line.split()[6] for line in tail.output.splitlines()] == [m.sid for m in sent]  # oldest first
+
+
+def test_messages_tail_follow_prints_new_messages_as_they_come(tmp_path):
+    with Serve("--timing", "instant", "--quiet") as serve:
+        c = twilio_emulator.client(serve.base_url)
+        number = c.incoming_phone_numbers.create(area_code="415").phone_number
+        proc = subprocess.Popen([sys.executable, "-m", "twilio_emulator", "messages", "tail", "--follow",
+                                 "--url", serve.base_url, "--interval", "0.05"], stdout=subprocess.PIPE, text=True)
+        try:
+            m = c.messages.create(to="+14155550183", from_=number, body="followed")
+            for line in proc.stdout:  # blocks until tail prints it: no sleeping here
+                if m.sid in line and "delivered" in line:
+                    break
+        finally:
+            proc.terminate()
+            proc.wait(10)
+    assert "'followed'" in line
+
+
+def test_reset_wipes_a_running_emulator():
+    with Serve("--timing", "instant", "--quiet") as serve:
+        c = twilio_emulator.client(serve.base_url)
+        c.incoming_phone_numbers.create(area_code="415")
+        result = CliRunner().invoke(main, ["reset", "--url", serve.base_url])
+        assert result.exit_code == 0 and f"reset {serve.base_url}" in result.output
+        assert c.incoming_phone_numbers.list() == []
+    wrong = CliRunner().invoke(main, ["reset", "--url", "http://127.0.0.1:9"])
+    assert wrong.exit_code == 1 and "cannot reach an emulator at http://127.0.0.1:9" in wrong.output
+
+
+def test_serve_with_fixtures_loads_them_and_reset_keeps_them():
+    fixtures = os.path.join(os.path.dirname(__file__), "..", "fixtures", "appointment_reminders.toml")
+    with Serve("--fixtures", fixtures, "--quiet") as serve:
+        c = twilio_emulator.client(serve.base_url)
+        assert len(c.incoming_phone_numbers.list()) == 3
+        assert c.messaging.v1.services.list()[0].friendly_name == "Appointment reminders"
+        CliRunner().invoke(main, ["reset", "--url", serve.base_url])
+        assert len(c.incoming_phone_numbers.list()) == 3  # the fixtures are part of the start-up state
+
+
+@pytest.mark.parametrize("text,expected", [
+    ('[[numbers]]\nphone_number = "+14155550001"\nsms_url = \n', ":3: not valid TOML"),
+    ('[[numbers]]\nphone_number = "+1415"\n', ":2: numbers[0].phone_number: PhoneNumber +1415 is invalid"),
+    ('[[handsets]]\nnumber = "+14155550001"\ncolour = "red"\n', ":3: handsets[0].colour: unknown field"),
+])
+def test_serve_with_a_bad_fixture_file_says_where_and_what(tmp_path, text, expected):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    result = subprocess.run([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--fixtures",
+                             str(path)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert f"Error: bad fixture file {path}{expected}" in result.stderr
+    missing = CliRunner().invoke(main, ["serve", "--fixtures", str(tmp_path / "nope.toml")])
+    assert missing.exit_code == 1 and "nope.toml: cannot read it" in missing.output

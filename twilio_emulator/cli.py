@@ -82,29 +82,27 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
         raise click.ClickException(f"bad fixture file {ScenarioFileError(fixtures, line, str(exc))}") from None
 
 
+def _remote(url: str):
+    from .remote import Remote
+    return Remote(url)
+
+
+def _call(fn, *args, url: str = "", **kwargs):
+    """Run a Remote call; its errors as clear ClickExceptions (a wrong URL, a refusal with its reason)."""
+    from .remote import RemoteError
+    try:
+        return fn(*args, **kwargs)
+    except RemoteError as exc:
+        if exc.status == 0:
+            raise click.ClickException(f"{exc.message} (is `twilio-emulator serve` running there? see --url)"
+                                       ) from None
+        code = f" (Twilio error {exc.code})" if exc.code else ""
+        raise click.ClickException(f"the emulator refused it ({exc.status}): {exc.message}{code}") from None
+
+
 def _control(url: str, method: str, path: str, body: dict | None = None) -> dict:
     """A request to a running emulator's control API; a clear ClickException when it cannot be done."""
-    import json
-    import urllib.error
-    import urllib.request
-
-    target = f"{url.rstrip('/')}/_emulator/v1{path}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(target, data=data, method=method,
-                                     headers={"Content-Type": "application/json"} if data else {})
-    try:
-        with urllib.request.urlopen(request, timeout=120) as answer:
-            return json.loads(answer.read())
-    except urllib.error.HTTPError as exc:
-        try:
-            message = json.loads(exc.read()).get("error") or exc.reason
-        except ValueError:
-            message = exc.reason
-        raise click.ClickException(f"the emulator refused it ({exc.code}): {message}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise click.ClickException(f"cannot reach an emulator at {url}: {reason} "
-                                   "(is `twilio-emulator serve` running there? see --url)") from None
+    return _call(_remote(url).control, method, path, body)
 
 
 URL_OPTION = click.option("--url", envvar="TWILIO_EMULATOR_URL", default="http://127.0.0.1:4010", show_default=True,
@@ -137,3 +135,117 @@ def send(url, from_, to, body, media_url, no_wait, as_json) -> None:
         click.echo(f"  reply {reply['sid']} {reply['from']} -> {reply['to']}: {reply['body']!r}")
     for alert in outcome.get("alerts", []):
         click.echo(f"  alert {alert['error_code']} ({alert['log_level']}): {alert['alert_text']}")
+
+
+ACCOUNT_OPTIONS = [
+    click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", default=DEFAULT_ACCOUNT_SID, show_default=True,
+                 help="Whose numbers and messages [env TWILIO_ACCOUNT_SID]."),
+    click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", default=DEFAULT_AUTH_TOKEN,
+                 help="Its auth token [env TWILIO_AUTH_TOKEN; default: the documented test token]."),
+]
+
+
+def _account_options(fn):
+    for option in reversed(ACCOUNT_OPTIONS):
+        fn = option(fn)
+    return fn
+
+
+def _rest(url: str, auth: tuple[str, str], method: str, path: str, form: dict | None = None,
+          query: dict | None = None) -> dict:
+    return _call(_remote(url).rest, method, f"/2010-04-01/Accounts/{auth[0]}{path}", auth, form=form, query=query)
+
+
+@main.group()
+def numbers() -> None:
+    """The account's phone numbers: list, buy."""
+
+
+@numbers.command("list")
+@URL_OPTION
+@_account_options
+def numbers_list(url, account_sid, auth_token) -> None:
+    """List the account's numbers and their SMS webhooks."""
+    found = _rest(url, (account_sid, auth_token), "GET", "/IncomingPhoneNumbers.json", query={"PageSize": 1000})
+    for n in found["incoming_phone_numbers"]:
+        click.echo(f"{n['phone_number']:<16} {n['sid']}  {n['friendly_name']!r:<24} sms_url={n['sms_url'] or '-'}")
+    if not found["incoming_phone_numbers"]:
+        click.echo("no numbers (buy one: twilio-emulator numbers buy --area-code 415)", err=True)
+
+
+@numbers.command("buy")
+@URL_OPTION
+@_account_options
+@click.option("--phone-number", default=None, help="The number to buy (E.164).")
+@click.option("--area-code", default=None, help="Any free number in this US/CA area code.")
+@click.option("--sms-url", default=None, help="Its SMS webhook.")
+@click.option("--friendly-name", default=None)
+def numbers_buy(url, account_sid, auth_token, phone_number, area_code, sms_url, friendly_name) -> None:
+    """Buy a number (--phone-number, or any in --area-code) and print it."""
+    if not phone_number and not area_code:
+        raise click.UsageError("give --phone-number or --area-code")
+    form = {k: v for k, v in (("PhoneNumber", phone_number), ("AreaCode", area_code), ("SmsUrl", sms_url),
+                              ("FriendlyName", friendly_name)) if v}
+    n = _rest(url, (account_sid, auth_token), "POST", "/IncomingPhoneNumbers.json", form=form)
+    click.echo(f"{n['phone_number']} {n['sid']}")
+
+
+@main.group()
+def messages() -> None:
+    """The account's messages: list, tail."""
+
+
+def _message_line(m: dict) -> str:
+    error = f" error {m['error_code']}" if m.get("error_code") else ""
+    return (f"{m['date_updated']}  {m['sid']}  {m['status']:<11} {m['direction']:<14} {m['from'] or '-'} -> "
+            f"{m['to']}: {m['body']!r}{error}")
+
+
+@messages.command("list")
+@URL_OPTION
+@_account_options
+@click.option("--to", default=None)
+@click.option("--from", "from_", default=None)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+def messages_list(url, account_sid, auth_token, to, from_, limit) -> None:
+    """The newest messages, newest first."""
+    found = _rest(url, (account_sid, auth_token), "GET", "/Messages.json",
+                  query={"To": to, "From": from_, "PageSize": limit})
+    for m in found["messages"]:
+        click.echo(_message_line(m))
+
+
+@messages.command("tail")
+@URL_OPTION
+@_account_options
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new messages and status changes.")
+@click.option("--lines", "-n", default=10, show_default=True, type=click.IntRange(0, 1000))
+@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.05, 60), hidden=True)
+def messages_tail(url, account_sid, auth_token, follow, lines, interval) -> None:
+    """The last messages, oldest first; with --follow, then every new message and status change."""
+    import time
+
+    auth = (account_sid, auth_token)
+    seen: dict[str, str] = {}
+
+    def newest(size: int) -> list[dict]:
+        return _rest(url, auth, "GET", "/Messages.json", query={"PageSize": size})["messages"][::-1]
+
+    for m in newest(max(lines, 1))[-lines:] if lines else []:
+        click.echo(_message_line(m))
+    for m in newest(200):
+        seen[m["sid"]] = m["status"]
+    while follow:  # a CLI loop may poll: the REST API has no push
+        time.sleep(interval)
+        for m in newest(200):
+            if seen.get(m["sid"]) != m["status"]:
+                seen[m["sid"]] = m["status"]
+                click.echo(_message_line(m))
+
+
+@main.command()
+@URL_OPTION
+def reset(url) -> None:
+    """Wipe a running emulator back to its start-up state."""
+    _control(url, "POST", "/reset")
+    click.echo(f"reset {url}")

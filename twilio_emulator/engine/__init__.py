@@ -79,7 +79,13 @@ class Emulator:
         await self._load()
         from . import accounts
         await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
-        await self._load_scenario()
+        try:
+            await self._load_scenario()
+        except BaseException:  # a bad start-up scenario: nothing may keep the process alive
+            await self.background.close()
+            await self.dispatcher.close()
+            await self.store.close()
+            raise
         await self.callbacks.recover()
         await self.inbound.recover()
         self.scheduler.start()
