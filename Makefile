@@ -19,3 +19,4 @@ bench: install
 	$(PYTHON) benchmarks/bench_create.py
 	$(PYTHON) benchmarks/bench_scheduler.py
 	$(PYTHON) benchmarks/bench_inbound.py
+	$(PYTHON) benchmarks/bench_plugin.py

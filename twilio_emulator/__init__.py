@@ -1,8 +1,12 @@
 """twilio-emulator: a local, stateful emulator of Twilio Programmable Messaging."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Settings
-from .engine import Emulator
+
+if TYPE_CHECKING:
+    from .engine import Emulator
 
 __version__ = "0.1.0"
 __all__ = ["DEFAULT_ACCOUNT_SID", "DEFAULT_AUTH_TOKEN", "Emulator", "Settings", "__version__", "async_client",
@@ -23,3 +27,12 @@ def async_client(base_url: str, username: str = DEFAULT_ACCOUNT_SID, password: s
     """The same, with the SDK's async HTTP client. Call it inside a running event loop."""
     from .sdk import async_client as make
     return make(base_url, username, password, **kwargs)
+
+
+def __getattr__(name: str):
+    # The engine (aiohttp, aiosqlite, lxml, phonenumbers) is imported on first use, so that importing the
+    # package, as pytest does with the plugin at start-up, stays cheap.
+    if name == "Emulator":
+        from .engine import Emulator
+        return Emulator
+    raise AttributeError(f"module 'twilio_emulator' has no attribute {name!r}")

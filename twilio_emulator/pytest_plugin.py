@@ -1,6 +1,6 @@
 """The pytest plugin (entry point `pytest11`, so installing the package is enough).
 
-Fixtures: `twilio_emulator` (testing.TwilioEmulator: URL, credentials, control verbs, phones),
+Fixtures: `twilio_emulator` (harness.TwilioEmulator: URL, credentials, control verbs, phones),
 `twilio_client` (a twilio.rest.Client pointed at it) and `twilio_async_client` (the SDK's async client, for
 pytest-asyncio tests). One emulator per session (per xdist worker), in-process on a free loopback port, or
 the one at --twilio-emulator-url; its state is reset before every test, so tests never see each other's
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, TIMINGS, Settings
-from .testing import EmulatorThread, TwilioEmulator
+from .harness import TwilioEmulator
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,6 +54,7 @@ def _twilio_emulator_url(request: pytest.FixtureRequest):
     if worker and db != ":memory:":  # each worker its own file
         path = Path(db)
         db = str(path.with_name(f"{path.stem}-{worker}{path.suffix}"))
+    from .testing import EmulatorThread  # the engine is imported only when a test needs an emulator
     with EmulatorThread(Settings(timing=timing, db_path=db, log_requests=False)) as server:
         yield server.base_url
 

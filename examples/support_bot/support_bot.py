@@ -5,7 +5,7 @@
   acknowledgement. (STOP/START/HELP are Twilio's job: it answers them itself and blocks sends after STOP.)
 - POST /reminders: {"to": "+1…", "when": "Tue 10:00"} sends a reminder through the Messaging Service (or the
   support number when there is none); answers 201 {"sid": …}, or 409 when the patient opted out (21610).
-- POST /status: message status callbacks, kept in `app["statuses"]`.
+- POST /status: message status callbacks, kept in `app[STATUSES]`.
 
 Nothing in it knows about the emulator: the Twilio client is passed in. Run it for real with
 `python support_bot.py` and TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN / SUPPORT_NUMBER set.
@@ -21,13 +21,14 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 HOURS = "We're open Monday to Friday, 9am to 5pm."
+STATUSES = web.AppKey("statuses", dict)  # message SID -> statuses reported, in order
+PENDING = web.AppKey("pending", dict)  # phone -> appointment waiting for confirmation
 
 
 def create_app(twilio: Client, auth_token: str, support_number: str,
                messaging_service_sid: str | None = None) -> web.Application:
     app = web.Application()
-    app["statuses"] = {}  # message SID -> statuses reported, in order
-    app["pending"] = {}  # phone -> appointment waiting for confirmation
+    app[STATUSES], app[PENDING] = {}, {}
     validator = RequestValidator(auth_token)
 
     async def inbound(request: web.Request) -> web.Response:
@@ -40,8 +41,8 @@ def create_app(twilio: Client, auth_token: str, support_number: str,
             return web.Response(text=str(reply), content_type="text/xml")  # Twilio answers those itself
         if text.upper() == "HOURS":
             reply.message(HOURS)
-        elif text.upper() == "C" and phone in app["pending"]:
-            reply.message(f"Confirmed: see you {app['pending'].pop(phone)}.")
+        elif text.upper() == "C" and phone in app[PENDING]:
+            reply.message(f"Confirmed: see you {app[PENDING].pop(phone)}.")
         else:
             reply.message("Thanks for your message, a member of our team will reply shortly.")
         return web.Response(text=str(reply), content_type="text/xml")
@@ -58,12 +59,12 @@ def create_app(twilio: Client, auth_token: str, support_number: str,
             if exc.code == 21610:
                 return web.json_response({"error": "opted out"}, status=409)
             raise
-        app["pending"][data["to"]] = data["when"]
+        app[PENDING][data["to"]] = data["when"]
         return web.json_response({"sid": message.sid}, status=201)
 
     async def status(request: web.Request) -> web.Response:
         form = await request.post()
-        app["statuses"].setdefault(form["MessageSid"], []).append(form["MessageStatus"])
+        app[STATUSES].setdefault(form["MessageSid"], []).append(form["MessageStatus"])
         return web.Response(status=204)
 
     app.router.add_post("/sms", inbound)

@@ -7,6 +7,8 @@ import urllib.request
 
 import pytest
 
+from support_bot import STATUSES
+
 
 def post_json(url: str, data: dict) -> tuple[int, dict]:
     request = urllib.request.Request(url, data=json.dumps(data).encode(), method="POST",
@@ -34,7 +36,7 @@ def test_reminder_then_confirmation(bot, twilio_emulator):
     patient.expect_sms(contains="Reply C to confirm", from_="+14155550001")
     patient.reply("C")
     patient.expect_sms(contains="Confirmed: see you Tue 10:00")
-    assert bot.app["statuses"][answer["sid"]][-1] == "delivered"  # the app got its status callbacks
+    assert bot.app[STATUSES][answer["sid"]][-1] == "delivered"  # the app got its status callbacks
 
 
 def test_a_patient_who_replied_stop_gets_no_more_reminders(bot, twilio_emulator):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberType, carrier as carrier_data
+from phonenumbers import PhoneNumberType
 
 from . import numbers
 from .errors import INVALID_PARAMETER, error
@@ -61,6 +61,7 @@ def default_handset(number: str) -> Handset | None:
         return None
     num = phonenumbers.parse(parsed.e164)
     line_type = _LINE_TYPE.get(phonenumbers.number_type(num), MOBILE)
+    from phonenumbers import carrier as carrier_data  # on first use: its data is slow to load
     name = carrier_data.name_for_number(num, "en") or f"Emulated {parsed.country} {line_type.title()} Carrier"
     handset = Handset(number=parsed.e164, carrier=name, line_type=line_type, country=parsed.country,
                       city=parsed.city, state=parsed.state, zip=parsed.zip, mms=parsed.country in numbers.NANP)

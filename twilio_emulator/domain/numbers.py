@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat, PhoneNumberType, geocoder
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 LOCAL, MOBILE, TOLL_FREE = "local", "mobile", "toll-free"
 
@@ -80,6 +80,9 @@ def parse(raw: str, default_region: str | None = None) -> Number | None:
 
 
 def _geo(num: phonenumbers.PhoneNumber, country: str) -> tuple[str, str]:
+    # Imported on first use: phonenumbers' geocoder data takes a quarter of a second to load, which the
+    # pytest plugin's session start should not pay before the first number is parsed.
+    from phonenumbers import geocoder
     desc = geocoder.description_for_number(num, "en")
     if country in NANP:
         if ", " in desc:  # "San Francisco, CA"
@@ -90,6 +93,7 @@ def _geo(num: phonenumbers.PhoneNumber, country: str) -> tuple[str, str]:
 
 
 def _country_name(country: str) -> str:
+    from phonenumbers import geocoder
     from phonenumbers.geodata import GEOCODE_DATA  # noqa: F401  (loaded lazily by geocoder)
     return geocoder._region_display_name(country, "en") if country else ""
 

@@ -57,10 +57,7 @@ class Emulator:
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each
         self.callbacks = StatusCallbacks(self)
-        from .inbound import Inbound
-        self.inbound = Inbound(self)
-        from .calls import Calls
-        self.calls = Calls(self)
+        self._inbound = self._calls = None  # built on first use (properties below)
         # Where apps reach the emulator (inbound media URLs); the server sets it once it knows its port.
         self.public_url = self.settings.public_url or _base_url(self.settings.host, self.settings.port)
         from .lifecycle import Lifecycle
@@ -68,6 +65,22 @@ class Emulator:
         # Bugs of ours caught at run time (failed jobs, failed commit callbacks, 500s): tests assert it stays
         # empty, so that an error swallowed to keep serving still fails the suite.
         self.internal_errors: list[str] = []
+
+    # Two-way SMS and voice bring the TwiML interpreter (lxml) with them: imported when first needed, which
+    # keeps an emulator that only sends (and the pytest plugin's session start) quick to start.
+    @property
+    def inbound(self):
+        if self._inbound is None:
+            from .inbound import Inbound
+            self._inbound = Inbound(self)
+        return self._inbound
+
+    @property
+    def calls(self):
+        if self._calls is None:
+            from .calls import Calls
+            self._calls = Calls(self)
+        return self._calls
 
     def record_internal_error(self, what: str) -> None:
         self.internal_errors.append(what)
@@ -87,7 +100,8 @@ class Emulator:
             await self.store.close()
             raise
         await self.callbacks.recover()
-        await self.inbound.recover()
+        if self.settings.db_path != ":memory:":  # a fresh in-memory store has nothing to recover
+            await self.inbound.recover()
         self.scheduler.start()
 
     async def stop(self) -> None:
@@ -124,7 +138,8 @@ class Emulator:
         the start-up account as configured."""
         self.scheduler.clear()
         await self.background.close()
-        self.inbound.reset()
+        if self._inbound is not None:
+            self._inbound.reset()
         await self.store.wipe()
         self.clock.set_mode("real")
         await self._load()

@@ -1,0 +1,236 @@
+"""A running emulator as a test sees it, over HTTP only (so it works for one in-process and one running
+elsewhere): the `twilio_emulator` fixture's object, with the control API's verbs as methods and phones that
+hold conversations with your app. Standard library only, and cheap to import (the pytest plugin loads it at
+pytest start-up; the engine is imported only when a test starts an emulator)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+@dataclass
+class Sms:
+    """A message as a test reads it (from the emulator's Twilio JSON)."""
+    sid: str
+    from_: str | None
+    to: str
+    body: str
+    status: str
+    direction: str
+    error_code: int | None
+    num_media: int
+    data: dict
+
+    @classmethod
+    def of(cls, data: dict) -> "Sms":
+        return cls(sid=data["sid"], from_=data.get("from"), to=data["to"], body=data.get("body") or "",
+                   status=data["status"], direction=data.get("direction", ""), error_code=data.get("error_code"),
+                   num_media=int(data.get("num_media") or 0), data=data)
+
+    def __str__(self) -> str:
+        return f"{self.from_} -> {self.to}: {self.body!r} ({self.status})"
+
+
+class Handset:
+    def __init__(self, harness: "TwilioEmulator", number: str):
+        self.harness, self.number = harness, number
+
+    @property
+    def messages(self) -> list[Sms]:
+        """What this handset has received by now, oldest first."""
+        answer = self.harness.remote.control("GET", f"/handsets/{quote(self.number)}/messages")
+        return [Sms.of(m) for m in answer["messages"]]
+
+
+class Phone:
+    """An end user's phone in a conversation with your app:
+
+        phone = twilio_emulator.phone("+14155550100")
+        phone.send("+14155550001", "HELLO")      # texts one of your numbers
+        code = phone.expect_sms(contains="code")  # the next SMS it receives must contain "code"
+        phone.reply("YES")                        # answers whoever texted it last
+        phone.expect_no_sms()                     # and nothing more arrives
+
+    Each expect_sms takes the phone's next unread message, waiting for it (no sleep: the emulator answers
+    when it arrives). A failed expectation shows the conversation and the webhook log."""
+
+    def __init__(self, harness: "TwilioEmulator", number: str):
+        self.harness, self.number = harness, number
+        self.read = 0  # messages of the inbox already taken by expect_sms
+        self.last_from: str | None = None
+
+    def send(self, to: str, body: str = "", media_urls: list[str] | tuple = ()) -> dict:
+        """Text `body` to `to` (one of your numbers); returns once your app's webhook answered and its TwiML
+        ran: {"sid", …, "outcome": {"webhooks", "replies", "alerts"}}."""
+        self.last_from = self.last_from or to
+        return self.harness.send_sms(self.number, to, body, media_urls)
+
+    def reply(self, body: str = "", media_urls: list[str] | tuple = ()) -> dict:
+        """Answer whoever sent the last message this phone read (or the number it last texted)."""
+        if self.last_from is None:
+            raise AssertionError(f"{self.number} has nobody to reply to: it has neither received nor sent an SMS")
+        return self.harness.send_sms(self.number, self.last_from, body, media_urls)
+
+    def expect_sms(self, contains: str | None = None, *, from_: str | None = None, matches: str | None = None,
+                   timeout: float = 5.0) -> Sms:
+        """The next SMS this phone receives (waiting up to `timeout` seconds of real time for it), which must
+        contain `contains`, come from `from_` and match the regular expression `matches`, when given."""
+        answer = self.harness.remote.control("GET", f"/handsets/{quote(self.number)}/messages",
+                                             query={"count": self.read + 1, "timeout": timeout})
+        inbox = answer["messages"]
+        wanted = " ".join(filter(None, (f"containing {contains!r}" if contains else "",
+                                        f"from {from_}" if from_ else "",
+                                        f"matching {matches!r}" if matches else "")))
+        if len(inbox) <= self.read:
+            self.harness.fail(f"expected an SMS to {self.number} {wanted}".rstrip() +
+                              f", but none arrived within {timeout:g} s", self)
+        sms = Sms.of(inbox[self.read])
+        self.read += 1
+        self.last_from = sms.from_
+        self.harness.expected.add(sms.sid)
+        if (contains is not None and contains not in sms.body) or (from_ is not None and sms.from_ != from_) or \
+                (matches is not None and not re.search(matches, sms.body)):
+            self.harness.fail(f"expected the next SMS to {self.number} {wanted}, got {sms}", self)
+        return sms
+
+    def expect_no_sms(self) -> None:
+        """Nothing more has arrived, and nothing is on its way (after every webhook already started has
+        finished, so a reply your app is still sending counts)."""
+        self.harness.remote.control("POST", "/drain")
+        answer = self.harness.remote.control("GET", f"/handsets/{quote(self.number)}/messages")
+        extra = [Sms.of(m) for m in answer["messages"][self.read:] + answer["pending"]]
+        if extra:
+            self.harness.fail(f"expected no more SMS to {self.number}, got: " + "; ".join(map(str, extra)), self)
+
+    def conversation(self) -> list[Sms]:
+        """Every message to and from this phone, oldest first."""
+        return [m for m in self.harness.messages() if self.number in (m.to, m.from_)]
+
+
+class TwilioEmulator:
+    """A running emulator as a test uses it (the `twilio_emulator` fixture): its URL and credentials, a
+    twilio.rest.Client for it, the control API's verbs as methods, and phones to hold conversations with.
+    Works the same for an in-process emulator and one already running elsewhere (HTTP only)."""
+
+    def __init__(self, base_url: str, account_sid: str, auth_token: str, fixtures_dir: str | None = None):
+        from .remote import Remote
+        self.base_url, self.account_sid, self.auth_token = base_url, account_sid, auth_token
+        self.remote = Remote(base_url, timeout=330)
+        self.fixtures_dir = fixtures_dir
+        self.expected: set[str] = set()  # outbound messages a phone has read (strict mode)
+        self._phones: dict[str, Phone] = {}
+
+    # -- set-up ---------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the start-up state (done before every test by the fixture)."""
+        self.remote.control("POST", "/reset")
+        self.expected.clear()
+        self._phones.clear()
+
+    def client(self, **kwargs):
+        """A twilio.rest.Client pointed at this emulator, as this account."""
+        from . import client
+        return client(self.base_url, self.account_sid, self.auth_token, **kwargs)
+
+    def add_number(self, phone_number: str | None = None, area_code: str | None = "415", **config) -> dict:
+        """Buy a number (`phone_number`, else any in `area_code`); config in snake_case: sms_url, sms_method,
+        sms_fallback_url, status_callback, voice_url, friendly_name… Returns its Twilio JSON."""
+        form = {"".join(p.capitalize() for p in k.split("_")): v for k, v in config.items() if v is not None}
+        form.update({"PhoneNumber": phone_number} if phone_number else {"AreaCode": area_code})
+        return self.remote.rest("POST", f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers.json",
+                                (self.account_sid, self.auth_token), form=form)
+
+    def add_short_code(self, short_code: str, country: str = "US", **config) -> dict:
+        return self.remote.control("POST", "/short_codes", {"short_code": short_code, "country": country,
+                                                            "account_sid": self.account_sid, **config})
+
+    def set_handset(self, number: str, **fields) -> dict:
+        """Declare a handset: carrier, line_type, mms, short_codes, behaviour, error_code, delays…"""
+        return self.remote.control("POST", "/handsets", {"number": number, **fields})
+
+    def load_scenario(self, name: str, **variables: str) -> dict:
+        """Load a scenario file: a path, or a name in the fixtures directory (with or without .toml/.json).
+        ${NAME} in its strings takes variables[NAME], else the environment's NAME (e.g. your app's URL)."""
+        from .remote import RemoteError
+        from .scenario_files import ScenarioFileError, locate, read
+        path = self._scenario_path(name)
+        doc = read(path, variables)
+        try:
+            return self.remote.control("POST", "/scenario", {"scenario": doc, "account_sid": self.account_sid})
+        except RemoteError as exc:
+            where = exc.body.get("where", "")
+            raise ScenarioFileError(str(path), locate(path, where) if where else 0,
+                                    f"{where}: {exc.message}" if where else exc.message) from None
+
+    def _scenario_path(self, name: str) -> Path:
+        candidates = [Path(name)]
+        if self.fixtures_dir:
+            base = Path(self.fixtures_dir) / name
+            candidates += [base, base.with_name(base.name + ".toml"), base.with_name(base.name + ".json")]
+        for path in candidates:
+            if path.is_file():
+                return path
+        raise FileNotFoundError(f"no scenario {name!r} (looked for {', '.join(map(str, candidates))})")
+
+    # -- the world ------------------------------------------------------------------------------------------
+    def phone(self, number: str) -> Phone:
+        """The phone of `number` (the same object for the whole test)."""
+        return self._phones.setdefault(number, Phone(self, number))
+
+    def handset(self, number: str) -> Handset:
+        return Handset(self, number)
+
+    def send_sms(self, from_: str, to: str, body: str = "", media_urls: list[str] | tuple = ()) -> dict:
+        """The handset `from_` texts your number `to`; returns once the webhook and its TwiML have run."""
+        return self.remote.control("POST", "/inbound", {"From": from_, "To": to, "Body": body,
+                                                         "MediaUrl": list(media_urls), "wait": True})
+
+    def wait_for_message(self, *, sid: str | None = None, to: str | None = None, from_: str | None = None,
+                         status: str | tuple | None = None, body: str | None = None, timeout: float = 10) -> Sms:
+        statuses = ",".join(status) if isinstance(status, tuple) else status
+        return Sms.of(self.remote.control("GET", "/messages/wait", query={
+            "sid": sid, "to": to, "from": from_, "status": statuses, "body": body, "timeout": timeout}))
+
+    def messages(self, *, to: str | None = None, from_: str | None = None) -> list[Sms]:
+        """This account's messages (every direction), oldest first."""
+        found, page = [], f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        query = {"To": to, "From": from_, "PageSize": 1000}
+        while page:
+            answer = self.remote.rest("GET", page, (self.account_sid, self.auth_token), query=query)
+            found += answer["messages"]
+            page, query = answer.get("next_page_uri"), None
+        return [Sms.of(m) for m in reversed(found)]
+
+    def set_clock(self, mode: str) -> dict:
+        return self.remote.control("POST", "/clock", {"mode": mode})
+
+    def advance(self, seconds: float) -> dict:
+        """Move the manual clock forward (switching to it first if time is still real)."""
+        if self.remote.control("GET", "/clock")["mode"] != "manual":
+            self.set_clock("manual")
+        return self.remote.control("POST", "/clock/advance", {"seconds": seconds})
+
+    def alerts(self) -> list[dict]:
+        return self.remote.control("GET", "/alerts", query={"account_sid": self.account_sid})["alerts"]
+
+    def webhooks(self, sid: str | None = None) -> list[dict]:
+        return self.remote.control("GET", "/webhooks", query={"sid": sid})["webhooks"]
+
+    # -- assertions -----------------------------------------------------------------------------------------
+    def unexpected(self) -> list[Sms]:
+        """Outbound messages no phone has read with expect_sms (strict mode fails the test on them)."""
+        return [m for m in self.messages() if m.direction.startswith("outbound") and m.sid not in self.expected]
+
+    def report(self, phone: Phone | None = None) -> str:
+        """The conversation of `phone` (else every message) and the webhook log, for a failure message."""
+        lines = [f"conversation of {phone.number}:" if phone else "messages:"]
+        for m in (phone.conversation() if phone else self.messages()):
+            lines.append(f"  {m.direction:<14} {m}" + (f" error {m.error_code}" if m.error_code else ""))
+        lines.append("webhook log:")
+        for w in self.webhooks():
+            lines.append(f"  {w['method']} {w['url']} -> {w['response_status'] or w['error']}")
+        return "\n".join(lines)
+
+    def fail(self, message: str, phone: Phone | None = None) -> None:
+        raise AssertionError(f"{message}\n{self.report(phone)}")
