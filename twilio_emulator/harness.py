@@ -76,6 +76,7 @@ class Phone:
                    timeout: float = 5.0) -> Sms:
         """The next SMS this phone receives (waiting up to `timeout` seconds of real time for it), which must
         contain `contains`, come from `from_` and match the regular expression `matches`, when given."""
+        __tracebackhide__ = True
         answer = self.harness.remote.control("GET", f"/handsets/{quote(self.number)}/messages",
                                              query={"count": self.read + 1, "timeout": timeout})
         inbox = answer["messages"]
@@ -97,6 +98,7 @@ class Phone:
     def expect_no_sms(self) -> None:
         """Nothing more has arrived, and nothing is on its way (after every webhook already started has
         finished, so a reply your app is still sending counts)."""
+        __tracebackhide__ = True
         self.harness.remote.control("POST", "/drain")
         answer = self.harness.remote.control("GET", f"/handsets/{quote(self.number)}/messages")
         extra = [Sms.of(m) for m in answer["messages"][self.read:] + answer["pending"]]
@@ -227,10 +229,16 @@ class TwilioEmulator:
         lines = [f"conversation of {phone.number}:" if phone else "messages:"]
         for m in (phone.conversation() if phone else self.messages()):
             lines.append(f"  {m.direction:<14} {m}" + (f" error {m.error_code}" if m.error_code else ""))
+        if len(lines) == 1:
+            lines.append("  (none)")
+        hooks = self.webhooks()
         lines.append("webhook log:")
-        for w in self.webhooks():
+        for w in hooks:
             lines.append(f"  {w['method']} {w['url']} -> {w['response_status'] or w['error']}")
+        if not hooks:
+            lines.append("  (none)")
         return "\n".join(lines)
 
     def fail(self, message: str, phone: Phone | None = None) -> None:
+        __tracebackhide__ = True  # pytest shows the test's line, not this one
         raise AssertionError(f"{message}\n{self.report(phone)}")
