@@ -79,3 +79,17 @@ def test_only_entry_points_import_server():
 def test_public_api_is_pinned():
     assert sorted(twilio_emulator.__all__) == ["DEFAULT_ACCOUNT_SID", "DEFAULT_AUTH_TOKEN", "Emulator", "Settings",
                                                "__version__", "async_client", "client"]
+
+
+def test_the_client_side_modules_know_only_http():
+    """harness (the twilio_emulator fixture's object), remote and scenario_files talk to an emulator over HTTP:
+    they work against one running elsewhere, and the plugin loads them at pytest start-up, so they stay light."""
+    heavy = ("aiohttp", "aiosqlite", "lxml", "phonenumbers", INNER + "engine", INNER + "api", INNER + "store",
+             INNER + "domain", INNER + "server", INNER + "control", INNER + "testing")
+    assert offenders("harness", heavy) + offenders("remote", heavy) + offenders("scenario_files", heavy) == []
+
+
+def test_the_plugin_imports_the_engine_only_when_a_test_needs_an_emulator():
+    tree = ast.parse((PKG / "pytest_plugin.py").read_text())
+    top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
+    assert top <= {"__future__", "pathlib", "config", "harness"}, top
