@@ -40,11 +40,12 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         body = smart_encode(body)
     media_urls = req.media_urls
     magic_numbers.check(to.e164, req.from_, bool(media_urls))
+    handset = handsets.get(emu, to.e164)
     if req.from_:
         sender = number_ops.sms_sender(emu, account, req.from_, to)
     else:
         try:
-            sender = services.pick(emu, service, to)
+            sender = services.pick(emu, service, to, handset)
         except TwilioError as exc:  # no usable sender: accepted, then failed (Twilio does not refuse the call)
             sender, fail = None, (exc.code, exc.message)
     if sender is not None:
@@ -52,7 +53,6 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     start = SCHEDULED if send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
     media_sids = [emu.sids.new("ME") for _ in media_urls]
-    handset = handsets.get(emu, to.e164)
     short_code = sender is not None and numbers.is_short_code(sender)
     converted = bool(media_urls) and not handset.mms and service is not None and service.get("mms_converter")
     if converted:  # Twilio's MMS converter: the handset gets an SMS with a link to each media item

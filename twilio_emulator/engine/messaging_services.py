@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..domain import numbers
+from ..domain.carriers import Handset
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.messaging_services import (MAX_SENDERS, MessagingService, ServiceSender, StickyMapping, check_config,
@@ -15,7 +16,6 @@ from ..domain.messaging_services import (MAX_SENDERS, MessagingService, ServiceS
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
 from ..store import records
-from . import handsets
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -187,16 +187,15 @@ def resolve(emu: "Emulator", account: Account, sid: str) -> MessagingService:
     return service
 
 
-def pick(emu: "Emulator", service: MessagingService, to: numbers.Number) -> str:
-    """The address the service sends from to `to`; raises TwilioError 21703 when its pool has no usable sender
-    [UNVERIFIED code, reference §6.3]."""
+def pick(emu: "Emulator", service: MessagingService, to: numbers.Number, handset: Handset | None) -> str:
+    """The address the service sends from to `to` (whose handset is `handset`); raises TwilioError 21703 when
+    its pool has no usable sender [UNVERIFIED code, reference §6.3]."""
     pool = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
     of_service = emu.sticky.get(service.sid, {})
     mapping = of_service.get(to.e164)
     counts: dict[str, int] = {}
     for m in of_service.values():
         counts[m.sender] = counts.get(m.sender, 0) + 1
-    handset = handsets.get(emu, to.e164)
     chosen = select_sender(service, pool, to, mapping.sender if mapping else None, counts,
                            takes_short_codes=handset is None or handset.short_codes)
     if chosen is None:

@@ -149,18 +149,15 @@ async def _service(emu: "Emulator", item: dict, where: str, account: Account) ->
         if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
             raise ScenarioError(f"{where}.{name}", "must be a list of strings")
     service = await services.create(emu, account, config)
-    for i, number in enumerate(item.get("phone_numbers", [])):
-        owned = emu.numbers_by_e164.get(number)
-        if owned is None or owned.account_sid != account.sid:
-            raise ScenarioError(f"{where}.phone_numbers[{i}]", f"{number} is not a number of this account "
-                                                                "(list it under [[numbers]] first)")
-        await services.add_phone_number(emu, account, service, owned.sid)
-    for i, code in enumerate(item.get("short_codes", [])):
-        owned = emu.numbers_by_e164.get(code)
-        if owned is None or owned.account_sid != account.sid:
-            raise ScenarioError(f"{where}.short_codes[{i}]", f"{code} is not a short code of this account "
-                                                              "(list it under [[short_codes]] first)")
-        await services.add_short_code(emu, account, service, owned.sid)
+    pools = (("phone_numbers", "number", "numbers", services.add_phone_number),
+             ("short_codes", "short code", "short_codes", services.add_short_code))
+    for field, kind, listed_in, add in pools:
+        for i, address in enumerate(item.get(field, [])):
+            owned = emu.numbers_by_e164.get(address)
+            if owned is None or owned.account_sid != account.sid:
+                raise ScenarioError(f"{where}.{field}[{i}]", f"{address} is not a {kind} of this account "
+                                                              f"(list it under [[{listed_in}]] first)")
+            await add(emu, account, service, owned.sid)
     for alpha in item.get("alpha_senders", []):
         await services.add_alpha_sender(emu, account, service, alpha)
 
