@@ -5,6 +5,7 @@ import calendar
 import re
 from datetime import datetime, timezone
 from email.utils import parsedate_tz, mktime_tz
+from typing import Callable
 
 from aiohttp import web
 from multidict import MultiDictProxy
@@ -43,15 +44,16 @@ class Form:
         return lowered == "true"
 
     def int(self, name: str, lo: int | None = None, hi: int | None = None,
-            invalid: TwilioError | None = None) -> int | None:
-        """An integer parameter; `invalid` is the error for a value that is not one (default: 20001)."""
+            invalid: Callable[[], TwilioError] | None = None) -> int | None:
+        """An integer parameter; `invalid()` makes the error for a value that is not one (default: 20001)."""
         value = self.data.get(name)
         if value is None:
             return None
         try:
             number = int(value)
         except ValueError:
-            raise invalid or error(INVALID_PARAMETER, f"{name} must be an integer, not {value!r}.") from None
+            raise (invalid() if invalid else error(INVALID_PARAMETER, f"{name} must be an integer, not {value!r}.")) \
+                from None
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             raise error(INVALID_PARAMETER, f"{name} must be between {lo} and {hi}.")
         return number

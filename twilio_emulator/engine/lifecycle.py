@@ -35,15 +35,17 @@ class Lifecycle:
         if not self.emu.activity.enabled:
             return
         exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets
-        previous = msg.status
+        previous, parties, lines = msg.status, f" (from {msg.from_} to {msg.to})", self._lines
         for step in msg.timeline:
             key = (int(step.at / TICK), step.at if exact else 0.0)
-            bucket = self._lines.get(key)
+            bucket = lines.get(key)
             if bucket is None:
-                bucket = self._lines[key] = []
+                bucket = lines[key] = []
                 self.emu.scheduler.call_at(step.at, self._changed, key)
-            bucket.append(f"{msg.sid} {previous} -> {step.status} (from {msg.from_} to {msg.to})"
-                          + (f" error {step.error_code}" if step.error_code else ""))
+            if step.error_code:
+                bucket.append(f"{msg.sid} {previous} -> {step.status}{parties} error {step.error_code}")
+            else:
+                bucket.append(f"{msg.sid} {previous} -> {step.status}{parties}")
             previous = step.status
 
     def _changed(self, key: tuple[int, float]) -> None:

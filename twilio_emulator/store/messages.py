@@ -49,11 +49,23 @@ def _timeline_json(steps: list[Step], base: float) -> str:
     each offset to `base` once)."""
     if not steps:
         return "[]"
-    rows = [[round(s.at - base, 6), s.status, s.error_code, s.error_message] for s in steps]
-    if any(s.error_message for s in steps):
-        return json.dumps(rows)
-    # The common case written out (statuses are plain words): a third of json.dumps's time.
-    return "[" + ",".join(f'[{r[0]!r},"{r[1]}",{"null" if r[2] is None else r[2]},null]' for r in rows) + "]"
+    return "[" + ",".join([_step_json(s.at - base, s.status, s.error_code, s.error_message) for s in steps]) + "]"
+
+
+# The text of one step by (raw offset, status, code, text). Offsets repeat: a plan's offsets are a handful of
+# constants, and `now + offset - now` takes only a few float values for each at today's epoch magnitudes.
+# Formatting one (round(), repr, json) is most of what writing a message's row costs on the event loop.
+_STEP_TEXT: dict[tuple, str] = {}
+
+
+def _step_json(offset: float, status: str, code: int | None, text: str | None) -> str:
+    key = (offset, status, code, text)
+    found = _STEP_TEXT.get(key)
+    if found is None:
+        if len(_STEP_TEXT) >= 4096:
+            _STEP_TEXT.clear()
+        found = _STEP_TEXT[key] = json.dumps([round(offset, 6), status, code, text], separators=(",", ":"))
+    return found
 
 
 def update(msg: Message, expect_status: str | None = None) -> Op:

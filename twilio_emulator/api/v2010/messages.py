@@ -71,8 +71,11 @@ def encode_message(m: Message) -> bytes:
     ).encode()
 
 
+_JSON = {"Content-Type": "application/json; charset=utf-8"}  # what content_type= and charset= would build
+
+
 def _message_response(m: Message, status: int = 200) -> web.Response:
-    return web.Response(body=encode_message(m), status=status, content_type="application/json", charset="utf-8")
+    return web.Response(body=encode_message(m), status=status, headers=_JSON)
 
 
 @routes.post(BASE + ".json")
@@ -82,7 +85,7 @@ async def create_message(request: web.Request) -> web.Response:
         to=form.get("To"), from_=form.get("From"), body=form.get("Body"), media_urls=form.getall("MediaUrl"),
         messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
         provide_feedback=bool(form.bool("ProvideFeedback")), smart_encoded=form.bool("SmartEncoded"),
-        validity_period=form.int("ValidityPeriod", invalid=invalid_validity_period()),
+        validity_period=form.int("ValidityPeriod", invalid=invalid_validity_period),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
     request[NOTE] = (f"{message.sid} {message.status} from {message.from_} to {message.to}, "
                      f"{message.num_segments} segment(s)")

@@ -1,0 +1,61 @@
+"""The store's group commit: many writes in one batch, as multi-row INSERTs, each write's future resolving
+only once it is committed, and one bad write failing alone. Real aiosqlite, real SQLite (memory and file)."""
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from twilio_emulator.domain.messages import Message, Step
+from twilio_emulator.store import MAX_ROWS, Store
+from twilio_emulator.store import messages as rows
+from twilio_emulator.store import records
+
+
+def _message(i: int) -> Message:
+    now = 1_800_000_000.0 + i
+    msg = Message(sid=f"SM{i:032x}", account_sid="AC" + "a" * 32, to="+14155550199", from_="+14155550100",
+                  body=f"body {i} ' \" é 😀", status="queued", direction="outbound-api", date_created=now,
+                  date_updated=now, num_segments=1 + i % 3, num_media=0)
+    msg.timeline = [Step(now + 0.1, "sending"), Step(now + 0.5, "sent"),
+                    Step(now + 2.0, "undelivered", 30003, "Unreachable destination handset")]
+    return msg
+
+
+@pytest.fixture(params=["memory", "file"])
+async def store(request, tmp_path):
+    s = Store(":memory:" if request.param == "memory" else str(tmp_path / "store.db"))
+    await s.open()
+    yield s
+    await s.close()
+
+
+async def test_a_batch_larger_than_one_statement_lands_whole_and_in_order(store):
+    count = 2 * MAX_ROWS + 7  # three multi-row statements, the last a short one
+    written = [_message(i) for i in range(count)]
+    # All queued in the same loop iteration: one batch, mixed with another table's writes in between.
+    futures = [store.write(*rows.insert(m)) for m in written[:count // 2]]
+    futures.append(store.write(records.mark("test", "key")))
+    futures += [store.write(*rows.insert(m)) for m in written[count // 2:]]
+    await asyncio.gather(*futures)
+    got = await store.fetchall("SELECT sid FROM messages ORDER BY seq")
+    assert [r["sid"] for r in got] == [m.sid for m in written]
+    for m in (written[0], written[MAX_ROWS], written[-1]):  # every column written, at each chunk's edge
+        back = await rows.get(store, m.account_sid, m.sid)
+        assert (back.body, back.num_segments, back.timeline) == (m.body, m.num_segments, m.timeline)
+    assert await records.marked(store, "test", "key")
+
+
+async def test_one_bad_write_in_a_batch_fails_alone(store):
+    await store.write(*rows.insert(_message(5)))
+    batch = [store.write(*rows.insert(_message(i))) for i in range(10)]  # _message(5) again: not unique
+    results = await asyncio.gather(*batch, return_exceptions=True)
+    assert [i for i, r in enumerate(results) if isinstance(r, sqlite3.IntegrityError)] == [5]
+    assert all(r is None for i, r in enumerate(results) if i != 5)
+    assert (await store.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 10
+
+
+async def test_flush_with_nothing_queued(store):
+    await store.flush()
+    await store.write()
