@@ -21,30 +21,45 @@ class ActivityLog:
     def __init__(self, stream: TextIO | None = None):
         self.stream = stream
         self.enabled = stream is not None
-        self._lines: list[str] = []
+        # Lines waiting for the writer, grouped under the second they were logged in: [(stamp, [text, ...])].
+        # A group becomes text with one join at flush time rather than one formatted string per line.
+        self._groups: list[tuple[str, list[str]]] = []
+        self._texts: list[str] = []  # the texts of the last group
         self._second = -1
         self._stamp = ""
         self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
 
     def line(self, text: str) -> None:
-        now = time.time()
-        second = int(now)
+        if self._groups and int(time.time()) == self._second:  # the common case: a group is open for this second
+            self._texts.append(text)
+        else:
+            self.lines([text])
+
+    def lines(self, texts: list[str]) -> None:
+        """Several lines at once (the status changes of one scheduler tick): one clock reading for all."""
+        if not texts:
+            return
+        second = int(time.time())
+        if self._groups and second == self._second:
+            self._texts.extend(texts)
+            return
         if second != self._second:
             self._second, self._stamp = second, time.strftime("%H:%M:%S", time.localtime(second))
-        if not self._lines:
+        first = not self._groups
+        self._texts = list(texts)
+        self._groups.append((self._stamp, self._texts))
+        if first:
             try:
                 asyncio.get_running_loop().call_later(FLUSH, self.flush)
             except RuntimeError:  # no loop: write at once
-                self._lines.append(f"{self._stamp} {text}\n")
                 self.flush()
-                return
-        self._lines.append(f"{self._stamp} {text}\n")
 
     def flush(self) -> None:
-        if not self._lines or self.stream is None:
+        groups, self._groups = self._groups, []
+        if not groups or self.stream is None:
             return
-        text, self._lines = "".join(self._lines), []
+        text = "".join([f"{stamp} " + f"\n{stamp} ".join(texts) + "\n" for stamp, texts in groups])
         if self._writer is None:
             self._writer = threading.Thread(target=self._write, name="activity-log", daemon=True)
             self._writer.start()

@@ -49,6 +49,4 @@ class Lifecycle:
             previous = step.status
 
     def _changed(self, key: tuple[int, float]) -> None:
-        line = self.emu.activity.line
-        for text in self._lines.pop(key, ()):
-            line(text)
+        self.emu.activity.lines(self._lines.pop(key, []))

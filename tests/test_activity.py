@@ -1,0 +1,49 @@
+"""The activity log: every line written once, in order, each behind its HH:MM:SS stamp, with or without a loop."""
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+
+from twilio_emulator.engine.activity import ActivityLog
+
+STAMPED = re.compile(r"^\d\d:\d\d:\d\d (.*)$")
+
+
+def _texts(output: str) -> list[str]:
+    lines = output.splitlines()
+    assert all(STAMPED.match(line) for line in lines), lines
+    return [STAMPED.match(line).group(1) for line in lines]
+
+
+async def test_lines_from_line_and_lines_come_out_in_order_each_stamped():
+    stream = io.StringIO()
+    log = ActivityLog(stream)
+    log.line("one")
+    log.lines(["two", "three"])
+    log.lines([])
+    log.line("four")
+    await asyncio.sleep(0)  # nothing written before the flush delay: lines wait in the buffer
+    assert stream.getvalue() == ""
+    log.flush()
+    log.line("five")  # a new buffer after a flush
+    log.close()
+    assert _texts(stream.getvalue()) == ["one", "two", "three", "four", "five"]
+
+
+def test_without_a_loop_a_line_is_written_at_once():
+    stream = io.StringIO()
+    log = ActivityLog(stream)
+    log.line("alone")
+    log.lines(["a", "b"])
+    log.close()
+    assert _texts(stream.getvalue()) == ["alone", "a", "b"]
+
+
+def test_a_disabled_log_keeps_nothing():
+    log = ActivityLog(None)
+    assert not log.enabled
+    log.line("dropped")
+    log.flush()
+    log.close()
+    assert log._groups == []
