@@ -59,3 +59,27 @@ async def test_one_bad_write_in_a_batch_fails_alone(store):
 async def test_flush_with_nothing_queued(store):
     await store.flush()
     await store.write()
+
+
+async def test_a_file_database_is_checkpointed_off_the_writer_and_its_log_starts_again(tmp_path, monkeypatch):
+    from twilio_emulator import store as store_module
+    path = tmp_path / "store.db"
+    s = Store(str(path))
+    await s.open()
+    try:
+        await asyncio.gather(*(s.write(*rows.insert(_message(i))) for i in range(300)))
+        pages, copied = await s.checkpoint()  # PASSIVE, nothing writing meanwhile: the whole log is copied
+        assert pages > 0 and copied == pages
+        monkeypatch.setattr(store_module, "RESTART_PAGES", 1)  # the RESTART round too
+        await s.write(*rows.insert(_message(300)))
+        again, copied = await s.checkpoint()
+        assert copied == again and 0 < again < pages  # all copied before it: the write started the log again
+    finally:
+        await s.close()
+    assert not (tmp_path / "store.db-wal").exists()  # the last connection to close empties the log
+    reopened = Store(str(path))
+    await reopened.open()
+    try:
+        assert (await reopened.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 301
+    finally:
+        await reopened.close()

@@ -3,6 +3,10 @@
 Writes are queued and committed in batches by one writer task: every caller's future resolves only after
 the transaction holding its write has committed, so "a 201 means it is stored" while hundreds of
 concurrent requests share one fsync (in WAL mode) and one thread hop.
+
+A file database runs in WAL mode, and its checkpoints (copying the log into the database file, with an
+fsync) run on a second connection, in the background, so that commits never wait for one; the writer's own
+checkpoint is kept only as a backstop, should the log grow past INLINE_CHECKPOINT_PAGES.
 """
 from __future__ import annotations
 
@@ -18,6 +22,10 @@ log = logging.getLogger(__name__)
 
 Op = tuple[str, Sequence[Any]]  # (sql, parameters)
 
+CHECKPOINT_EVERY = 0.5  # seconds between background checkpoints of a file database (when something changed)
+RESTART_PAGES = 16000  # 64 MB of log: the background checkpointer makes the log start again
+INLINE_CHECKPOINT_PAGES = 32000  # SQLite's default is 1000 (4 MB): at that size it checkpoints in the commit
+
 
 class Store:
     def __init__(self, path: str = ":memory:", on_error: Callable[[str], None] = lambda what: None):
@@ -27,6 +35,9 @@ class Store:
         self._pending: list[tuple[tuple[Op, ...], asyncio.Future]] = []
         self._wake = asyncio.Event()
         self._writer: asyncio.Task | None = None
+        self._checkpointer: asyncio.Task | None = None
+        self._changed = False  # committed since the last background checkpoint
+        self._checkpoint_conn: aiosqlite.Connection | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     async def open(self) -> None:
@@ -34,10 +45,52 @@ class Store:
         if self.path != ":memory:":
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA synchronous=NORMAL")
+            await self._db.execute(f"PRAGMA wal_autocheckpoint={INLINE_CHECKPOINT_PAGES}")
+            await self._db.execute("PRAGMA journal_size_limit=67108864")  # a log grown large shrinks back to 64 MB
         await self._run(_migrate)
         self._writer = asyncio.create_task(self._write_loop(), name="store-writer")
+        if self.path != ":memory:":
+            self._checkpoint_conn = await aiosqlite.connect(self.path, isolation_level=None)
+            self._checkpointer = asyncio.create_task(self._checkpoint_loop(), name="store-checkpointer")
+
+    async def _checkpoint_loop(self) -> None:
+        """Every CHECKPOINT_EVERY seconds in which something was committed, one checkpoint() round."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_EVERY)
+            if self._changed:
+                self._changed = False
+                try:
+                    await self.checkpoint()
+                except sqlite3.Error as exc:  # e.g. busy: the next round tries again, and the backstop remains
+                    log.warning("store: background checkpoint failed: %r", exc)
+
+    async def checkpoint(self) -> tuple[int, int]:
+        """One background checkpoint round of a file database, on the checkpointer's own connection (its own
+        aiosqlite thread; SQLite does the I/O without the GIL). A PASSIVE checkpoint copies what it can without
+        blocking the writer; under steady writes the log then never empties, so once it holds RESTART_PAGES,
+        a RESTART checkpoint copies the little left, holding the writer for that long, and the log starts
+        again from its beginning. Returns (pages in the log, pages copied) after the round."""
+        conn = self._checkpoint_conn
+        if conn is None:
+            return 0, 0
+        async with conn.execute("PRAGMA wal_checkpoint(PASSIVE)") as cursor:
+            _, pages, copied = await cursor.fetchone()
+        if pages >= RESTART_PAGES:
+            async with conn.execute("PRAGMA wal_checkpoint(RESTART)") as cursor:
+                _, pages, copied = await cursor.fetchone()
+        return pages, copied
 
     async def close(self) -> None:
+        if self._checkpointer:
+            self._checkpointer.cancel()
+            try:
+                await self._checkpointer
+            except asyncio.CancelledError:
+                pass
+            self._checkpointer = None
+        if self._checkpoint_conn:  # closed first: the writer's connection, closing last, empties the log
+            await self._checkpoint_conn.close()
+            self._checkpoint_conn = None
         if self._writer:
             await self.flush()
             self._writer.cancel()
@@ -80,6 +133,7 @@ class Store:
                 log.exception("store: batch of %d writes failed", len(batch))
                 self._on_error(f"store batch: {exc!r}")
                 results = [exc] * len(batch)
+            self._changed = True
             for (_, fut), result in zip(batch, results):
                 if fut.done():
                     continue
