@@ -81,23 +81,14 @@ class Store:
         return pages, copied
 
     async def close(self) -> None:
-        if self._checkpointer:
-            self._checkpointer.cancel()
-            try:
-                await self._checkpointer
-            except asyncio.CancelledError:
-                pass
-            self._checkpointer = None
+        await _stop(self._checkpointer)
+        self._checkpointer = None
         if self._checkpoint_conn:  # closed first: the writer's connection, closing last, empties the log
             await self._checkpoint_conn.close()
             self._checkpoint_conn = None
         if self._writer:
             await self.flush()
-            self._writer.cancel()
-            try:
-                await self._writer
-            except asyncio.CancelledError:
-                pass
+            await _stop(self._writer)
             self._writer = None
         if self._db:
             await self._db.close()
@@ -154,6 +145,15 @@ class Store:
         assert self._db is not None, "store is not open"
         # aiosqlite runs fn(*args) on its connection thread: one hop for a whole batch or query.
         return await self._db._execute(fn, self._db._conn, *args)
+
+
+async def _stop(task: asyncio.Task | None) -> None:
+    if task is not None:
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            pass
 
 
 def _fetchall(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list[sqlite3.Row]:
