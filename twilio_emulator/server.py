@@ -10,7 +10,6 @@ from aiohttp.abc import AbstractAccessLogger
 
 from . import api
 from .api.context import EMULATOR, NOTE
-from .api.errors import twilio_api
 from .config import Settings
 from .control import routes as control
 from .engine import Emulator
@@ -33,11 +32,12 @@ class AccessLogger(AbstractAccessLogger):
 
 
 def build_app(emulator: Emulator) -> web.Application:
-    app = web.Application(middlewares=[twilio_api],
-                          client_max_size=emulator.settings.max_body_bytes)
+    # No middlewares: handlers are wrapped at registration instead (api/routing.py says why).
+    app = web.Application(client_max_size=emulator.settings.max_body_bytes)
     app[EMULATOR] = emulator
     api.add_routes(app)
     app.add_subapp(control.PREFIX, control.build())
+    api.add_unmatched_route(app)
 
     async def engine(app: web.Application):
         await emulator.start()

@@ -69,6 +69,11 @@ def test_unknown_control_path_is_a_control_error(api):
     assert resp.status_code == 404 and resp.json()["status"] == 404
 
 
+def test_wrong_method_on_a_control_path_is_a_control_error(api):
+    resp = requests.delete(api("/clock"))
+    assert resp.status_code == 405 and resp.json() == {"error": "Method Not Allowed", "status": 405}
+
+
 def test_reset_wipes_to_the_start_up_state():
     with EmulatorThread(Settings(timing="instant", log_requests=False)) as emu:
         c = twilio_emulator.client(emu.base_url)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import requests
 
-from twilio_emulator import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN
+from twilio_emulator import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Emulator, Settings
+from twilio_emulator.server import build_app
 
 MAIN = (DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
 
@@ -65,6 +66,29 @@ def test_unknown_route_404_json(url, account):
 
 def test_method_not_allowed_405(messages_url, account):
     assert_twilio_error(requests.put(messages_url, auth=account, data={"To": "+14155550199"}), 405, 20004)
+
+
+def test_method_not_allowed_on_a_v1_path_405(url, account):
+    assert_twilio_error(requests.put(url("/v1/Services"), auth=account), 405, 20004)
+
+
+def test_unknown_route_with_wrong_credentials_401(url, account):
+    # Credentials are checked before the route is looked at, as for every REST path.
+    assert_twilio_error(requests.get(url(f"/2010-04-01/Accounts/{account[0]}/Nope.json"),
+                                     auth=(account[0], "wrong")), 401, 20003)
+
+
+def test_path_outside_the_rest_api_404_json_without_credentials(url):
+    body = assert_twilio_error(requests.post(url("/nowhere/at/all")), 404, 20404)
+    assert "/nowhere/at/all" in body["message"]
+
+
+def test_no_aiohttp_middlewares():
+    # Handlers are wrapped at registration (api/routing.py): a middleware on any app would make aiohttp wrap
+    # every request's handler again, per app, at request time.
+    app = build_app(Emulator(Settings()))
+    apps = [app, *(r.get_info()["app"] for r in app.router.resources() if "app" in r.get_info())]
+    assert len(apps) == 2 and all(not a.middlewares for a in apps)
 
 
 def test_oversized_body_413_and_server_keeps_serving(messages_url, account):

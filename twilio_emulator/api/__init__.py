@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .errors import twilio_api
 from .messaging_v1 import senders, services
 from .monitor_v1 import alerts
+from .routing import add_unmatched, add_wrapped
 from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages, short_codes
 
 # Routes are tried in this order: the hot path (Messages) first.
@@ -14,5 +16,11 @@ RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, s
 
 
 def add_routes(app: web.Application) -> None:
+    """Every resource's routes, each handler wrapped in api.errors.twilio_api (auth and Twilio's error JSON)."""
     for module in RESOURCES:
-        app.router.add_routes(module.routes)
+        add_wrapped(app.router, module.routes, twilio_api)
+
+
+def add_unmatched_route(app: web.Application) -> None:
+    """After every other resource and sub-application: unknown paths and methods answer Twilio's 404/405."""
+    add_unmatched(app.router, twilio_api)

@@ -39,19 +39,23 @@ def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioE
     return TwilioError(exc.reason, code=exc.status * 100 if exc.status >= 400 else 20500, status=exc.status)
 
 
-@web.middleware
-async def twilio_api(request: web.Request, handler):
-    """The one middleware: authorize (api/auth.py), run the handler, and answer any error in Twilio's shape."""
-    try:
-        authorize(request)
-        return await handler(request)
-    except TwilioError as exc:
-        return error_response(exc)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        return error_response(from_http_exception(request, exc))
-    except Exception as exc:  # a bug of ours: still a Twilio-shaped answer, and a log line with the traceback
-        log.exception("internal error on %s %s", request.method, request.path)
-        request.app[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")
-        return error_response(TwilioError("Internal server error.", code=20500, status=500))
+def twilio_api(handler):
+    """Wraps every REST handler (api.add_routes, see api/routing.py): authorize (api/auth.py), run the handler,
+    and answer any error in Twilio's shape."""
+    public = getattr(handler, "public", False)
+
+    async def twilio_route(request: web.Request) -> web.StreamResponse:
+        try:
+            authorize(request, public)
+            return await handler(request)
+        except TwilioError as exc:
+            return error_response(exc)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            return error_response(from_http_exception(request, exc))
+        except Exception as exc:  # a bug of ours: still a Twilio-shaped answer, and a log line with the traceback
+            log.exception("internal error on %s %s", request.method, request.path)
+            request.app[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")
+            return error_response(TwilioError("Internal server error.", code=20500, status=500))
+    return twilio_route

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 from aiohttp import web
 
@@ -10,12 +11,14 @@ from dataclasses import asdict
 
 from ..api.context import EMULATOR
 from ..api.render import rfc2822
+from ..api.routing import add_unmatched, add_wrapped
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
 from ..domain.errors import TwilioError
 from ..engine import handsets, messaging, scenarios
 from ..store import webhooks as webhook_rows
 
+log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 PREFIX = "/_emulator/v1"  # where server.py mounts this sub-application
 
@@ -53,19 +56,24 @@ async def _json_body(request: web.Request) -> dict:
     return body
 
 
-@web.middleware
-async def control_errors(request: web.Request, handler):
-    """Errors of the control API in its own shape: {"error", "status"}."""
-    try:
-        return await handler(request)
-    except TwilioError as exc:
-        status = exc.status if 400 <= exc.status < 500 else 400
-        return web.json_response({"error": exc.message, "status": status, "code": exc.code}, status=status)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        return control_error(exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status))
-                             else exc.reason)
+def control_errors(handler):
+    """Wraps every control handler (api/routing.py): errors in the control API's own shape, {"error", "status"}."""
+    async def control_route(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except TwilioError as exc:
+            status = exc.status if 400 <= exc.status < 500 else 400
+            return web.json_response({"error": exc.message, "status": status, "code": exc.code}, status=status)
+        except web.HTTPException as exc:
+            if exc.status < 400:
+                raise
+            return control_error(exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status))
+                                 else exc.reason)
+        except Exception as exc:  # a bug of ours: recorded, logged, and still an answer in the control shape
+            log.exception("internal error on %s %s", request.method, request.path)
+            request.config_dict[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")
+            return control_error(500, "Internal server error.")
+    return control_route
 
 
 async def _params(request: web.Request) -> dict:
@@ -292,7 +300,8 @@ async def list_webhooks(request: web.Request) -> web.Response:
 
 
 def build() -> web.Application:
-    """The control API as a sub-application: its error middleware touches only its own routes."""
-    app = web.Application(middlewares=[control_errors])
-    app.router.add_routes(routes)
+    """The control API as a sub-application: its error wrapper touches only its own routes."""
+    app = web.Application()
+    add_wrapped(app.router, routes, control_errors)
+    add_unmatched(app.router, control_errors)
     return app
