@@ -83,3 +83,21 @@ async def test_a_file_database_is_checkpointed_off_the_writer_and_its_log_starts
         assert (await reopened.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 301
     finally:
         await reopened.close()
+
+
+async def test_in_memory_stores_are_on_memdb_and_private_to_each_store():
+    # memdb, not ":memory:": a ":memory:" database's commits cost time in proportion to its size (store's
+    # _connect_memdb; the figures are benchmarks/bench_create.py's). Two emulators in one process (parallel
+    # test fixtures) must still never see each other's rows.
+    first, second = Store(), Store()
+    await first.open()
+    await second.open()
+    try:
+        on = await first.fetchall("PRAGMA database_list")
+        assert [(r["name"], r["file"]) for r in on] == [("main", "twilio-emulator")]
+        await first.write(*rows.insert(_message(1)))
+        assert (await first.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 1
+        assert (await second.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 0
+    finally:
+        await first.close()
+        await second.close()
