@@ -101,3 +101,20 @@ async def test_in_memory_stores_are_on_memdb_and_private_to_each_store():
     finally:
         await first.close()
         await second.close()
+
+
+async def test_writes_queued_in_one_loop_pass_share_a_batch(store):
+    # The first write wakes the writer; the others come later in the same pass of the loop, as the writes of
+    # other requests' handlers do. The writer waits for the pass to end, so all five commit in one batch.
+    loop = asyncio.get_running_loop()
+    futures = []
+
+    def write(i: int) -> None:
+        futures.append(store.write(*rows.insert(_message(i))))
+    before = store.batches
+    write(0)
+    for i in range(1, 5):
+        loop.call_soon(write, i)
+    await asyncio.sleep(0)  # the pass in which the writer wakes and the callbacks run
+    await asyncio.gather(*futures)
+    assert len(futures) == 5 and store.batches == before + 1
