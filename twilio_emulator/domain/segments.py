@@ -4,7 +4,7 @@ Pure functions; no knowledge of messages or the wire format.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # GSM 03.38 basic table: one septet each (reference §10.2).
 GSM7_BASIC = frozenset(
@@ -18,8 +18,7 @@ SINGLE_GSM7, MULTI_GSM7 = 160, 153  # septets
 SINGLE_UCS2, MULTI_UCS2 = 70, 67  # UTF-16 code units
 
 
-@dataclass(frozen=True)
-class Segmentation:
+class Segmentation(NamedTuple):  # a NamedTuple: made for every message, ~5x cheaper than a frozen dataclass
     encoding: str  # "GSM-7" or "UCS-2"
     segments: int
     units: int  # septets (GSM-7) or UTF-16 code units (UCS-2)
