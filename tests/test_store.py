@@ -103,18 +103,30 @@ async def test_in_memory_stores_are_on_memdb_and_private_to_each_store():
         await second.close()
 
 
-async def test_writes_queued_in_one_loop_pass_share_a_batch(store):
-    # The first write wakes the writer; the others come later in the same pass of the loop, as the writes of
-    # other requests' handlers do. The writer waits for the pass to end, so all five commit in one batch.
-    loop = asyncio.get_running_loop()
-    futures = []
+def _write_in_one_pass(store: Store, first: int, count: int) -> list[asyncio.Future]:
+    """`count` writes: the first now, the others from callbacks later in the same pass of the loop, as other
+    requests' handlers write."""
+    futures = [store.write(*rows.insert(_message(first)))]
+    for i in range(first + 1, first + count):
+        asyncio.get_running_loop().call_soon(lambda i=i: futures.append(store.write(*rows.insert(_message(i)))))
+    return futures
 
-    def write(i: int) -> None:
-        futures.append(store.write(*rows.insert(_message(i))))
+
+async def test_under_load_writes_queued_in_one_loop_pass_share_a_batch(store):
+    await asyncio.gather(*[store.write(*rows.insert(_message(i))) for i in range(3)])  # one batch of three: load
     before = store.batches
-    write(0)
-    for i in range(1, 5):
-        loop.call_soon(write, i)
+    futures = _write_in_one_pass(store, 10, 5)
     await asyncio.sleep(0)  # the pass in which the writer wakes and the callbacks run
     await asyncio.gather(*futures)
+    # The writer, woken by the first, waited for the pass to end: all five in one batch.
     assert len(futures) == 5 and store.batches == before + 1
+
+
+async def test_writes_one_at_a_time_are_taken_at_once(store):
+    await store.write(*rows.insert(_message(0)))  # a batch of one: no load
+    before = store.batches
+    futures = _write_in_one_pass(store, 10, 5)
+    await asyncio.sleep(0)
+    await asyncio.gather(*futures)
+    # The writer took the first without waiting for the rest of the pass, then the four others together.
+    assert len(futures) == 5 and store.batches == before + 2

@@ -115,16 +115,21 @@ class Store:
         return fut
 
     async def _write_loop(self) -> None:
+        busy = False  # the last batch held more than one write
         while True:
             await self._wake.wait()
-            # One pass of the event loop more before taking the batch: the wake-up came from the first write
-            # of this pass, and the requests after it in the same pass add theirs. Batches about twice as
-            # large, half as many thread hops, each costing the loop's thread a GIL hand-over (see MAX_ROWS).
-            await asyncio.sleep(0)
+            if busy:
+                # Under load, one pass of the event loop more before taking the batch: the wake-up came from
+                # the first write of this pass, and the requests after it in the same pass add theirs. Batches
+                # about twice as large, half as many thread hops, each costing the loop's thread a GIL
+                # hand-over (see MAX_ROWS). Not when writes come one at a time: that pass would only add
+                # latency to each.
+                await asyncio.sleep(0)
             self._wake.clear()
             batch, self._pending = self._pending, []
             if not batch:
                 continue
+            busy = len(batch) > 1
             try:
                 results = await self._run(_commit_batch, [ops for ops, _ in batch])
             except Exception as exc:  # the connection itself failed: every write in the batch fails
