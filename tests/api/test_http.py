@@ -5,6 +5,13 @@ import pytest
 import requests
 
 from twilio_emulator import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, Emulator, Settings
+from aiohttp import BasicAuth, web
+from aiohttp.test_utils import TestClient, TestServer
+
+from twilio_emulator.api.context import EMULATOR
+from twilio_emulator.api.errors import twilio_api
+from twilio_emulator.api.routing import add_wrapped
+from twilio_emulator.control.routes import control_errors
 from twilio_emulator.server import build_app
 
 MAIN = (DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
@@ -81,6 +88,26 @@ def test_unknown_route_with_wrong_credentials_401(url, account):
 def test_path_outside_the_rest_api_404_json_without_credentials(url):
     body = assert_twilio_error(requests.post(url("/nowhere/at/all")), 404, 20404)
     assert "/nowhere/at/all" in body["message"]
+
+
+async def test_a_bug_of_ours_answers_500_in_each_apis_shape_and_is_recorded():
+    emu = Emulator(Settings(timing="instant", log_requests=False))
+
+    async def bug(request: web.Request) -> web.Response:
+        raise RuntimeError("a bug of ours")
+    app = build_app(emu)
+    path = f"/2010-04-01/Accounts/{DEFAULT_ACCOUNT_SID}/Bug.json"
+    add_wrapped(app.router, [web.get(path, bug)], twilio_api)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as http:
+        rest = await http.get(path, auth=BasicAuth(*MAIN))
+        assert rest.status == 500 and (await rest.json())["code"] == 20500
+    control = web.Application()  # the control API's wrapper, on an app of its own (a mounted one is frozen)
+    control[EMULATOR] = emu
+    add_wrapped(control.router, [web.get("/bug", bug)], control_errors)
+    async with TestClient(TestServer(control, host="127.0.0.1")) as http:
+        ctl = await http.get("/bug")
+        assert ctl.status == 500 and await ctl.json() == {"error": "Internal server error.", "status": 500}
+    assert len(emu.internal_errors) == 2 and all("a bug of ours" in e for e in emu.internal_errors)
 
 
 def test_no_aiohttp_middlewares():

@@ -6,15 +6,12 @@ would make twilio-python raise TwilioServiceException instead of TwilioRestExcep
 from __future__ import annotations
 
 import json
-import logging
 
 from aiohttp import web
 
 from ..domain.errors import AuthenticationFailed, MethodNotAllowed, NotFound, TwilioError
 from .auth import authorize
-from .context import EMULATOR
-
-log = logging.getLogger(__name__)
+from .routing import record_bug
 
 
 def error_response(exc: TwilioError) -> web.Response:
@@ -54,8 +51,7 @@ def twilio_api(handler):
             if exc.status < 400:
                 raise
             return error_response(from_http_exception(request, exc))
-        except Exception as exc:  # a bug of ours: still a Twilio-shaped answer, and a log line with the traceback
-            log.exception("internal error on %s %s", request.method, request.path)
-            request.app[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")
+        except Exception as exc:  # a bug of ours: still a Twilio-shaped answer
+            record_bug(request, exc)
             return error_response(TwilioError("Internal server error.", code=20500, status=500))
     return twilio_route

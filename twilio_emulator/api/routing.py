@@ -8,10 +8,14 @@ applied at start-up costs one call. Used by the REST API (api.errors.twilio_api)
 """
 from __future__ import annotations
 
+import logging
 from typing import Awaitable, Callable, Iterable
 
 from aiohttp import web
 
+from .context import EMULATOR
+
+log = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -35,3 +39,10 @@ def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[Handler], Handler])
             raise web.HTTPMethodNotAllowed(request.method, allowed)
         raise web.HTTPNotFound()
     catch_all.add_route("*", wrap(unmatched))
+
+
+def record_bug(request: web.Request, exc: Exception) -> None:
+    """For a wrapper that caught an exception of ours: a log line with the traceback, and the emulator's list
+    of internal errors (which the test suite checks after every test)."""
+    log.exception("internal error on %s %s", request.method, request.path)
+    request.config_dict[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")

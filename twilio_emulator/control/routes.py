@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 
 from aiohttp import web
 
@@ -11,14 +10,13 @@ from dataclasses import asdict
 
 from ..api.context import EMULATOR
 from ..api.render import rfc2822
-from ..api.routing import add_unmatched, add_wrapped
+from ..api.routing import add_unmatched, add_wrapped, record_bug
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
 from ..domain.errors import TwilioError
 from ..engine import handsets, messaging, scenarios
 from ..store import webhooks as webhook_rows
 
-log = logging.getLogger(__name__)
 routes = web.RouteTableDef()
 PREFIX = "/_emulator/v1"  # where server.py mounts this sub-application
 
@@ -69,9 +67,8 @@ def control_errors(handler):
                 raise
             return control_error(exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status))
                                  else exc.reason)
-        except Exception as exc:  # a bug of ours: recorded, logged, and still an answer in the control shape
-            log.exception("internal error on %s %s", request.method, request.path)
-            request.config_dict[EMULATOR].record_internal_error(f"{request.method} {request.path}: {exc!r}")
+        except Exception as exc:  # a bug of ours: still an answer in the control shape
+            record_bug(request, exc)
             return control_error(500, "Internal server error.")
     return control_route
 
