@@ -130,3 +130,35 @@ async def test_writes_one_at_a_time_are_taken_at_once(store):
     await asyncio.gather(*futures)
     # The writer took the first without waiting for the rest of the pass, then the four others together.
     assert len(futures) == 5 and store.batches == before + 2
+
+
+def _poisoned(i: int) -> Message:
+    """A message whose body SQLite cannot bind (a lone surrogate: not encodable as UTF-8). Such text is refused
+    at the input edge; the store must still let the write fail alone if one ever gets this far."""
+    msg = _message(i)
+    msg.body = "\ud800"
+    return msg
+
+
+async def test_a_write_raising_a_non_sqlite_error_fails_alone_and_leaves_no_transaction_open(store):
+    # Issue 13: the batch commit caught only sqlite3.Error; a UnicodeEncodeError after BEGIN left the
+    # transaction open, later writes landed inside it and a later batch rolled them all back.
+    batch = [store.write(*rows.insert(_poisoned(i) if i == 3 else _message(i))) for i in range(8)]
+    results = await asyncio.gather(*batch, return_exceptions=True)
+    assert [i for i, r in enumerate(results) if isinstance(r, Exception)] == [3]
+    assert isinstance(results[3], UnicodeEncodeError)
+    # Writes after it, one by one (single statements: no BEGIN of their own) and in batches, all survive.
+    for i in range(10, 20):
+        await store.write(*rows.insert(_message(i)))
+    bad_alone = store.write(*rows.insert(_poisoned(30)))
+    with pytest.raises(UnicodeEncodeError):
+        await bad_alone
+    await asyncio.gather(*[store.write(*rows.insert(_message(i))) for i in range(40, 50)])
+    got = {r["sid"] for r in await store.fetchall("SELECT sid FROM messages")}
+    expected = {_message(i).sid for i in [*range(8), *range(10, 20), *range(40, 50)] if i != 3}
+    assert got == expected
+    # And they are committed for good: a second connection on a file database sees them too.
+    if store.path != ":memory:":
+        other = sqlite3.connect(store.path)
+        assert other.execute("SELECT count(*) FROM messages").fetchone()[0] == len(expected)
+        other.close()

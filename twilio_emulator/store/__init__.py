@@ -192,7 +192,11 @@ def _fetchall(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> list
 
 def _commit_batch(conn: sqlite3.Connection, groups: list[tuple[Op, ...]]) -> list[Exception | None]:
     """Commit every group in one transaction; if that fails, retry group by group so that one bad write
-    fails alone and the others still land."""
+    fails alone and the others still land.
+
+    Whatever a statement raises (sqlite3.Error, or e.g. UnicodeEncodeError when a value cannot be bound),
+    the transaction is rolled back before anything else runs on the connection: a transaction left open
+    would take every later write into it, and a later rollback would lose them all (issue 13)."""
     ops = [op for group in groups for op in group]
     try:
         if _one_statement(ops):  # atomic on its own: no BEGIN and COMMIT steps (see _insert_rows)
@@ -202,9 +206,10 @@ def _commit_batch(conn: sqlite3.Connection, groups: list[tuple[Op, ...]]) -> lis
         _execute_runs(ops, conn)
         conn.execute("COMMIT")
         return [None] * len(groups)
-    except sqlite3.Error:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+    except Exception as exc:
+        _rollback(conn)
+        if len(groups) == 1:  # that was the one write: it fails alone already
+            return [exc]
     results: list[Exception | None] = []
     for group in groups:
         try:
@@ -212,11 +217,15 @@ def _commit_batch(conn: sqlite3.Connection, groups: list[tuple[Op, ...]]) -> lis
             _execute_runs(list(group), conn)
             conn.execute("COMMIT")
             results.append(None)
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+        except Exception as exc:
+            _rollback(conn)
             results.append(exc)
     return results
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
 
 
 def _execute_runs(ops: list[Op], conn: sqlite3.Connection) -> None:
