@@ -14,6 +14,8 @@ from twilio_emulator.api.routing import add_wrapped
 from twilio_emulator.control.routes import control_errors
 from twilio_emulator.server import build_app
 
+from tests.support.http import assert_twilio_error
+
 MAIN = (DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
 
 
@@ -25,17 +27,6 @@ def url(server):
 @pytest.fixture
 def messages_url(url, account):
     return url(f"/2010-04-01/Accounts/{account[0]}/Messages.json")
-
-
-def assert_twilio_error(resp, status: int, code: int) -> dict:
-    assert resp.status_code == status, resp.text
-    assert resp.headers["Content-Type"].startswith("application/json")
-    body = resp.json()
-    assert body["code"] == code and body["status"] == status
-    assert body["more_info"] == f"https://www.twilio.com/docs/errors/{code}"
-    assert isinstance(body["message"], str) and body["message"]
-    assert not {"type", "title"} <= set(body)  # would turn into TwilioServiceException in the SDK
-    return body
 
 
 def test_no_credentials_401_20003(messages_url):

@@ -16,10 +16,11 @@ API_PREFIXES = ("/2010-04-01/", "/v1/")
 
 
 def _credentials(header: str | None) -> tuple[str | None, str | None]:
-    if not header or not header.startswith("Basic "):
+    # The scheme name is case-insensitive (RFC 7617 §2, RFC 9110 §11.1): "basic" is as good as "Basic".
+    if not header or header[:6].lower() != "basic ":
         return None, None
     try:
-        user, _, password = b64decode(header[6:], validate=True).decode("utf-8").partition(":")
+        user, _, password = b64decode(header[6:].strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None, None
     return user, password

@@ -10,7 +10,9 @@ import json
 from aiohttp import web
 
 from ..domain.errors import AuthenticationFailed, MethodNotAllowed, NotFound, TwilioError
+from . import inputs
 from .auth import authorize
+from .context import EMULATOR
 from .routing import record_bug
 
 
@@ -21,8 +23,11 @@ def error_response(exc: TwilioError) -> web.Response:
     if isinstance(exc, AuthenticationFailed):
         body["detail"] = exc.detail
         headers["WWW-Authenticate"] = 'Basic realm="Twilio API"'
-    return web.Response(body=json.dumps(body).encode(), status=exc.status, headers=headers,
-                        content_type="application/json", charset="utf-8")
+    response = web.Response(body=json.dumps(body).encode(), status=exc.status, headers=headers,
+                            content_type="application/json", charset="utf-8")
+    if exc.status == 413:  # the rest of the body is never read: no keep-alive after it
+        response.force_close()
+    return response
 
 
 def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioError:
@@ -31,8 +36,7 @@ def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioE
     if exc.status == 405:
         return MethodNotAllowed(request.method)
     if exc.status == 413:
-        # [UNVERIFIED] Twilio's code for an oversized request body; 413 is the HTTP status.
-        return TwilioError("The request body is too large.", code=20001, status=413)
+        return inputs.too_large(request, request.config_dict[EMULATOR].settings.max_body_bytes)
     return TwilioError(exc.reason, code=exc.status * 100 if exc.status >= 400 else 20500, status=exc.status)
 
 
@@ -43,6 +47,7 @@ def twilio_api(handler):
 
     async def twilio_route(request: web.Request) -> web.StreamResponse:
         try:
+            inputs.refuse_oversized(request, request.config_dict[EMULATOR].settings.max_body_bytes)
             authorize(request, public)
             return await handler(request)
         except TwilioError as exc:

@@ -11,6 +11,8 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from ..domain.errors import INVALID_PARAMETER, TwilioError, error
+from . import inputs
+from .context import EMULATOR
 
 
 class Form:
@@ -20,10 +22,8 @@ class Form:
     @classmethod
     async def read(cls, request: web.Request) -> "Form":
         # Twilio takes application/x-www-form-urlencoded bodies (spaces as + or %20, repeated keys); GET
-        # parameters come in the query string.
-        if request.method in ("POST", "PUT") and request.can_read_body:
-            return cls(await request.post())
-        return cls(request.query)
+        # parameters come in the query string. Both through the one input edge (api/inputs.py).
+        return cls(await inputs.form(request, request.config_dict[EMULATOR].settings.max_body_bytes))
 
     def get(self, name: str) -> str | None:
         return self.data.get(name)
@@ -55,7 +55,7 @@ class Form:
             raise (invalid() if invalid else error(INVALID_PARAMETER, f"{name} must be an integer, not {value!r}.")) \
                 from None
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            raise error(INVALID_PARAMETER, f"{name} must be between {lo} and {hi}.")
+            raise error(INVALID_PARAMETER, f"{name} must be {_range(lo, hi)}.")
         return number
 
     def choice(self, name: str, allowed: tuple[str, ...]) -> str | None:
@@ -84,6 +84,12 @@ class Form:
         return parsed.timestamp()
 
 
+def _range(lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None:
+        return f"between {lo} and {hi}"
+    return f"at least {lo}" if lo is not None else f"at most {hi}"
+
+
 _FORMATS = ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
             "%m/%d/%Y %H:%M:%S", "%Y-%m-%d")
 
@@ -92,10 +98,13 @@ def parse_datetime(value: str) -> datetime | None:
     """Every date form the spec's examples use for DateSent> (reference §1.3), plus what the SDKs send."""
     value = value.strip()
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc) \
-            if "T" in value and re.match(r"^\d{4}-\d{2}-\d{2}T", value) else _strptime(value)
-    except ValueError:
-        return _strptime(value)
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc) \
+                if "T" in value and re.match(r"^\d{4}-\d{2}-\d{2}T", value) else _strptime(value)
+        except ValueError:
+            return _strptime(value)
+    except (OverflowError, ValueError, OSError):  # a date a datetime cannot hold, e.g. 0001-01-01T00:00+01:00
+        return None
 
 
 def _strptime(value: str) -> datetime | None:

@@ -8,6 +8,7 @@ from aiohttp import web
 
 from dataclasses import asdict
 
+from ..api import inputs
 from ..api.context import EMULATOR
 from ..api.render import rfc2822
 from ..api.routing import add_unmatched, add_wrapped, record_bug
@@ -21,8 +22,11 @@ routes = web.RouteTableDef()
 PREFIX = "/_emulator/v1"  # where server.py mounts this sub-application
 
 
-def control_error(status: int, message: str) -> web.Response:
-    return web.json_response({"error": message, "status": status}, status=status)
+def control_error(status: int, message: str, **more) -> web.Response:
+    response = web.json_response({"error": message, "status": status, **more}, status=status)
+    if status == 413:  # the rest of the body is never read: no keep-alive after it
+        response.force_close()
+    return response
 
 
 @routes.get("/messages/wait")
@@ -44,13 +48,17 @@ async def wait_for_message(request: web.Request) -> web.Response:
     return web.Response(body=json.dumps(message_json(msg)).encode(), content_type="application/json")
 
 
+def _limit(request: web.Request) -> int:
+    return request.config_dict[EMULATOR].settings.max_body_bytes
+
+
 async def _json_body(request: web.Request) -> dict:
-    try:
-        body = await request.json() if request.can_read_body else {}
-    except ValueError:
-        raise web.HTTPBadRequest(text="body must be JSON") from None
+    """A JSON object body (through the one input edge, api/inputs.py); an empty body is {}."""
+    body = await inputs.json_body(request, _limit(request))
+    if body is None:
+        return {}
     if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="body must be a JSON object")
+        raise inputs.BadInput("body must be a JSON object")
     return body
 
 
@@ -58,10 +66,12 @@ def control_errors(handler):
     """Wraps every control handler (api/routing.py): errors in the control API's own shape, {"error", "status"}."""
     async def control_route(request: web.Request) -> web.StreamResponse:
         try:
+            inputs.refuse_oversized(request, _limit(request))
             return await handler(request)
         except TwilioError as exc:
             status = exc.status if 400 <= exc.status < 500 else 400
-            return web.json_response({"error": exc.message, "status": status, "code": exc.code}, status=status)
+            more = {"param": exc.param} if getattr(exc, "param", None) else {}
+            return control_error(status, exc.message, code=exc.code, **more)
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
@@ -75,9 +85,9 @@ def control_errors(handler):
 
 async def _params(request: web.Request) -> dict:
     """A JSON object, or a form (Twilio-style: repeated MediaUrl fields make a list)."""
-    if request.content_type == "application/json" or not request.can_read_body:
+    if request.content_type == "application/json" or not request.body_exists:
         return await _json_body(request)
-    form = await request.post()
+    form = await inputs.form(request, _limit(request))
     out = {k: form.get(k) for k in form.keys()}
     if "MediaUrl" in form:
         out["MediaUrl"] = form.getall("MediaUrl")

@@ -81,14 +81,28 @@ def twilio_number_handset(number: str) -> Handset | None:
                    state=base.state, zip=base.zip, mms=True)
 
 
+STEPS = ("sending", "sent", "delivered")
+_TEXT_FIELDS = ("number", "carrier", "line_type", "country", "city", "state", "zip", "behaviour")
+
+
 def check(handset: Handset) -> Handset:
-    """Validate a declared handset; raises TwilioError (the control API turns it into its own error)."""
+    """Validate a declared handset, types first, so that no stored value can break a later message (issue 13);
+    raises TwilioError naming the field (the control API and scenario files turn it into their own error).
+    Returns it with its delays as floats."""
+    for name in _TEXT_FIELDS:
+        if not isinstance(getattr(handset, name), str):
+            raise error(INVALID_PARAMETER, f"{name} must be a string, not {getattr(handset, name)!r}")
+    if not handset.carrier.strip():
+        raise error(INVALID_PARAMETER, "carrier must not be empty")
     if handset.line_type not in LINE_TYPES:
         raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}")
     if handset.behaviour not in BEHAVIOURS:
         raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}")
     if not isinstance(handset.short_codes, bool) or not isinstance(handset.mms, bool):
         raise error(INVALID_PARAMETER, "mms and short_codes must be true or false")
+    if handset.error_code is not None and (isinstance(handset.error_code, bool)
+                                           or not isinstance(handset.error_code, int)):
+        raise error(INVALID_PARAMETER, f"error_code must be an integer, not {handset.error_code!r}")
     if handset.behaviour in (DELIVER, NO_RECEIPT):
         handset.error_code = None
     else:
@@ -96,9 +110,14 @@ def check(handset: Handset) -> Handset:
             handset.error_code = 30008 if handset.behaviour == FAILED else 30003
         if not 30000 <= handset.error_code < 40000:
             raise error(INVALID_PARAMETER, "error_code must be a Twilio delivery error (30xxx)")
+    if not isinstance(handset.delays, dict):
+        raise error(INVALID_PARAMETER, "delays must be an object of step: seconds (sending, sent, delivered)")
     for step, seconds in handset.delays.items():
-        if step not in ("sending", "sent", "delivered") or not 0 <= float(seconds) <= 86400:
-            raise error(INVALID_PARAMETER, "delays take sending/sent/delivered, 0 to 86400 seconds each")
+        if step not in STEPS or isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+                or not 0 <= seconds <= 86400:
+            raise error(INVALID_PARAMETER, "delays take sending/sent/delivered, a number from 0 to 86400 seconds "
+                                           f"each, not {step!r}: {seconds!r}")
+    handset.delays = {step: float(seconds) for step, seconds in handset.delays.items()}
     return handset
 
 

@@ -11,7 +11,9 @@ import random
 
 from ..config import Settings
 from ..domain.accounts import Account, ApiKey
+from ..domain import carriers
 from ..domain.carriers import Handset
+from ..domain.errors import TwilioError
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import SidFactory
 from ..store import Store, records
@@ -118,7 +120,13 @@ class Emulator:
         numbers = await records.load_all(self.store, "phone_number", IncomingPhoneNumber)
         self.numbers = {n.sid: n for n in numbers}
         self.numbers_by_e164 = {n.phone_number: n for n in numbers}
-        self.handsets = {h.number: h for h in await records.load_all(self.store, "handset", Handset)}
+        self.handsets = {}
+        for handset in await records.load_all(self.store, "handset", Handset):
+            try:  # a file written before handsets were type-checked may hold a value that would break sends
+                self.handsets[handset.number] = carriers.check(handset)
+            except TwilioError as exc:
+                log.warning("store: declared handset %s ignored (%s); it is the default handset again",
+                            handset.number, exc.message)
         from . import messaging_services, opt_outs
         await messaging_services.load(self)
         await opt_outs.load(self)
@@ -187,6 +195,8 @@ class Emulator:
         short-code, SID SC…)."""
         from . import numbers
         from ..domain.errors import error
+        if account_sid is not None and not isinstance(account_sid, str):
+            raise error(20001, f"account_sid must be a string, not {account_sid!r}.")
         account = self.accounts.get(account_sid or self.settings.account_sid)
         if account is None:
             raise error(20404, f"No account {account_sid}.", status=404)

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from ..domain import magic_numbers, numbers
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
-from ..domain.messages import is_http_url
-from ..domain.phone_numbers import METHOD_FIELDS, SETTABLE, URL_FIELDS, IncomingPhoneNumber
+from ..domain.phone_numbers import SETTABLE, IncomingPhoneNumber, check_config
 from ..domain.sids import is_sid
 from ..store import records
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 async def buy(emu: "Emulator", account: Account, phone_number: str | None, area_code: str | None,
               kind: str | None, config: dict) -> IncomingPhoneNumber:
     """Provision a number: the one asked for, or any free one in a US area code."""
-    _check_config(config)
+    check_config(config)
     if phone_number:
         parsed = numbers.parse(phone_number)
         if parsed is None or (kind and parsed.kind != kind):
@@ -68,7 +67,7 @@ async def provision_short_code(emu: "Emulator", account: Account, short_code: st
     unknown = set(config) - set(SHORT_CODE_FIELDS)
     if unknown:
         raise error(INVALID_PARAMETER, f"unknown short code fields: {', '.join(sorted(unknown))}")
-    _check_config(config)
+    check_config(config)
     config.setdefault("friendly_name", short_code)
     now = emu.now()
     code = IncomingPhoneNumber(sid=emu.sids.new("SC"), account_sid=account.sid, phone_number=short_code,
@@ -91,27 +90,6 @@ def get_short_code(emu: "Emulator", account: Account, sid: str, path: str) -> In
     return code
 
 
-def _check_config(config: dict) -> None:
-    unknown = set(config) - set(SETTABLE)
-    assert not unknown, f"api passed unknown fields {unknown}"
-    for name in METHOD_FIELDS:
-        value = config.get(name)
-        if value is not None and value.upper() not in ("GET", "POST"):
-            raise error(INVALID_PARAMETER, f"{_pascal(name)} must be GET or POST.")
-        if value is not None:
-            config[name] = value.upper()
-    for name in URL_FIELDS:
-        value = config.get(name)
-        if value and not is_http_url(value):
-            raise error(INVALID_PARAMETER, f"{_pascal(name)} is not a valid URL: {value}")
-    if config.get("friendly_name") is not None and len(config["friendly_name"]) > 64:
-        raise error(INVALID_PARAMETER, "FriendlyName must be 64 characters or fewer.")
-
-
-def _pascal(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_"))
-
-
 async def _save(emu: "Emulator", number: IncomingPhoneNumber) -> None:
     await emu.store.write(records.put("phone_number", number))
     emu.numbers[number.sid] = number
@@ -127,7 +105,7 @@ def get(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhone
 
 async def update(emu: "Emulator", number: IncomingPhoneNumber, config: dict,
                  new_account: Account | None = None) -> IncomingPhoneNumber:
-    _check_config(config)
+    check_config(config)
     if config.get("sms_fallback_url") and not (config.get("sms_url") or number.get("sms_url")):
         raise error(21406, "Cannot set SmsFallbackUrl without setting SmsUrl.")
     number.config.update({k: v for k, v in config.items() if v is not None})

@@ -31,7 +31,8 @@ class Attempt:
 
     @property
     def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
+        # A response whose body never finished (the server stalled after its headers) failed too.
+        return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
 def connection_timeout(url: str, default: float) -> float:
