@@ -74,9 +74,11 @@ def test_an_inbound_message_accepted_but_not_processed_is_processed_after_a_rest
             number = c.incoming_phone_numbers.create(phone_number="+14155550161", sms_url=app.url("/sms"))
             sid = requests.post(f"{first.base_url}/_emulator/v1/inbound", timeout=10, json={
                 "From": "+14155550162", "To": number.phone_number, "Body": "hello", "wait": True}).json()["sid"]
-        # A crash between the 201 and the webhook leaves the message 'receiving'.
+        # A crash between the 201 and the webhook leaves the message 'receiving', with its outbox row.
         with sqlite3.connect(settings.db_path) as db:
             db.execute("UPDATE messages SET status = 'receiving' WHERE sid = ?", (sid,))
+            db.execute("INSERT INTO inbound_work (message_sid, account_sid, stage) SELECT sid, account_sid, 'new' "
+                       "FROM messages WHERE sid = ?", (sid,))
         with EmulatorThread(settings) as second:
             requests_before = len(app.requests)
             second.call(second.emulator.drain)

@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import secrets
+import uuid
 
 from ..config import Settings
 from ..domain.accounts import Account, ApiKey
@@ -27,6 +29,9 @@ from .events import Events
 from .scheduler import Scheduler
 
 log = logging.getLogger(__name__)
+
+
+_TOKENS = uuid.UUID("6f1c2a6e-3b0e-4e2a-9d57-7a1d2c6b1f00")  # the namespace of idempotency tokens
 
 
 def _base_url(host: str, port: int) -> str:
@@ -67,6 +72,8 @@ class Emulator:
         # Bugs of ours caught at run time (failed jobs, failed commit callbacks, 500s): tests assert it stays
         # empty, so that an error swallowed to keep serving still fails the suite.
         self.internal_errors: list[str] = []
+        # Makes webhook idempotency tokens (token()) unique to this store; kept in it, so a restart keeps them.
+        self.token_salt = ""
 
     # Two-way SMS and voice bring the TwiML interpreter (lxml) with them: imported when first needed, which
     # keeps an emulator that only sends (and the pytest plugin's session start) quick to start.
@@ -101,8 +108,8 @@ class Emulator:
             await self.dispatcher.close()
             await self.store.close()
             raise
-        await self.callbacks.recover()
         if self.settings.db_path != ":memory:":  # a fresh in-memory store has nothing to recover
+            await self.callbacks.recover()
             await self.inbound.recover()
         self.scheduler.start()
 
@@ -131,6 +138,16 @@ class Emulator:
         await messaging_services.load(self)
         await opt_outs.load(self)
         self.auth_cache.clear()
+        self.token_salt = await records.setting(self.store, "token_salt") or ""
+        if not self.token_salt:
+            self.token_salt = secrets.token_hex(16)
+            await self.store.write(records.put_setting("token_salt", self.token_salt))
+
+    def token(self, resource_sid: str, event: str) -> str:
+        """The I-Twilio-Idempotency-Token of one event (a status of a message, its inbound webhook, a redirect):
+        Twilio's is "unique per event, reused on retries" (reference §7.5). Derived from the event, not drawn,
+        so that a request sent again after a crash carries the same token as the first (issue 13)."""
+        return str(uuid.uuid5(_TOKENS, f"{self.token_salt}/{resource_sid}/{event}"))
 
     def now(self) -> float:
         return self.clock.now()

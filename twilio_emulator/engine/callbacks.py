@@ -1,6 +1,10 @@
 """Status callbacks: at each planned step of a message that has a StatusCallback, POST the step to the app,
 signed. Each request runs in its own task, so a slow or dead receiver never holds up the scheduler or other
 messages; every attempt is logged and a failure becomes an 11200 alert. Nothing is retried (as Twilio).
+
+Crash-safe without an outbox of their own: a message's planned steps are stored with it, and every request
+sent is in the webhook log, so after a restart recover() sends each step not logged yet, with the token the
+first attempt had (Emulator.token: one per message and status).
 """
 from __future__ import annotations
 
@@ -65,7 +69,8 @@ class StatusCallbacks:
                 return  # canceled before this planned step: it never happens
         params = payloads.status_callback(msg, step.status, step.error_code, step.at)
         method = msg.status_callback_method or "POST"
-        attempt = await emu.dispatcher.send(method, msg.status_callback, params, account.auth_token)
+        attempt = await emu.dispatcher.send(method, msg.status_callback, params, account.auth_token,
+                                            token=emu.token(msg.sid, f"status:{step.status}"))
         ops = [rows.log_attempt(msg.account_sid, msg.sid, KIND, attempt, emu.now())]
         if not attempt.ok:
             alert = emu.new_alert(msg.account_sid, 11200, _failure_text(attempt), method, attempt.url, msg.sid)

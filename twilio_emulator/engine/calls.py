@@ -92,7 +92,10 @@ class Calls:
                 # The requests that follow (redirects, <Sms action>) are made while the call is in progress.
                 session.params = [(k, IN_PROGRESS if k == "CallStatus" else v) for k, v in session.params]
                 if answer is not None:
-                    await self._carry_out(session, outcome, answer, doc_url)
+                    try:
+                        await self._carry_out(session, outcome, answer, doc_url)
+                    finally:
+                        await session.flush_warnings()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug of ours: recorded (tests fail on it), never raised into the loop
@@ -112,7 +115,7 @@ class Calls:
                 return
             program = verbs.voice(answer)
             for warning in program.warnings:
-                await session.warn(warning, doc_url)
+                session.warn(warning, doc_url)
             following = None  # (kind, method, url, params) of the request whose TwiML continues the call
             for verb in program.verbs:
                 if isinstance(verb, verbs.Say):
@@ -144,10 +147,10 @@ class Calls:
             kind, method, target, params = following
             url = urljoin(doc_url, target)
             if not is_http_url(url):
-                await session.warn(TwimlWarning(E.INVALID_ACTION if kind == "sms_action" else E.INVALID_REDIRECT,
-                                                f"invalid URL {target!r}"), doc_url)
+                session.warn(TwimlWarning(E.INVALID_ACTION if kind == "sms_action" else E.INVALID_REDIRECT,
+                                          f"invalid URL {target!r}"), doc_url)
                 return
-            answer = await session.request(kind, method, url, params)
+            answer = await session.request(kind, method, url, params, event=f"{kind}:{hop + 1}")
             if isinstance(answer, TwimlError):
                 await session.alert(answer.code, answer.message, method, url)
                 return
@@ -163,7 +166,7 @@ class Calls:
             msg = await messaging.send(self.emu, session.account, req, direction=OUTBOUND_CALL)
         except TwilioError as exc:
             code = REPLY_WARNING.get(exc.code, exc.code)
-            await session.warn(TwimlWarning(code, f"<Sms> not sent: {exc.message} ({exc.code})"), doc_url)
+            session.warn(TwimlWarning(code, f"<Sms> not sent: {exc.message} ({exc.code})"), doc_url)
             call.transcript.append({"verb": "Sms", "to": req.to, "from": req.from_, "body": req.body,
                                     "sid": None, "status": "invalid", "error_code": exc.code})
             return None, "invalid"

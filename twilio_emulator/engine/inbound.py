@@ -23,6 +23,7 @@ from ..domain.messages import (INBOUND, MAX_BODY, MAX_MEDIA, OUTBOUND_REPLY, REC
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
 from ..store import messages as rows
+from ..store import outbox
 from ..store.webhooks import Alert
 from ..twiml import errors as E
 from ..twiml import verbs
@@ -31,7 +32,7 @@ from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
 from . import handsets, messaging, opt_outs
 from . import messaging_services as services
-from .sessions import EMPTY, Session, Text
+from .sessions import EMPTY, Session, Text, answer_of_body
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -86,10 +87,11 @@ class Inbound:
     # ---- receiving ------------------------------------------------------------------------------------------
     async def receive(self, from_: str | None, to: str | None, body: str | None = None,
                       media_urls: list[str] | None = None, messaging_service_sid: str | None = None,
-                      *, from_network: bool = False) -> tuple[Message, asyncio.Task]:
-        """The handset `from_` texts our number `to`: store the inbound message (status receiving) and start
-        processing it. Returns the message and the task that processes it (its result is the Outcome).
-        Raises TwilioError for a request the emulator cannot carry out (nothing is stored then)."""
+                      *, from_network: bool = False, arrival: str | None = None) -> tuple[Message, asyncio.Task]:
+        """The handset `from_` texts our number `to`: store the inbound message (status receiving) with its
+        work row in the outbox, and start processing it. Returns the message and the task that processes it
+        (its result is the Outcome). `arrival`: the outbound message this one is (its outbox row goes in the
+        same transaction). Raises TwilioError for a request the emulator cannot carry out (nothing is stored)."""
         emu = self.emu
         media_urls = list(media_urls or [])
         number, sender = self._check(from_, to, body or "", media_urls, messaging_service_sid, from_network)
@@ -101,9 +103,13 @@ class Inbound:
                           media_sids=[emu.sids.new("ME") for _ in media_urls])
         service = services.of_number(emu, number)
         msg.messaging_service_sid = messaging_service_sid or (service.sid if service else None)
-        await emu.store.write(*rows.insert(msg))
+        ops = [*rows.insert(msg), outbox.new_inbound(msg.sid, account.sid)]
+        if arrival is not None:
+            ops.append(outbox.arrived(arrival))
+        await emu.store.write(*ops)
         emu.events.publish("message", msg)
-        return msg, self.emu.background.spawn(self._process(account, number, copy.copy(msg)))
+        work = outbox.InboundWork(msg.sid, account.sid, outbox.NEW)
+        return msg, self.emu.background.spawn(self._process(account, number, copy.copy(msg), work))
 
     def _check(self, from_: str | None, to: str | None, body: str, media_urls: list[str],
                messaging_service_sid: str | None, from_network: bool) -> tuple[IncomingPhoneNumber, str]:
@@ -144,54 +150,84 @@ class Inbound:
         return number, sender_id
 
     async def recover(self) -> None:
-        """After a restart: inbound messages accepted but not processed yet are processed now (a 201 means the
-        message reaches its final status; the webhook is late rather than never)."""
-        for msg in await rows.receiving(self.emu.store):
-            number = self.emu.numbers_by_e164.get(msg.to)
-            account = self.emu.accounts.get(msg.account_sid)
-            if account is not None:
-                self.emu.background.spawn(self._process(account, number, msg))
+        """After a restart, from the outbox: every inbound message not fully processed goes on from the stage
+        it had reached (its webhook is sent again with the same idempotency token, or the answer the app had
+        given is carried out from the first verb not done yet), and every outbound message still to arrive at
+        one of our numbers is scheduled for its moment (at once if that passed while the emulator was down)."""
+        emu = self.emu
+        for work in await outbox.pending_inbound(emu.store):
+            msg = await rows.get(emu.store, work.account_sid, work.message_sid)
+            account = emu.accounts.get(work.account_sid)
+            if msg is None or account is None:  # deleted since, with its account
+                await emu.store.write(outbox.finished(work.message_sid))
+                continue
+            msg.media = await rows.media_for(emu.store, msg.sid)
+            self.emu.background.spawn(self._process(account, emu.numbers_by_e164.get(msg.to), msg, work))
+        for sid, account_sid, due in await outbox.pending_arrivals(emu.store):
+            msg = await rows.get(emu.store, account_sid, sid)
+            if msg is None:
+                await emu.store.write(outbox.arrived(sid))
+                continue
+            msg.media = await rows.media_for(emu.store, sid)
+            emu.scheduler.call_at(due, self.from_network, msg)
 
     def from_network(self, msg: Message) -> None:
         """Scheduler job: an outbound message just reached one of our own numbers; it arrives as an inbound
         message there (and that number's app may answer it: see REPLY_LIMIT)."""
         async def arrive() -> None:
             try:
-                await self.receive(msg.from_, msg.to, msg.body, [m.url for m in msg.media], from_network=True)
+                await self.receive(msg.from_, msg.to, msg.body, [m.url for m in msg.media], from_network=True,
+                                   arrival=msg.sid)
             except TwilioError as exc:  # the number was released in between, or lost its SMS capability
                 log.info("%s not received by %s: %s", msg.sid, msg.to, exc.message)
+                await self.emu.store.write(outbox.arrived(msg.sid))
         self.emu.background.spawn(arrive())
 
     # ---- processing -----------------------------------------------------------------------------------------
-    async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message) -> Outcome:
+    async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message,
+                       work: outbox.InboundWork) -> Outcome:
+        """Process an inbound message from the stage its outbox row says, each stage's end committed with the
+        change it made: new -> (keyword reply) -> webhook -> answered -> (each reply) -> done."""
         emu = self.emu
-        now = emu.now()
-        # Twilio: the message is 'received' when the webhook is sent; date_sent is that moment (spec).
-        msg.status, msg.date_updated, msg.date_sent = RECEIVED, now, now
-        msg.price = price_for(msg, number.country if number else "US")
         outcome = Outcome(msg)
         try:
-            await emu.store.write(rows.update(msg))
-            emu.events.publish("message", msg)
-            if emu.activity.enabled:
-                emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
-            # Twilio: a short code outside a Messaging Service leaves HELP/STOP to the app (reference §11).
-            handled = number is not None and (number.type != numbers.SHORT_CODE or services.of_number(emu, number))
-            kind = opt_out.keyword(msg.body) if handled else None
-            if kind is not None:  # recorded and answered even when the number has no webhook
-                await self._keyword(account, number, msg.from_ or "", kind, outcome)
+            kind = self._keyword_kind(number, msg)
+            if work.stage == outbox.NEW:
+                now = emu.now()
+                # Twilio: the message is 'received' when the webhook is sent; date_sent is that moment (spec).
+                msg.status, msg.date_updated, msg.date_sent = RECEIVED, now, now
+                msg.price = price_for(msg, number.country if number else "US")
+                if kind is not None:  # recorded and answered even when the number has no webhook
+                    await self._keyword(account, number, msg, kind, outcome)
+                else:
+                    await emu.store.write(rows.update(msg), outbox.stage(msg.sid, outbox.WEBHOOK))
+                emu.events.publish("message", msg)
+                if emu.activity.enabled:
+                    emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
+                work.stage = outbox.WEBHOOK
             url, method, fallback_url, fallback_method = webhook_target(emu, number)
-            if not url:
-                return outcome  # no webhook configured: the message is just received
+            if not url:  # no webhook configured: the message is just received
+                await emu.store.write(outbox.finished(msg.sid))
+                return outcome
             sender = handsets.get(emu, msg.from_ or "")
             recipient = handsets.get(emu, msg.to)
             media = [(m.content_type, self.media_url(m.account_sid, msg.sid, m.sid)) for m in msg.media]
             session = Session(emu, account, msg.sid,
                               payloads.incoming_message(msg, sender, recipient, media, opt_out_type=kind))
             outcome.webhooks, outcome.alerts = session.webhooks, session.alerts
-            answer, doc_url = await session.fetch("incoming_message", method, url, fallback_method, fallback_url)
-            if answer is not None:
-                await self._carry_out(session, outcome, answer, doc_url)
+            if work.stage == outbox.WEBHOOK:
+                answer, doc_url = await session.fetch("incoming_message", method, url, fallback_method, fallback_url)
+                if answer is None or answer is EMPTY:
+                    await emu.store.write(outbox.finished(msg.sid))
+                    return outcome
+                attempt = session.webhooks[-1]
+                await emu.store.write(outbox.answered(msg.sid, attempt.raw, attempt.content_type, doc_url, 0))
+                work = outbox.InboundWork(msg.sid, account.sid, outbox.ANSWERED, attempt.raw, attempt.content_type,
+                                          doc_url, 0, 0)
+            else:  # ANSWERED, after a restart: the answer as the app gave it
+                answer, doc_url = answer_of_body(work.answer or b"", work.content_type or ""), work.doc_url or url
+            await self._carry_out(session, outcome, answer, doc_url, work)
+            await emu.store.write(outbox.finished(msg.sid))
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug of ours: recorded (tests fail on it), never raised into the loop
@@ -199,30 +235,32 @@ class Inbound:
             emu.record_internal_error(f"inbound {msg.sid}: {exc!r}")
         return outcome
 
+    def _keyword_kind(self, number: IncomingPhoneNumber | None, msg: Message) -> str | None:
+        # Twilio: a short code outside a Messaging Service leaves HELP/STOP to the app (reference §11).
+        handled = number is not None and (number.type != numbers.SHORT_CODE or services.of_number(self.emu, number))
+        return opt_out.keyword(msg.body) if handled else None
+
     def media_url(self, account_sid: str, message_sid: str, media_sid: str) -> str:
         """Where the app fetches inbound media: the Media resource's path without `.json`, on the emulator
         (Twilio: https://api.twilio.com/2010-04-01/Accounts/AC…/Messages/MM…/Media/ME…)."""
         return f"{self.emu.public_url}/2010-04-01/Accounts/{account_sid}/Messages/{message_sid}/Media/{media_sid}"
 
-    async def _carry_out(self, session: Session, outcome: Outcome, answer, doc_url: str) -> None:
+    async def _carry_out(self, session: Session, outcome: Outcome, answer, doc_url: str,
+                         work: outbox.InboundWork) -> None:
         """Run a messaging answer: a text/plain body is one reply; a TwiML document runs top to bottom, and
-        a <Redirect> fetches the next document (relative URLs resolved against the current one)."""
-        for hop in range(MAX_REDIRECTS + 1):
+        a <Redirect> fetches the next document (relative URLs resolved against the current one). Each reply
+        commits with the count of verbs done, and each new document with its own row: after a crash, nothing
+        is sent twice and nothing is skipped. At most one warning alert per code per document."""
+        for hop in range(work.hop, MAX_REDIRECTS + 1):
             if answer is EMPTY:
                 return
-            if isinstance(answer, Text):
-                await self._reply(session, outcome, verbs.Message(to=None, from_=None, body=answer.text.strip()),
-                                  doc_url)
+            if isinstance(answer, TwimlError):  # an answer kept in the outbox that no longer parses
+                await session.alert(answer.code, answer.message, None, doc_url)
                 return
-            program = verbs.messaging(answer)
-            for warning in program.warnings:
-                await session.warn(warning, doc_url)
-            redirect = None
-            for verb in program.verbs:
-                if isinstance(verb, verbs.Message):
-                    await self._reply(session, outcome, verb, doc_url)
-                else:
-                    redirect = verb
+            try:
+                redirect = await self._run_document(session, outcome, answer, doc_url, work)
+            finally:
+                await session.flush_warnings()
             if redirect is None:
                 return
             if hop == MAX_REDIRECTS:
@@ -231,15 +269,39 @@ class Inbound:
                 return
             url = urljoin(doc_url, redirect.url)
             if not is_http_url(url):
-                await session.warn(TwimlWarning(E.INVALID_REDIRECT, f"<Redirect> URL {redirect.url!r} is invalid"), doc_url)
+                session.warn(TwimlWarning(E.INVALID_REDIRECT, f"<Redirect> URL {redirect.url!r} is invalid"), doc_url)
+                await session.flush_warnings()
                 return
-            answer = await session.request("redirect", redirect.method, url)
+            answer = await session.request("redirect", redirect.method, url, event=f"redirect:{hop + 1}")
             if isinstance(answer, TwimlError):
                 await session.alert(answer.code, answer.message, redirect.method, url)
                 return
+            attempt = session.webhooks[-1]
+            await self.emu.store.write(outbox.answered(work.message_sid, attempt.raw, attempt.content_type, url,
+                                                       hop + 1))
+            work = outbox.InboundWork(work.message_sid, work.account_sid, outbox.ANSWERED, attempt.raw,
+                                      attempt.content_type, url, hop + 1, 0)
             doc_url = url
 
-    async def _reply(self, session: Session, outcome: Outcome, verb: verbs.Message, doc_url: str) -> None:
+    async def _run_document(self, session: Session, outcome: Outcome, answer, doc_url: str,
+                            work: outbox.InboundWork) -> verbs.Redirect | None:
+        """The verbs of one answer from the first not done yet; returns its <Redirect>, if it has one."""
+        if isinstance(answer, Text):
+            program = verbs.Program([verbs.Message(to=None, from_=None, body=answer.text.strip())])
+        else:
+            program = verbs.messaging(answer)
+        if work.done == 0:  # warnings of the document itself: once, with its first verb
+            for warning in program.warnings:
+                session.warn(warning, doc_url)
+        for i, verb in enumerate(program.verbs):
+            if isinstance(verb, verbs.Redirect):
+                return verb
+            if i >= work.done:
+                await self._reply(session, outcome, verb, doc_url, outbox.progress(work.message_sid, i + 1))
+        return None
+
+    async def _reply(self, session: Session, outcome: Outcome, verb: verbs.Message, doc_url: str,
+                     progress) -> None:
         """A <Message>: an outbound-reply message. Defaults: to = who texted, from = the number texted.
         A refusal of the Messages API becomes the matching TwiML warning (14101 To, 14102 From, 14103 Body)."""
         emu, inbound = self.emu, outcome.message
@@ -250,30 +312,37 @@ class Inbound:
                           status_callback_method=verb.method if verb.action else None)
         try:
             reply = await messaging.send(emu, session.account, req, direction=OUTBOUND_REPLY,
-                                         fail=self._over_reply_limit(req))
+                                         fail=self._over_reply_limit(req), also=(progress,))
         except TwilioError as exc:
             code = REPLY_WARNING.get(exc.code, exc.code)
-            await session.warn(TwimlWarning(code, f"<Message> not sent: {exc.message} ({exc.code})"), doc_url)
+            session.warn(TwimlWarning(code, f"<Message> not sent: {exc.message} ({exc.code})"), doc_url)
             return
         outcome.replies.append(reply)
 
-    async def _keyword(self, account: Account, number: IncomingPhoneNumber, handset: str, kind: str,
+    async def _keyword(self, account: Account, number: IncomingPhoneNumber, msg: Message, kind: str,
                        outcome: Outcome) -> None:
         """Twilio's default keyword handling (reference §11): STOP blocks the handset (after the confirmation
         goes out), START lifts the block (then confirms), HELP is answered unless the handset opted out.
-        A sender that is not a phone number (an alphanumeric sender ID) gets nothing."""
+        A sender that is not a phone number (an alphanumeric sender ID) gets nothing. The confirmation, the
+        opt-out and the message's move to its webhook stage commit together."""
+        emu, handset = self.emu, msg.from_ or ""
+        done = (rows.update(msg), outbox.stage(msg.sid, outbox.WEBHOOK))
         if numbers.parse(handset) is None:
+            await emu.store.write(*done)
             return
-        blocked = opt_outs.opted_out(self.emu, number, handset)
+        blocked = opt_outs.opted_out(emu, number, handset)
         if kind == opt_out.START:
-            await opt_outs.lift(self.emu, number, handset)
-        elif blocked:
-            return  # no second confirmation for STOP, no help while opted out
+            await opt_outs.lift(emu, number, handset)
+        elif blocked:  # no second confirmation for STOP, no help while opted out
+            await emu.store.write(*done)
+            return
+        entry = opt_outs.entry(emu, number, handset) if kind == opt_out.STOP else None
         # Twilio's auto-replies are free; the emulator sends them as ordinary outbound-reply messages.
         req = SendRequest(to=handset, from_=number.phone_number, body=opt_out.reply(kind, number.type == "toll-free"))
-        outcome.replies.append(await messaging.send(self.emu, account, req, direction=OUTBOUND_REPLY))
-        if kind == opt_out.STOP:
-            await opt_outs.record(self.emu, number, handset)
+        also = (*done, *([opt_outs.record_op(entry)] if entry else []))
+        outcome.replies.append(await messaging.send(emu, account, req, direction=OUTBOUND_REPLY, also=also))
+        if entry is not None:
+            opt_outs.remember(emu, entry)
 
     def _over_reply_limit(self, req: SendRequest) -> tuple[int, str] | None:
         to = numbers.parse(req.to or "", None)

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers, numbers
-from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
+from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, DELIVERED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
                                SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
                                mms_as_sms, new_message, observe, time_of, validate_send)
 from ..domain.sids import is_sid
 from ..domain.smart_encoding import smart_encode
+from ..store import Op, outbox
 from ..store import messages as rows
 from ..store import webhooks as log_rows
 from . import handsets
@@ -23,9 +24,10 @@ if TYPE_CHECKING:
     from . import Emulator
 
 async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API,
-               fail: tuple[int, str] | None = None) -> Message:
+               fail: tuple[int, str] | None = None, also: tuple[Op, ...] = ()) -> Message:
     """Create and plan an outbound message. `fail` (code, text): Twilio refuses it after accepting it (e.g.
-    14107, reply rate exceeded): the message fails at once instead of going to the carrier."""
+    14107, reply rate exceeded): the message fails at once instead of going to the carrier. `also`: writes
+    that commit in the same transaction as the message (the progress of the work that sends it)."""
     to, body = validate_send(req)
     now = emu.now()
     service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
@@ -75,6 +77,11 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         plan = expire(plan, send_at if send_at is not None else now, validity)
     apply_plan(msg, plan, to.country)
     ops = rows.insert(msg)
+    if to.e164 in emu.numbers_by_e164:  # to a number of ours: on delivery it arrives there (engine.inbound)
+        delivered = next((step.at for step in msg.timeline if step.status == DELIVERED), None)
+        if delivered is not None:
+            ops.append(outbox.arrival(sid, account.sid, delivered))
+    ops += also
     if sender is not None and to.country in numbers.ALPHA_REGISTRATION_REQUIRED and \
             numbers.is_alphanumeric_sender(sender):
         ops.append(log_rows.insert_alert(emu.new_alert(
@@ -113,7 +120,9 @@ async def update(emu: "Emulator", account: Account, sid: str, path: str, body: s
             raise error(INVALID_PARAMETER, f"Status must be 'canceled', not {status!r}.")
         if msg.status != SCHEDULED:
             raise error(30409, "This message cannot be canceled.")  # Twilio docs, error 30409
-        msg.status, msg.date_updated, msg.timeline = CANCELED, emu.now(), []
+        # The cancel is the one step left: stored as such, so that its callback survives a restart.
+        msg.status, msg.date_updated = CANCELED, emu.now()
+        msg.timeline = [Step(msg.date_updated, CANCELED)] if msg.status_callback else []
         await emu.store.write(rows.update(msg))
         if msg.status_callback:  # one callback per change after creation, this one included (reference §7.2)
             emu.callbacks.notify(msg, Step(msg.date_updated, CANCELED))

@@ -9,7 +9,7 @@ from ..domain.errors import error
 from ..domain.messaging_services import MessagingService
 from ..domain.opt_out import BLOCKED, OptOut
 from ..domain.phone_numbers import IncomingPhoneNumber
-from ..store import records
+from ..store import Op, records
 from . import messaging_services as services
 
 if TYPE_CHECKING:
@@ -44,14 +44,21 @@ def opted_out(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> boo
     return any((scope, handset) in emu.opt_outs for scope in _scopes(emu, None, number.phone_number))
 
 
-async def record(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> None:
-    """`handset` texted STOP to `number`: blocked from the number's Messaging Service, or from the number alone
-    when it is in none."""
+def entry(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> OptOut:
+    """The opt-out of `handset`, which texted STOP to `number`: blocked from the number's Messaging Service,
+    or from the number alone when it is in none. Stored with record_op() (with the confirmation that goes
+    out before it), then remember()ed."""
     service = services.of_number(emu, number)
-    entry = OptOut(account_sid=number.account_sid, scope=service.sid if service else number.phone_number,
-                   handset=handset, date_created=emu.now())
-    await emu.store.write(records.put(KIND, entry, key=entry.sid))
-    emu.opt_outs[(entry.scope, entry.handset)] = entry
+    return OptOut(account_sid=number.account_sid, scope=service.sid if service else number.phone_number,
+                  handset=handset, date_created=emu.now())
+
+
+def record_op(opt_out: OptOut) -> Op:
+    return records.put(KIND, opt_out, key=opt_out.sid)
+
+
+def remember(emu: "Emulator", opt_out: OptOut) -> None:
+    emu.opt_outs[(opt_out.scope, opt_out.handset)] = opt_out
 
 
 async def lift(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> None:

@@ -42,12 +42,17 @@ class Session:
     params: list[tuple[str, str]]  # what every request of the session carries
     webhooks: list[Attempt] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
+    # The current document's warnings by code: [the first one, how many, the document's URL] (flush_warnings).
+    _warnings: dict = field(default_factory=dict)
 
-    async def request(self, kind: str, method: str, url: str, params: list[tuple[str, str]] | None = None):
-        """One request; returns what its answer means: a TwiML root element, Text, EMPTY, or a TwimlError."""
+    async def request(self, kind: str, method: str, url: str, params: list[tuple[str, str]] | None = None,
+                      event: str | None = None):
+        """One request; returns what its answer means: a TwiML root element, Text, EMPTY, or a TwimlError.
+        `event` names it among the session's requests (default: `kind`), for its idempotency token: the same
+        request sent again after a restart carries the same token (Emulator.token)."""
         emu = self.emu
         attempt = await emu.dispatcher.send(method, url, self.params if params is None else params,
-                                            self.account.auth_token)
+                                            self.account.auth_token, token=emu.token(self.resource_sid, event or kind))
         self.webhooks.append(attempt)
         await emu.store.write(log_rows.log_attempt(self.account.sid, self.resource_sid, kind, attempt, emu.now()))
         if emu.activity.enabled:
@@ -80,8 +85,30 @@ class Session:
         if emu.activity.enabled:
             emu.activity.line(f"{self.resource_sid} alert {code}: {text}")
 
-    async def warn(self, warning: TwimlWarning, doc_url: str) -> None:
-        await self.alert(warning.code, warning.message, None, doc_url, level="warning")
+    def warn(self, warning: TwimlWarning, doc_url: str) -> None:
+        """A warning about the document being carried out; alerted by flush_warnings(), once per code."""
+        entry = self._warnings.get(warning.code)
+        if entry is None:
+            self._warnings[warning.code] = [warning, 1, doc_url]
+        else:
+            entry[1] += 1
+
+    async def flush_warnings(self) -> None:
+        """At the end of a document: one warning alert per code, saying how many there were (a 64 kB document
+        of unknown attributes is one 12200 alert, not thousands; issue 13)."""
+        pending, self._warnings = self._warnings, {}
+        if not pending:
+            return
+        emu = self.emu
+        new = []
+        for code, (warning, count, doc_url) in pending.items():
+            text = warning.message if count == 1 else \
+                f"{warning.message} (and {count - 1} more warning{'s' if count > 2 else ''} {code} in this document)"
+            new.append(emu.new_alert(self.account.sid, code, text, None, doc_url, self.resource_sid, "warning"))
+        self.alerts.extend(new)
+        await emu.store.write(*[log_rows.insert_alert(a) for a in new])
+        if emu.activity.enabled:
+            emu.activity.lines([f"{self.resource_sid} alert {a.error_code}: {a.alert_text}" for a in new])
 
 
 def answer_of(attempt: Attempt) -> "etree._Element | Text | object | TwimlError":
@@ -91,14 +118,19 @@ def answer_of(attempt: Attempt) -> "etree._Element | Text | object | TwimlError"
         return TwimlError(11205, f"HTTP connection failure: {attempt.error}")
     if not attempt.ok:
         return TwimlError(11200, f"HTTP retrieval failure: the server answered {attempt.status}")
-    if not attempt.raw.strip():
+    return answer_of_body(attempt.raw, attempt.content_type)
+
+
+def answer_of_body(raw: bytes, content_type: str) -> "etree._Element | Text | object | TwimlError":
+    """What a successful answer's body means, by its Content-Type (also for one kept in the outbox)."""
+    if not raw.strip():
         return EMPTY
     try:
-        kind = parse.check_content_type(attempt.content_type)
+        kind = parse.check_content_type(content_type)
         if kind == parse.TEXT_TYPE:
-            if len(attempt.raw) > parse.MAX_BYTES:
+            if len(raw) > parse.MAX_BYTES:
                 raise TwimlError(RESPONSE_TOO_LARGE, "Response body too large (over 64 kB)")
-            return Text(attempt.raw.decode("utf-8", "replace"))
-        return parse.document(attempt.raw)
+            return Text(raw.decode("utf-8", "replace"))
+        return parse.document(raw)
     except TwimlError as exc:
         return exc

@@ -41,3 +41,14 @@ def mark(kind: str, key: str) -> Op:
 
 async def marked(store: Store, kind: str, key: str) -> bool:
     return await store.fetchone("SELECT 1 FROM records WHERE kind = ? AND sid = ?", (kind, key)) is not None
+
+
+def put_setting(key: str, value: str) -> Op:
+    """A value of the store itself (not of any account), e.g. the salt of webhook idempotency tokens."""
+    return ("INSERT OR REPLACE INTO records (kind, sid, account_sid, data) VALUES ('setting', ?, NULL, ?)",
+            (f"setting:{key}", json.dumps({"value": value})))
+
+
+async def setting(store: Store, key: str) -> str | None:
+    row = await store.fetchone("SELECT data FROM records WHERE kind = 'setting' AND sid = ?", (f"setting:{key}",))
+    return json.loads(row["data"])["value"] if row else None

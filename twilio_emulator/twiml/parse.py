@@ -1,8 +1,11 @@
 """Reading a webhook's answer as Twilio does: by Content-Type, then as XML with a hardened parser.
 
 Security: no DTD is loaded, no entity is resolved, nothing is fetched from the network, and a document with
-a DOCTYPE or an entity declaration is refused outright (XXE and "billion laughs" never reach the parser's
-entity machinery). Size: TwiML above 64 kB is Twilio's error 11750.
+a DOCTYPE, an entity declaration or an entity reference is refused outright (12100). The refusal is made on
+what the parser read, after decoding, so that no encoding (UTF-16, UTF-32, with or without a BOM, or any
+other the XML declaration names) can hide a DTD from it; a quick look at the raw bytes first refuses the
+plain ASCII-compatible case before parsing. Size: TwiML above 64 kB is Twilio's error 11750; nesting deeper
+than libxml2's limit (huge_tree off) is a parse failure.
 """
 from __future__ import annotations
 
@@ -41,6 +44,11 @@ def document(body: bytes) -> etree._Element:
         root = etree.fromstring(body, _parser())
     except etree.XMLSyntaxError as exc:
         raise TwimlError(DOCUMENT_PARSE_FAILURE, f"Document parse failure: {exc}") from None
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype \
+            or next(root.iter(etree.Entity), None) is not None:
+        raise TwimlError(DOCUMENT_PARSE_FAILURE, "Document parse failure: DTDs and entities are not allowed in "
+                                                 "TwiML")
     if root.tag != "Response":
         raise TwimlError(ROOT_NOT_RESPONSE, f"The root element must be Response, not <{root.tag}>")
     return root
