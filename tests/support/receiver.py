@@ -60,6 +60,13 @@ class Receiver:
                 f"expected {count} requests, got {len(self.requests)}")
             return list(self.requests)
 
+    def wait_until(self, done, timeout: float = 30) -> list[Received]:
+        """Until `done(requests)` holds (checked on every request that arrives); fails after `timeout` s."""
+        with self._cond:
+            assert self._cond.wait_for(lambda: done(self.requests), timeout), (
+                f"condition not met after {len(self.requests)} requests")
+            return list(self.requests)
+
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._release = asyncio.Event()
