@@ -240,3 +240,18 @@ def test_serve_with_a_bad_fixture_file_says_where_and_what(tmp_path, text, expec
     assert f"Error: bad fixture file {path}{expected}" in result.stderr
     missing = CliRunner().invoke(main, ["serve", "--fixtures", str(tmp_path / "nope.toml")])
     assert missing.exit_code == 1 and "nope.toml: cannot read it" in missing.output
+
+
+def test_control_calls_under_serve_log_a_line_and_keep_the_connection(tmp_path):
+    # Issue 13: the access-log line read request.app[EMULATOR], which a control route's sub-application lacks:
+    # every control call logged a KeyError traceback and its keep-alive connection was reset.
+    server = Serve("--timing", "instant")
+    try:
+        session = requests.Session()
+        for _ in range(3):  # one connection, kept alive across the calls
+            assert session.get(f"{server.base_url}/_emulator/v1/clock", timeout=10).status_code == 200
+        assert session.post(f"{server.base_url}/_emulator/v1/handsets", json={"number": 5}, timeout=10).status_code == 400
+    finally:
+        output = server.stop()
+    assert "Traceback" not in output and "KeyError" not in output
+    assert "GET /_emulator/v1/clock -> 200" in output and "POST /_emulator/v1/handsets -> 400" in output

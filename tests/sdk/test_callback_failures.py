@@ -75,3 +75,30 @@ def test_alerts_and_webhooks_over_the_control_api(emu, sub):
     hooks = requests.get(f"{emu.base_url}/_emulator/v1/webhooks", params={"sid": m.sid}).json()["webhooks"]
     assert len(hooks) == 3 and all(h["response_status"] is None and h["error"] for h in hooks)
     assert hooks[0]["headers"]["User-Agent"] == "TwilioProxy/1.1"
+
+
+def test_a_callback_whose_body_stalls_after_its_headers_is_an_11200(server, client, number):
+    # Issue 13: the receiver answered 200 with its headers, then never finished the body; the request timed out
+    # but, a status having arrived, counted as a success (no alert).
+    from aiohttp import web
+
+    class Stalling(Receiver):
+        async def _handle(self, request):
+            await super()._handle(request)  # recorded like any request
+            response = web.StreamResponse(status=200, headers={"Content-Length": "100"})
+            await response.prepare(request)
+            await response.write(b"partial")
+            await self._release.wait()  # set only when the receiver stops: the body never ends
+            return response
+
+    with Stalling() as app:
+        msg = client.messages.create(to="+14155550199", from_=number, body="stall",
+                                     status_callback=app.url("/cb") + "#tt=300")
+        app.wait_for(1)
+        alerts = requests.get(f"{server.base_url}/_emulator/v1/messages/wait", timeout=10,
+                              params={"sid": msg.sid, "status": "delivered"})
+        assert alerts.status_code == 200
+        server.call(server.emulator.drain)
+    found = [a for a in client.monitor.v1.alerts.list() if a.resource_sid == msg.sid]
+    assert found and {a.error_code for a in found} == {"11200"}
+    assert "timeout" in found[0].alert_text

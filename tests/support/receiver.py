@@ -102,9 +102,10 @@ class Receiver:
                 await self._release.wait()
             answer = self.routes.get(request.path, (self.status, self.body, self.content_type))
             status, body, content_type = answer(received) if callable(answer) else answer
+            raw = body if isinstance(body, bytes) else body.encode()  # bytes: sent as they are (other encodings)
             if content_type is None:  # no Content-Type header at all
-                return web.Response(status=status, body=body.encode())
-            return web.Response(status=status, body=body.encode(), headers={"Content-Type": content_type})
+                return web.Response(status=status, body=raw)
+            return web.Response(status=status, body=raw, headers={"Content-Type": content_type})
         finally:
             with self._cond:
                 self.in_flight -= 1
