@@ -2,7 +2,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 4010
 
-.PHONY: install serve test bench
+.PHONY: install serve test fuzz bench
 
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
@@ -12,6 +12,10 @@ serve: install
 
 test: install
 	$(PYTHON) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+# Schema-driven and property-based fuzzing at length (make test runs the same tests with 3 examples each).
+fuzz: install
+	FUZZ_EXAMPLES=100 $(PYTHON) -m pytest -q -s tests/fuzz
 
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
