@@ -15,7 +15,7 @@ test: install
 
 # Schema-driven and property-based fuzzing at length (make test runs the same tests with 3 examples each).
 fuzz: install
-	FUZZ_EXAMPLES=100 $(PYTHON) -m pytest -q -s tests/fuzz
+	FUZZ_EXAMPLES=100 FUZZ_RANDOM=1 $(PYTHON) -m pytest -q -s tests/fuzz
 
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

@@ -275,3 +275,10 @@ def test_query_strings_with_undecodable_bytes_are_answered(messages_url, account
     for query in ("To=%ff", "To=%ed%a0%80", "DateSent=%00", "PageSize=%ff"):
         resp = requests.get(f"{messages_url}?{query}", auth=account)
         assert resp.status_code in (200, 400), resp.text
+
+
+@pytest.mark.parametrize("param", ["StatusCallback", "InboundRequestUrl", "FallbackUrl"])
+def test_a_service_url_that_is_no_url_is_a_400(url, account, param):
+    # Found by the schema fuzz: a service stored any text as its URLs and answered it back.
+    resp = requests.post(url("/v1/Services"), auth=account, data={"FriendlyName": "s", param: "\x06ÂS not a url"})
+    assert param in assert_twilio_error(resp, 400, 20001)["message"]

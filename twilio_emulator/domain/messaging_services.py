@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from . import numbers
 from .errors import INVALID_PARAMETER, error
+from .messages import is_http_url
 
 # Settable fields and their defaults on create (Twilio's defaults for a new service; spec example for the
 # values it shows) [UNVERIFIED for smart_encoding: the console turns it on, the spec example shows false].
@@ -66,6 +67,10 @@ class ServiceSender:
     date_updated: float
 
 
+URL_FIELDS = {"inbound_request_url": "InboundRequestUrl", "fallback_url": "FallbackUrl",
+              "status_callback": "StatusCallback"}
+
+
 def check_config(config: dict) -> dict:
     """Validate settable fields (already snake_case, typed by the API layer); raises TwilioError."""
     name = config.get("friendly_name")
@@ -74,6 +79,10 @@ def check_config(config: dict) -> dict:
     for key in ("inbound_method", "fallback_method"):
         if config.get(key) is not None and config[key] not in ("GET", "POST"):
             raise error(INVALID_PARAMETER, f"{key} must be GET or POST.")
+    for key, param in URL_FIELDS.items():  # "" clears one (it then reads null)
+        if config.get(key) and not is_http_url(config[key]):
+            # [UNVERIFIED] Twilio's code for a service URL that is not one: 20001, as for a number's URLs.
+            raise error(INVALID_PARAMETER, f"{param} is not a valid URL: {config[key]}")
     period = config.get("validity_period")
     if period is not None and not 1 <= period <= 36000:
         raise error(21624, "ValidityPeriod must be an integer between 1 and 36000 seconds.")
