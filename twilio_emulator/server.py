@@ -23,9 +23,10 @@ class AccessLogger(AbstractAccessLogger):
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         note = request.get(NOTE)  # raw_path: the target as received, no URL object built
-        # config_dict: control routes live in a sub-application, whose own app holds no EMULATOR key.
-        request.config_dict[EMULATOR].activity.line(f"{request.method} {request.raw_path} -> {response.status} "
-                                            f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
+        # Control routes live in a sub-application, whose own app holds no EMULATOR key: config_dict there.
+        emu = request.app.get(EMULATOR) or request.config_dict[EMULATOR]
+        emu.activity.line(f"{request.method} {request.raw_path} -> {response.status} "
+                          f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
 
     @property
     def enabled(self) -> bool:

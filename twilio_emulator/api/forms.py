@@ -23,7 +23,8 @@ class Form:
     async def read(cls, request: web.Request) -> "Form":
         # Twilio takes application/x-www-form-urlencoded bodies (spaces as + or %20, repeated keys); GET
         # parameters come in the query string. Both through the one input edge (api/inputs.py).
-        return cls(await inputs.form(request, request.config_dict[EMULATOR].settings.max_body_bytes))
+        # request.app: every REST route is on the main application (config_dict would build a chain per call)
+        return cls(await inputs.form(request, request.app[EMULATOR].settings.max_body_bytes))
 
     def get(self, name: str) -> str | None:
         return self.data.get(name)

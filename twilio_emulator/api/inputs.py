@@ -88,14 +88,22 @@ async def body(request: web.BaseRequest, limit: int) -> bytes:
         raise ClientGone() from None
 
 
+_CHARSETS: dict[str, str] = {}  # declared name -> codec name, for the names already checked
+
+
 def _charset(request: web.BaseRequest, default: str = "utf-8") -> str:
     name = request.charset or default
+    found = _CHARSETS.get(name)
+    if found is not None:
+        return found
     try:
         info = codecs.lookup(name)
     except LookupError:
         raise BadInput(f"Unknown charset {name!r}.") from None
     if info.name.startswith(("utf-16", "utf-32")):
         raise BadInput(f"Charset {name!r} is not ASCII-compatible; send the body as UTF-8.")
+    if len(_CHARSETS) < 256:
+        _CHARSETS[name] = info.name
     return info.name
 
 
