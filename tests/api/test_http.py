@@ -19,16 +19,6 @@ from tests.support.http import assert_twilio_error
 MAIN = (DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN)
 
 
-@pytest.fixture
-def url(server):
-    return lambda path: f"{server.base_url}{path}"
-
-
-@pytest.fixture
-def messages_url(url, account):
-    return url(f"/2010-04-01/Accounts/{account[0]}/Messages.json")
-
-
 def test_no_credentials_401_20003(messages_url):
     resp = requests.get(messages_url)
     body = assert_twilio_error(resp, 401, 20003)

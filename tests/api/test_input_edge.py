@@ -17,16 +17,6 @@ JSON = {"Content-Type": "application/json"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-@pytest.fixture
-def url(server):
-    return lambda path: f"{server.base_url}{path}"
-
-
-@pytest.fixture
-def messages_url(url, account):
-    return url(f"/2010-04-01/Accounts/{account[0]}/Messages.json")
-
-
 def _count(messages_url, account) -> int:
     return len(requests.get(messages_url, auth=account, params={"PageSize": 1000}).json()["messages"])
 
