@@ -1,11 +1,24 @@
-PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 4010
+# Inside an active virtualenv, its python; else the project's own .venv, made with the system's python3
+# (Debian's and Ubuntu's python3 refuse `pip install` outside one: PEP 668). PYTHON=... overrides both.
+SYSTEM_PYTHON ?= python3
+VENV ?= .venv
+ifdef VIRTUAL_ENV
+PYTHON ?= python
+else
+PYTHON ?= $(VENV)/bin/python
+endif
 
 .PHONY: install serve test fuzz bench
 
-install:
+install: $(if $(VIRTUAL_ENV),,$(VENV)/bin/python)
 	$(PYTHON) -m pip install -q -e '.[test]'
+
+$(VENV)/bin/python:
+	@$(SYSTEM_PYTHON) -m venv $(VENV) 2>/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq python3-venv && $(SYSTEM_PYTHON) -m venv $(VENV); } || \
+		{ echo "make needs Python's venv module (Debian/Ubuntu: apt-get install python3-venv)"; exit 1; }
 
 serve: install
 	$(PYTHON) -m twilio_emulator serve --host $(HOST) --port $(PORT)
