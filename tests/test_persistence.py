@@ -130,3 +130,25 @@ def test_a_short_code_survives_a_restart(tmp_path):
         assert [(s.sid, s.sms_url) for s in c.short_codes.list()] == [(code.sid, "https://app.example/sc")]
         m = c.messages.create(to="+14155550197", from_="30303", body="still ours")
         assert second.call(second.emulator.wait_for_message, m.sid, "delivered").from_ == "30303"
+
+
+def test_a_stored_handset_with_a_bad_value_is_ignored_on_load(tmp_path):
+    # A file from before handsets were type-checked (issue 13) may hold delays {"sending": "5"}: every message to
+    # that handset failed. Loaded again, the handset is the default one, and messages to it go.
+    import json
+    import sqlite3
+
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    with EmulatorThread(settings) as first:
+        c = twilio_emulator.client(first.base_url)
+        number = c.incoming_phone_numbers.create(phone_number="+14155550171").phone_number
+        first.call(first.emulator.declare_handset, "+14155550172", carrier="Declared")
+    with sqlite3.connect(settings.db_path) as db:
+        (data,) = db.execute("SELECT data FROM records WHERE kind = 'handset'").fetchone()
+        db.execute("UPDATE records SET data = ? WHERE kind = 'handset'",
+                   (json.dumps({**json.loads(data), "delays": {"sending": "5"}, "city": 123}),))
+    with EmulatorThread(settings) as second:
+        assert second.emulator.handset("+14155550172").carrier != "Declared"
+        c = twilio_emulator.client(second.base_url)
+        msg = c.messages.create(to="+14155550172", from_=number, body="goes")
+        assert second.call(second.emulator.wait_for_message, msg.sid, "delivered").status == "delivered"
