@@ -36,7 +36,7 @@ def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioE
     if exc.status == 405:
         return MethodNotAllowed(request.method)
     if exc.status == 413:
-        return inputs.too_large(request, request.config_dict[EMULATOR].settings.max_body_bytes)
+        return inputs.TooLarge(request.config_dict[EMULATOR].settings.max_body_bytes)
     return TwilioError(exc.reason, code=exc.status * 100 if exc.status >= 400 else 20500, status=exc.status)
 
 

@@ -46,15 +46,12 @@ class BadInput(TwilioError):
 
 
 class TooLarge(BadInput):
+    """A body over the limit. Its answer says `Connection: close` (api.errors, control.routes): aiohttp then
+    reads and drops what the client still sends for its lingering time at most, and closes."""
+
     def __init__(self, limit: int):
         # [UNVERIFIED] Twilio's code for an oversized request body; 413 is the HTTP status.
         super().__init__(f"The request body is too large (the limit is {limit} bytes).", status=413)
-
-
-def too_large(request: web.BaseRequest, limit: int) -> TooLarge:
-    """The error for a body over the limit. Its answer says `Connection: close` (error_response): aiohttp
-    then reads and drops what the client still sends for its lingering time at most, and closes."""
-    return TooLarge(limit)
 
 
 class ClientGone(BadInput):
@@ -74,7 +71,7 @@ def refuse_oversized(request: web.BaseRequest, limit: int) -> None:
         except ValueError:
             raise BadInput("Content-Length is not a number.") from None
         if over:
-            raise too_large(request, limit)
+            raise TooLarge(limit)
 
 
 async def body(request: web.BaseRequest, limit: int) -> bytes:
@@ -83,7 +80,7 @@ async def body(request: web.BaseRequest, limit: int) -> bytes:
     try:
         return await request.read()
     except web.HTTPRequestEntityTooLarge:
-        raise too_large(request, limit) from None
+        raise TooLarge(limit) from None
     except (ConnectionError, HttpProcessingError):  # disconnected, or a broken chunked encoding
         raise ClientGone() from None
 
@@ -157,7 +154,7 @@ async def _multipart(request: web.Request, limit: int) -> MultiDictProxy:
             raw = await part.read(decode=True)
             size += len(raw)
             if size > limit:
-                raise too_large(request, limit)
+                raise TooLarge(limit)
             charset = part.get_charset("utf-8")
             try:
                 codecs.lookup(charset)

@@ -181,12 +181,3 @@ async def with_status_callback(store: Store) -> list[Message]:
     rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE timeline != '[]' "
                                 "AND instr(extra, '\"status_callback\"') > 0 ORDER BY seq")
     return [_message(r) for r in rows]
-
-
-async def receiving(store: Store) -> list[Message]:
-    """Inbound messages whose webhook was never processed (restart recovery), oldest first, with their media."""
-    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE status = 'receiving' ORDER BY seq")
-    found = [_message(r) for r in rows]
-    for msg in found:
-        msg.media = await media_for(store, msg.sid)
-    return found
