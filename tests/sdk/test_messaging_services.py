@@ -78,7 +78,7 @@ def test_sender_pool_subresources(client, number):
     assert service.phone_numbers(pn.sid).fetch().phone_number == number
     with pytest.raises(TwilioRestException) as caught:
         service.phone_numbers.create(phone_number_sid=pn.sid)
-    assert caught.value.code == 80104
+    assert (caught.value.status, caught.value.code) == (409, 21710)
     other = client.messaging.v1.services.create(friendly_name="other")
     with pytest.raises(TwilioRestException) as caught:
         other.phone_numbers.create(phone_number_sid=pn.sid)
@@ -237,3 +237,12 @@ def test_services_through_the_async_client(server, account):
 
     created, listed = asyncio.run(run())
     assert [s.sid for s in listed] == [created.sid]
+
+
+def test_a_full_pool_is_412_21714(client):
+    service = client.messaging.v1.services.create(friendly_name="full")
+    for i in range(400):  # alpha senders: the cheapest members to add (no number to buy)
+        service.alpha_senders.create(alpha_sender=f"Acme{i:03d}")
+    with pytest.raises(TwilioRestException) as caught:
+        service.alpha_senders.create(alpha_sender="OneTooMany")
+    assert (caught.value.status, caught.value.code) == (412, 21714)

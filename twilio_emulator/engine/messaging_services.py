@@ -91,7 +91,8 @@ def sender(emu: "Emulator", service: MessagingService, kind: str, sid: str, path
 
 def _check_room(emu: "Emulator", service: MessagingService) -> None:
     if sum(1 for s in emu.service_senders.values() if s.service_sid == service.sid) >= MAX_SENDERS:
-        raise error(21714, "Messaging Service Number Pool size limit reached.")
+        # Twilio: 412 Precondition Failed with 21714 (issue 14, as apps see it on Twilio).
+        raise error(21714, f"Messaging Service Number Pool size limit reached ({MAX_SENDERS} senders).", status=412)
 
 
 async def add_phone_number(emu: "Emulator", account: Account, service: MessagingService,
@@ -110,9 +111,10 @@ async def _add_owned(emu: "Emulator", account: Account, service: MessagingServic
     current = emu.service_senders.get(number.sid)
     if current is not None:
         if current.service_sid == service.sid:
-            # [UNVERIFIED] status; Twilio's docs list 80104 "PhoneNumber has already been added to Service".
-            raise error(80104, f"{what} {number.phone_number} has already been added to this service.",
-                        status=409)
+            # Twilio: 409 with 21710 "Phone Number or Short Code is already in the Messaging Service" (what
+            # production code handles; issue 14, from apps run against Twilio), not the 80104 warning.
+            raise error(21710, f"Phone Number or Short Code is already in the Messaging Service: {what.lower()} "
+                               f"{number.phone_number}.", status=409)
         raise error(21712, "Phone Number or Short Code is associated with another Messaging Service.")
     if not number.sms_capable:
         raise error(21715, f"{what} {number.phone_number} does not have SMS or MMS capability.")
