@@ -246,3 +246,29 @@ def test_a_full_pool_is_412_21714(client):
     with pytest.raises(TwilioRestException) as caught:
         service.alpha_senders.create(alpha_sender="OneTooMany")
     assert (caught.value.status, caught.value.code) == (412, 21714)
+
+
+def test_a_service_sid_in_from_works_as_messaging_service_sid(server, client, number):
+    # Issue 14: Twilio's 21603 docs allow From=MG…; the emulator answered 21212.
+    service = service_with(client, number)
+    m = client.messages.create(to="+14155550231", from_=service.sid, body="via From")
+    assert (m.status, m.messaging_service_sid) == ("accepted", service.sid)
+    assert server.call(server.emulator.wait_for_message, m.sid, "delivered").from_ == number
+    other = client.messaging.v1.services.create(friendly_name="other")
+    with pytest.raises(TwilioRestException) as caught:
+        client.messages.create(to="+14155550231", from_=service.sid, messaging_service_sid=other.sid, body="x")
+    assert caught.value.code == 20001
+    with pytest.raises(TwilioRestException) as caught:  # an MG… no service has: the service's own error
+        client.messages.create(to="+14155550231", from_="MG" + "0" * 32, body="x")
+    assert caught.value.code == 21701
+
+
+async def test_a_service_sid_in_from_through_the_async_client(server, account, number):
+    sync = twilio_emulator.client(server.base_url, *account)
+    service = service_with(sync, number)
+    c = twilio_emulator.async_client(server.base_url, *account)
+    try:
+        m = await c.messages.create_async(to="+14155550232", from_=service.sid, body="async via From")
+        assert m.messaging_service_sid == service.sid
+    finally:
+        await c.http_client.close()

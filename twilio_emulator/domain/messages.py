@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import copy
+import dataclasses
 import mimetypes
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +17,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from . import numbers
 from .errors import TwilioError, error
 from .segments import segment, utf16_length
+from .sids import is_sid
 
 # Statuses (spec message_enum_status) and which are final (reference §12).
 ACCEPTED, SCHEDULED, QUEUED, SENDING, SENT = "accepted", "scheduled", "queued", "sending", "sent"
@@ -122,6 +124,18 @@ def valid_callback_url(url: str) -> bool:
     if len(url) > 4000 or not is_http_url(url):
         return False
     return "_" not in (urlsplit(url).hostname or "")
+
+
+def service_in_from(req: SendRequest) -> SendRequest:
+    """Twilio's docs for 21603 and 35118: a Messaging Service SID may be given in `From`; it then works as
+    `MessagingServiceSid` (issue 14: the emulator answered 21212). [UNVERIFIED] what Twilio does when both
+    name different services: refused here with 20001, rather than one silently winning."""
+    if not (req.from_ and is_sid(req.from_, "MG")):
+        return req
+    if req.messaging_service_sid not in (None, req.from_):
+        raise error(20001, f"From {req.from_} and MessagingServiceSid {req.messaging_service_sid} name different "
+                           "Messaging Services.")
+    return dataclasses.replace(req, from_=None, messaging_service_sid=req.from_)
 
 
 def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:

@@ -9,7 +9,8 @@ from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers, numbers
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, DELIVERED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
                                SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
-                               mms_as_sms, new_message, observe, time_of, validate_send)
+                               mms_as_sms, new_message, observe, service_in_from, time_of,
+                               validate_send)
 from ..domain.sids import is_sid
 from ..domain.smart_encoding import smart_encode
 from ..store import Op, outbox
@@ -28,6 +29,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     """Create and plan an outbound message. `fail` (code, text): Twilio refuses it after accepting it (e.g.
     14107, reply rate exceeded): the message fails at once instead of going to the carrier. `also`: writes
     that commit in the same transaction as the message (the progress of the work that sends it)."""
+    req = service_in_from(req)
     to, body = validate_send(req)
     now = emu.now()
     service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
