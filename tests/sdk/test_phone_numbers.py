@@ -174,3 +174,15 @@ def test_unknown_country_404_and_bad_area_code_21451(client):
     assert exc.value.code == 20404
     with pytest.raises(Exception):
         client.available_phone_numbers("US").local.list(area_code=99)
+
+
+def test_contains_with_a_plus_matches_the_e164_number(client):
+    # Issue 14: a pattern with + and the country code (the spec's start anchor) found nothing.
+    found = client.available_phone_numbers("US").local.list(contains="+1415*******", limit=3)
+    assert len(found) == 3 and all(n.phone_number.startswith("+1415") for n in found)
+    found = client.available_phone_numbers("GB").mobile.list(contains="+447*", limit=2)
+    assert found and all(n.phone_number.startswith("+447") for n in found)
+    assert client.available_phone_numbers("US").local.list(contains="+44*", limit=2) == []
+    # Without +, a pattern still matches anywhere in the national number.
+    assert all("555" in n.phone_number[2:] for n in
+               client.available_phone_numbers("US").local.list(contains="555", limit=2))

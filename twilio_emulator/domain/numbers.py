@@ -149,7 +149,9 @@ _KEYPAD = {c: d for d, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL
 def contains_pattern(pattern: str) -> re.Pattern[str] | None:
     """Twilio's Contains: digits, keypad letters, `*` = any one digit; None when the pattern is malformed.
 
-    Emulator: `+`/`$` anchors are honoured against the national number, `%` is not supported.
+    A leading `+` anchors the pattern at the start of the E.164 number, country code included
+    (`+1415*******`: the spec's "+" anchor; issue 14, a pattern copied from an E.164 number found nothing);
+    `$` anchors it at the end. Emulator: `%` is not supported.
     """
     if not 2 <= len(pattern) <= 16 or not re.fullmatch(r"\+?[0-9A-Za-z*]+\$?", pattern):
         return None
@@ -204,7 +206,9 @@ def search_available(criteria: SearchCriteria, rng: random.Random, limit: int,
 
 def _matches(n: Number, c: SearchCriteria) -> bool:
     national = n.e164[1 + len(str(phonenumbers.country_code_for_region(c.country))):]
-    if c.contains and not c.contains.search(national):
+    # A pattern anchored at the start (a leading +) is matched against the E.164 digits, the others against
+    # the national number (contains_pattern).
+    if c.contains and not c.contains.search(n.e164[1:] if c.contains.pattern.startswith("^") else national):
         return False
     if c.in_region and n.state != c.in_region.upper():
         return False
@@ -241,17 +245,22 @@ def _candidate(c: SearchCriteria, rng: random.Random) -> str | None:
         digits = nsn[:keep] + "".join(str(rng.randint(0, 9)) for _ in range(len(nsn) - keep))
         if c.area_code and c.country in NANP:
             digits = c.area_code + digits[3:] if c.kind != TOLL_FREE else digits
-    digits = _plant(digits, c.contains, rng, fixed=len(c.area_code or ""))
+    digits = _plant(digits, c.contains, rng, fixed=len(c.area_code or ""), country_code=cc)
     return f"+{cc}{digits}"
 
 
-def _plant(digits: str, pattern: re.Pattern[str] | None, rng: random.Random, fixed: int) -> str:
+def _plant(digits: str, pattern: re.Pattern[str] | None, rng: random.Random, fixed: int,
+           country_code: str = "") -> str:
     """Write a literal Contains pattern into the random part of the number so that searches find matches."""
     if pattern is None:
         return digits
     src = pattern.pattern
     anchored_start, anchored_end = src.startswith("^"), src.endswith("$")
     tokens = re.findall(r"\\d|\d", src.strip("^$"))
+    if anchored_start:  # anchored at the start of the E.164 number: its country code comes first
+        if "".join(tokens[:len(country_code)]) != country_code:
+            return digits  # another country's numbers: nothing here can match
+        tokens = tokens[len(country_code):]
     if not tokens or len(tokens) > len(digits):
         return digits
     lo = 0 if anchored_start else fixed
