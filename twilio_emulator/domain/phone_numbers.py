@@ -1,11 +1,11 @@
 """IncomingPhoneNumber: a number an account owns, with its webhooks. Pure."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .errors import INVALID_PARAMETER, error
 from .messages import is_http_url
+from .sids import is_sid
 
 # Settable fields and their defaults as Twilio shows an unset value (spec fetch example, reference §3.1).
 SETTABLE = {
@@ -23,7 +23,6 @@ URL_FIELDS = ("sms_url", "sms_fallback_url", "status_callback", "voice_url", "vo
 SID_FIELDS = {"sms_application_sid": "AP", "voice_application_sid": "AP", "trunk_sid": "TK", "identity_sid": "RI",
               "address_sid": "AD", "emergency_address_sid": "AD", "bundle_sid": "BU"}
 ENUM_FIELDS = {"voice_receive_mode": ("voice", "fax"), "emergency_status": ("Active", "Inactive")}
-_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 
 def pascal(name: str) -> str:
@@ -59,7 +58,7 @@ def check_config(config: dict) -> None:
     for name, prefix in SID_FIELDS.items():
         value = config.get(name)
         # [UNVERIFIED] Twilio's code for a SID parameter that breaks the spec's pattern: 20001.
-        if value and not (len(value) == 34 and value.startswith(prefix) and _HEX32.fullmatch(value[2:])):
+        if value and not is_sid(value, prefix):
             raise error(INVALID_PARAMETER, f"{pascal(name)} must be a SID of the form {prefix} + 32 hex digits, "
                                            f"not {value!r}.")
     for name, allowed in ENUM_FIELDS.items():

@@ -17,8 +17,9 @@ class SidFactory:
         return f"{self._rng.getrandbits(128):032x}"
 
 
-_SID = re.compile(r"^[A-Z]{2}[0-9a-fA-F]{32}$")
+_SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 
 
 def is_sid(value: str, prefix: str | tuple[str, ...]) -> bool:
-    return bool(_SID.match(value)) and value.startswith(prefix)
+    # fullmatch: `$` with match() would also take a SID followed by a newline
+    return bool(_SID.fullmatch(value)) and value.startswith(prefix)

@@ -16,6 +16,7 @@ from ..domain.accounts import Account
 from ..domain.errors import TwilioError
 from ..domain.messaging_services import SETTABLE as SERVICE_FIELDS
 from ..domain.phone_numbers import SETTABLE as NUMBER_FIELDS
+from ..domain.phone_numbers import pascal
 from ..domain.sids import is_sid
 from . import accounts, handsets
 from . import messaging_services as services
@@ -93,7 +94,7 @@ def _field_of(item: dict, where: str, message: str) -> str:
     """`where` narrowed to the field an API error is about: the one it names (SmsUrl -> sms_url), else the
     one whose value it quotes."""
     for name in item:
-        if "".join(part.capitalize() for part in name.split("_")) in message:
+        if pascal(name) in message:
             return f"{where}.{name}"
     for name, value in item.items():
         if isinstance(value, str) and value and value in message:

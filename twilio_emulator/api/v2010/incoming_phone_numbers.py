@@ -4,7 +4,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...domain import numbers
-from ...domain.phone_numbers import SETTABLE, IncomingPhoneNumber
+from ...domain.phone_numbers import SETTABLE, IncomingPhoneNumber, pascal
 from ...engine import accounts
 from ...engine import numbers as number_ops
 from ..context import ACCOUNT, EMULATOR, PRINCIPAL
@@ -15,7 +15,7 @@ from ..render import account_uri, rfc2822
 routes = web.RouteTableDef()
 BASE = "/2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers"
 KINDS = {"Local": numbers.LOCAL, "Mobile": numbers.MOBILE, "TollFree": numbers.TOLL_FREE}
-_PARAMS = {"".join(p.capitalize() for p in name.split("_")): name for name in SETTABLE}  # SmsUrl -> sms_url
+_PARAMS = {pascal(name): name for name in SETTABLE}  # SmsUrl -> sms_url
 
 
 def phone_number_json(n: IncomingPhoneNumber) -> dict:
