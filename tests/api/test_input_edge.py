@@ -81,7 +81,8 @@ def test_multipart_text_fields_are_read_like_a_form(messages_url, account, numbe
     assert resp.json()["body"] == "hi ☃"
 
 
-@pytest.mark.parametrize("case", ["no boundary", "file part", "truncated", "garbage", "unnamed part"])
+@pytest.mark.parametrize("case", ["no boundary", "file part", "truncated", "garbage", "unnamed part",
+                                  "unknown part charset"])
 def test_malformed_multipart_is_a_400_and_nothing_is_stored(messages_url, account, number, case):
     before = _count(messages_url, account)
     if case == "file part":
@@ -91,7 +92,9 @@ def test_malformed_multipart_is_a_400_and_nothing_is_stored(messages_url, accoun
         raw = {"no boundary": b"To=1",
                "truncated": b'--XX\r\nContent-Disposition: form-data; name="To"\r\n\r\n+14155550199',
                "garbage": b"\x00\x01\x02 not multipart at all",
-               "unnamed part": b"--XX\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--XX--\r\n"}[case]
+               "unnamed part": b"--XX\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--XX--\r\n",
+               "unknown part charset": b'--XX\r\nContent-Disposition: form-data; name="To"\r\n'
+                                       b"Content-Type: text/plain; charset=klingon\r\n\r\n+14155550199\r\n--XX--\r\n"}[case]
         ctype = "multipart/form-data" if case == "no boundary" else "multipart/form-data; boundary=XX"
         resp = requests.post(messages_url, auth=account, data=raw, headers={"Content-Type": ctype})
     assert_twilio_error(resp, 400, 21602 if case == "file part" else 20001)
