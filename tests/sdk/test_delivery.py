@@ -136,3 +136,29 @@ def test_alphanumeric_sender_refused_where_the_country_does_not(client):
     with pytest.raises(TwilioRestException) as exc:  # too long, or no letter: not a sender ID at all
         client.messages.create(to="+447911123456", from_="MyBrandIsTooLong", body="x")
     assert exc.value.code == 21212
+
+
+def test_a_callback_never_arrives_before_fetch_shows_its_status(server, client, number):
+    """Issue 14, item 6: an app that fetches the message in its status callback handler sees (at least) the
+    status the callback announced, with steps a few milliseconds apart, for every callback of 300 messages."""
+    handset = "+14155550177"
+    server.call(server.emulator.declare_handset, handset, delays={"sending": 0.004, "sent": 0.004,
+                                                                  "delivered": 0.004})
+    order = ["queued", "sending", "sent", "delivered"]
+    behind = []
+
+    def fetch_in_handler(request):
+        announced = request.form["MessageStatus"][0]
+        shown = client.messages(request.form["MessageSid"][0]).fetch().status
+        if order.index(shown) < order.index(announced):
+            behind.append((announced, shown))
+        return 200, "", "text/plain"
+
+    try:
+        with Receiver(routes={"/s": fetch_in_handler}) as app:
+            for i in range(300):
+                client.messages.create(to=handset, from_=number, body=f"m{i}", status_callback=app.url("/s"))
+                app.wait_for(3 * (i + 1))
+    finally:
+        server.call(server.emulator.declare_handset, handset, delays={})
+    assert behind == []

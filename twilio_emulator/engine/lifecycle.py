@@ -41,7 +41,9 @@ class Lifecycle:
             bucket = lines.get(key)
             if bucket is None:
                 bucket = lines[key] = []
-                self.emu.scheduler.call_at(step.at, self._changed, key)
+                # At the bucket's end (real clock), so that no line is printed before its moment.
+                self.emu.scheduler.call_at(step.at if exact else max(step.at, (key[0] + 1) * TICK),
+                                           self._changed, key)
             if step.error_code:
                 bucket.append(f"{msg.sid} {previous} -> {step.status}{parties} error {step.error_code}")
             else:

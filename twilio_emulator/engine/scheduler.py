@@ -1,8 +1,11 @@
 """One scheduler for all delayed work: a heap and one task, never a task per message.
 
 Jobs are plain callables run on the event loop; a job that returns an awaitable is awaited with the rest of
-its batch. Real clock: the task sleeps until the earliest job is due and then runs everything due within
-TICK, so that a stream of messages costs one wake-up per few milliseconds, not one per step. Manual clock:
+its batch. Real clock: the task sleeps until the earliest job is due and then runs every job whose time
+has come, never one that is still ahead: a job acts on a moment (a status callback says the message has
+that status), and a read at that moment must already see it (issue 14, item 6: running jobs up to a tick
+early let a `delivered` callback arrive while fetch() still showed `sent`). Callers that want fewer
+wake-ups bucket their work themselves and schedule the bucket at its end (engine.lifecycle). Manual clock:
 nothing runs until advance(), which moves the clock job by job, so each job sees the time it was due at.
 """
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .clock import Clock
 log = logging.getLogger(__name__)
 
 Job = Callable[..., Any]
-TICK = 0.005  # real clock: jobs due within this many seconds run together (Twilio's timings are not that exact)
+TICK = 0.005  # the width of the buckets callers use to share one job among moments this close together
 
 
 class Scheduler:
@@ -74,7 +77,7 @@ class Scheduler:
                 timer.cancel()
             if self.clock.mode == "real":
                 async with self._lock:
-                    await self._run_due(self.clock.now() + TICK)
+                    await self._run_due(self.clock.now())
 
     async def advance(self, seconds: float) -> int:
         """Manual clock: move time forward by `seconds`, running every job that falls due on the way, in
