@@ -130,6 +130,25 @@ def test_delete_a_final_message(server, client, number):
     assert exc.value.status == 404 and exc.value.code == 20404
 
 
+def test_deleting_or_redacting_a_message_leaves_it_on_the_phone(server, client, number):
+    """Issue 14, item 4: the account's log is not the phone's inbox: an app that purges or redacts its messages
+    once delivered does not take them off the handset that received them."""
+    handset = "+14155550178"
+    kept = client.messages.create(to=handset, from_=number, body="first")
+    purged = client.messages.create(to=handset, from_=number, body="second")
+    redacted = client.messages.create(to=handset, from_=number, body="third, secret")
+    for m in (kept, purged, redacted):
+        server.call(server.emulator.wait_for_message, m.sid, "delivered")
+    assert client.messages(purged.sid).delete() is True
+    client.messages(redacted.sid).update(body="")
+    client.messages(redacted.sid).delete()  # redacted, then deleted: the phone still has the text it got
+    inbox = server.call(server.emulator.handset_messages, handset)
+    assert [(m.sid, m.body, m.status) for m in inbox] == [
+        (kept.sid, "first", "delivered"), (purged.sid, "second", "delivered"),
+        (redacted.sid, "third, secret", "delivered")]
+    assert [m.sid for m in client.messages.list(to=handset)] == [kept.sid]
+
+
 def test_delete_refused_while_in_flight(manual_clock, client, number):
     m = client.messages.create(to=TO, from_=number, body="not yet")
     with pytest.raises(TwilioRestException) as exc:

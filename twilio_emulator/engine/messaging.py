@@ -139,7 +139,7 @@ async def update(emu: "Emulator", account: Account, sid: str, path: str, body: s
             # [UNVERIFIED] code; Twilio only redacts messages whose delivery is complete.
             raise error(20009, "Cannot redact a message before its delivery is complete.")
         msg.body, msg.date_updated = "", emu.now()
-        await emu.store.write(rows.update(msg))
+        await emu.store.write(rows.keep_on_handset(msg.sid), rows.update(msg))  # the phone keeps the text
     return msg
 
 

@@ -68,6 +68,13 @@ def _step_json(offset: float, status: str, code: int | None, text: str | None) -
     return found
 
 
+def keep_on_handset(sid: str) -> Op:
+    """Copy the message's row, as it is now, to the handset's side (once: a later copy keeps the first), so
+    that a delete or a redaction does not take it off the phone that received it."""
+    return (f"INSERT OR IGNORE INTO handset_copies (seq, {_COLUMNS}) SELECT seq, {_COLUMNS} FROM messages "
+            "WHERE sid = ?", (sid,))
+
+
 def update(msg: Message, expect_status: str | None = None) -> Op:
     """Write the state back (an observed message: its remaining timeline included); with `expect_status`,
     only if the stored row still has that status."""
@@ -80,7 +87,7 @@ def update(msg: Message, expect_status: str | None = None) -> Op:
 
 
 def delete(sid: str) -> list[Op]:
-    return [("DELETE FROM media WHERE message_sid = ?", (sid,)), ("DELETE FROM messages WHERE sid = ?", (sid,))]
+    return [keep_on_handset(sid), ("DELETE FROM media WHERE message_sid = ?", (sid,)), ("DELETE FROM messages WHERE sid = ?", (sid,))]
 
 
 def delete_media(sid: str) -> Op:
@@ -170,9 +177,14 @@ async def recent_matching(store: Store, *, sid: str | None = None, to: str | Non
 
 
 async def to_number(store: Store, account_sids: tuple[str, ...], to: str) -> list[Message]:
-    """Every message to `to` in these accounts, oldest first (uses the (account_sid, to_, seq) index)."""
-    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE account_sid IN ({rows_in(account_sids)}) "
-                                "AND to_ = ? ORDER BY seq", (*account_sids, to))
+    """Every message to `to` in these accounts, oldest first, as the handset got it: a message deleted or
+    redacted since is read from its copy (keep_on_handset). Uses the (account_sid, to_, seq) indexes."""
+    accounts = rows_in(account_sids)
+    rows = await store.fetchall(
+        f"SELECT seq, {_COLUMNS} FROM messages WHERE account_sid IN ({accounts}) AND to_ = ? "
+        "AND sid NOT IN (SELECT sid FROM handset_copies WHERE to_ = ?) "
+        f"UNION ALL SELECT seq, {_COLUMNS} FROM handset_copies WHERE account_sid IN ({accounts}) AND to_ = ? "
+        "ORDER BY seq", (*account_sids, to, to, *account_sids, to))
     return [_message(r) for r in rows]
 
 
