@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass
 
 from aiohttp import web
+from multidict import CIMultiDict
 
 
 @dataclass
@@ -29,7 +30,8 @@ class Receiver:
                  routes: dict | None = None):
         """Answers every request with (status, body, content_type), or, for a path in `routes`, with what
         routes[path] gives: a (status, body, content_type) tuple, or a function of the Received request
-        returning one (an app that answers what it was sent)."""
+        returning one (an app that answers what it was sent). A fourth item, a list of (name, value)
+        pairs, adds response headers (Set-Cookie, Location …)."""
         self.status, self.body, self.content_type, self.hang = status, body, content_type, hang
         self.routes = routes or {}
         self.requests: list[Received] = []
@@ -101,11 +103,12 @@ class Receiver:
             if self.hang:
                 await self._release.wait()
             answer = self.routes.get(request.path, (self.status, self.body, self.content_type))
-            status, body, content_type = answer(received) if callable(answer) else answer
+            status, body, content_type, *extra = answer(received) if callable(answer) else answer
             raw = body if isinstance(body, bytes) else body.encode()  # bytes: sent as they are (other encodings)
-            if content_type is None:  # no Content-Type header at all
-                return web.Response(status=status, body=raw)
-            return web.Response(status=status, body=raw, headers={"Content-Type": content_type})
+            headers = CIMultiDict(extra[0] if extra else ())
+            if content_type is not None:  # None: no Content-Type header at all
+                headers["Content-Type"] = content_type
+            return web.Response(status=status, body=raw, headers=headers)
         finally:
             with self._cond:
                 self.in_flight -= 1

@@ -79,7 +79,8 @@ class Calls:
         call.status = IN_PROGRESS
         params = payloads.incoming_call(call.sid, call.account_sid, call.from_, call.to, RINGING,
                                         handsets.get(emu, call.from_), handsets.get(emu, call.to))
-        session = Session(emu, account, call.sid, params)
+        # [UNVERIFIED] a call's cookies live for the call (reference twilio-more §1.2).
+        session = Session(emu, account, call.sid, params, conversation=call.sid)
         outcome = CallOutcome(call, session.webhooks, session.alerts, [])
         try:
             if emu.activity.enabled:

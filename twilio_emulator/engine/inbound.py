@@ -213,7 +213,8 @@ class Inbound:
             recipient = handsets.get(emu, msg.to)
             media = [(m.content_type, self.media_url(m.account_sid, msg.sid, m.sid)) for m in msg.media]
             session = Session(emu, account, msg.sid,
-                              payloads.incoming_message(msg, sender, recipient, media, opt_out_type=kind))
+                              payloads.incoming_message(msg, sender, recipient, media, opt_out_type=kind),
+                              conversation=f"{msg.from_}|{msg.to}")
             outcome.webhooks, outcome.alerts = session.webhooks, session.alerts
             if work.stage == outbox.WEBHOOK:
                 answer, doc_url = await session.fetch("incoming_message", method, url, fallback_method, fallback_url)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..domain import cookies
 from ..domain.accounts import Account
+from ..store import cookies as jar_rows
 from ..store import webhooks as log_rows
 from ..store.webhooks import Alert
 from ..twiml import parse
@@ -40,10 +42,14 @@ class Session:
     account: Account
     resource_sid: str
     params: list[tuple[str, str]]  # what every request of the session carries
+    # The conversation whose cookie jar the session's requests carry and fill (domain.cookies): an SMS
+    # conversation is "From|To" (Twilio keeps one jar per pair), a call its CallSid. None: no cookies.
+    conversation: str | None = None
     webhooks: list[Attempt] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     # The current document's warnings by code: [the first one, how many, the document's URL] (flush_warnings).
     _warnings: dict = field(default_factory=dict)
+    _jar: list | None = None  # the conversation's cookies, read from the store by the first request
 
     async def request(self, kind: str, method: str, url: str, params: list[tuple[str, str]] | None = None,
                       event: str | None = None):
@@ -51,10 +57,20 @@ class Session:
         `event` names it among the session's requests (default: `kind`), for its idempotency token: the same
         request sent again after a restart carries the same token (Emulator.token)."""
         emu = self.emu
+        cookie = None
+        if self.conversation is not None:
+            if self._jar is None:
+                self._jar = await jar_rows.jar(emu.store, self.account.sid, self.conversation)
+            cookie = cookies.header(self._jar, url, emu.now())
         attempt = await emu.dispatcher.send(method, url, self.params if params is None else params,
-                                            self.account.auth_token, token=emu.token(self.resource_sid, event or kind))
+                                            self.account.auth_token, token=emu.token(self.resource_sid, event or kind),
+                                            cookie=cookie)
         self.webhooks.append(attempt)
-        await emu.store.write(log_rows.log_attempt(self.account.sid, self.resource_sid, kind, attempt, emu.now()))
+        ops = [log_rows.log_attempt(self.account.sid, self.resource_sid, kind, attempt, emu.now())]
+        if self.conversation is not None and attempt.set_cookies:
+            self._jar = cookies.update(self._jar, attempt.set_cookies, emu.now())
+            ops.append(jar_rows.put(self.account.sid, self.conversation, self._jar))
+        await emu.store.write(*ops)
         if emu.activity.enabled:
             emu.activity.line(f"{self.resource_sid} {kind.replace('_', ' ')} -> {method} {attempt.url} "
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
@@ -28,6 +28,8 @@ class Attempt:
     content_type: str = ""
     error: str | None = None  # connection refused, timeout, …
     duration_ms: float = 0.0
+    # Every Set-Cookie header of the answer and of the redirects that led to it, with the URL that set it.
+    set_cookies: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -68,8 +70,9 @@ class Dispatcher:
         return self._session
 
     async def send(self, method: str, url: str, params: list[tuple[str, str]], auth_token: str,
-                   token: str | None = None) -> Attempt:
-        """One request. POST: form body; GET: the parameters appended to the URL's query (Twilio's order)."""
+                   token: str | None = None, cookie: str | None = None) -> Attempt:
+        """One request. POST: form body; GET: the parameters appended to the URL's query (Twilio's order).
+        `cookie`: the Cookie header, from the conversation's jar (engine.sessions)."""
         target = url_to_sign(url)
         body = None
         if method == "GET":
@@ -82,6 +85,8 @@ class Dispatcher:
                    "User-Agent": "TwilioProxy/1.1", "Accept": "*/*"}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if cookie:
+            headers["Cookie"] = cookie
         attempt = Attempt(method, target, params, headers)
         timeout = connection_timeout(url, self.timeout)
         started = time.perf_counter()
@@ -90,6 +95,8 @@ class Dispatcher:
                     method, URL(target, encoded=True), data=body, headers=headers,
                     timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
                 attempt.status = resp.status
+                attempt.set_cookies = [(str(r.url), value) for r in (*resp.history, resp)
+                                       for value in r.headers.getall("Set-Cookie", ())]
                 attempt.content_type = resp.headers.get("Content-Type", "")
                 chunks, size = [], 0
                 while size <= MAX_BODY:  # read() returns what has arrived: loop up to the limit (+1) or EOF
