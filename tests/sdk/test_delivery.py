@@ -162,3 +162,34 @@ def test_a_callback_never_arrives_before_fetch_shows_its_status(server, client, 
     finally:
         server.call(server.emulator.declare_handset, handset, delays={})
     assert behind == []
+
+
+@pytest.mark.parametrize("to,country,line_type", [
+    ("+447700900461", "GB", "mobile"),  # Ofcom's drama mobile range
+    ("+61491570006", "AU", "mobile"),  # ACMA's fictional mobile numbers
+    ("+12125550142", "US", "mobile"),  # NANP 555-0100-0199
+])
+def test_published_fictional_numbers_are_phones_of_the_simulated_world(server, client, number, to, country,
+                                                                       line_type):
+    """Issue 14, item 8: the numbers regulators publish for fiction and documentation can be texted."""
+    m = client.messages.create(to=to, from_=number, body="hello, fiction")
+    assert final(server, m.sid).status == "delivered"
+    handset = server.emulator.handset(to)
+    assert (handset.country, handset.line_type) == (country, line_type)
+
+
+def test_the_fictional_01632_area_is_a_landline_until_declared_a_mobile(server, client, number):
+    """Twilio's Messaging Services guide texts +441632960675, a number of Ofcom's fictional area 01632: a
+    landline (SMS undelivered, 30006) unless declared a mobile handset; it can also be bought."""
+    to = "+441632960675"
+    m = client.messages.create(to=to, from_=number, body="x")
+    assert (final(server, m.sid).status, client.messages(m.sid).fetch().error_code) == ("undelivered", 30006)
+    server.call(server.emulator.declare_handset, to, line_type="mobile", behaviour="deliver")
+    try:
+        m = client.messages.create(to=to, from_=number, body="y")
+        assert final(server, m.sid).status == "delivered"
+    finally:
+        server.call(server.emulator.declare_handset, to, line_type="landline")
+    bought = client.incoming_phone_numbers.create(phone_number="+447700900123")
+    assert (bought.phone_number, bought.friendly_name) == ("+447700900123", "07700 900123")
+    assert bought.capabilities["sms"] is True

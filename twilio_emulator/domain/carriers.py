@@ -60,7 +60,7 @@ def default_handset(number: str) -> Handset | None:
     if parsed is None:
         return None
     num = phonenumbers.parse(parsed.e164)
-    line_type = _LINE_TYPE.get(phonenumbers.number_type(num), MOBILE)
+    line_type = _LINE_TYPE.get(numbers.number_type(num), MOBILE)
     from phonenumbers import carrier as carrier_data  # on first use: its data is slow to load
     name = carrier_data.name_for_number(num, "en") or f"Emulated {parsed.country} {line_type.title()} Carrier"
     handset = Handset(number=parsed.e164, carrier=name, line_type=line_type, country=parsed.country,

@@ -45,6 +45,34 @@ US_STATES = {
 _STATE_ABBRS = set(US_STATES.values())
 
 
+# Published fictional ranges that phonenumbers rejects (issue 14, item 8): numbers regulators keep for drama
+# and documentation, which Twilio's own guides text (the Messaging Services guide sends to +441632960675).
+# Valid numbers of the simulated world, with the line type of their range: (E.164 prefix, digits after it,
+# country, type). Ofcom's "Telephone numbers for drama purposes": 07700 900000-900999 (mobile) and the
+# fictional area 01632 960000-960999; its other drama ranges (020 7946 0000-0999, 0113/0114/…/0161 496,
+# 0191 498, 08081 570, 0909 879, 03069 990), ACMA's (0491 570 006 …, 02/03/07/08 5550 and 7010) and the
+# NANP's 555-0100-0199 in a real area code are numbers phonenumbers already takes, with their types.
+FICTIONAL = (
+    ("+447700900", 3, "GB", PhoneNumberType.MOBILE),
+    ("+441632960", 3, "GB", PhoneNumberType.FIXED_LINE),
+)
+
+
+def fictional(num: phonenumbers.PhoneNumber) -> tuple[str, PhoneNumberType] | None:
+    """(country, type) of a number in one of the FICTIONAL ranges, else None."""
+    e164 = phonenumbers.format_number(num, PhoneNumberFormat.E164)
+    for prefix, digits, country, kind in FICTIONAL:
+        if e164.startswith(prefix) and len(e164) == len(prefix) + digits:
+            return country, kind
+    return None
+
+
+def number_type(num: phonenumbers.PhoneNumber) -> PhoneNumberType:
+    """phonenumbers' type of a number, FICTIONAL ranges included."""
+    found = fictional(num)
+    return found[1] if found else phonenumbers.number_type(num)
+
+
 @dataclass(frozen=True)
 class Number:
     e164: str
@@ -66,10 +94,11 @@ def parse(raw: str, default_region: str | None = None) -> Number | None:
         num = phonenumbers.parse(raw, None if raw.startswith("+") else default_region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(num):
+    made_up = None if phonenumbers.is_valid_number(num) else fictional(num)
+    if made_up is None and not phonenumbers.is_valid_number(num):
         return None
-    country = phonenumbers.region_code_for_number(num) or ""
-    kind = _KIND_OF_TYPE.get(phonenumbers.number_type(num), LOCAL)
+    country = made_up[0] if made_up else phonenumbers.region_code_for_number(num) or ""
+    kind = _KIND_OF_TYPE.get(made_up[1] if made_up else phonenumbers.number_type(num), LOCAL)
     city, state = _geo(num, country)
     return Number(
         e164=phonenumbers.format_number(num, PhoneNumberFormat.E164),
