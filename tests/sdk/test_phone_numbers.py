@@ -1,8 +1,9 @@
 """IncomingPhoneNumbers and AvailablePhoneNumbers through the official SDK."""
 from __future__ import annotations
 
+import phonenumbers
 import pytest
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 
 
 def test_buy_a_specific_number_with_webhooks(client, account):
@@ -186,3 +187,20 @@ def test_contains_with_a_plus_matches_the_e164_number(client):
     # Without +, a pattern still matches anywhere in the national number.
     assert all("555" in n.phone_number[2:] for n in
                client.available_phone_numbers("US").local.list(contains="555", limit=2))
+
+
+def test_searches_offer_only_assigned_geographic_area_codes(client):
+    # Issue 14, item 12: +1529… (a personal-communications code, not a place) was offered.
+    geographic = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    for country in ("US", "CA"):
+        found = client.available_phone_numbers(country).local.list(limit=300)
+        assert len(found) > 100
+        for n in found:
+            parsed = phonenumbers.parse(n.phone_number)
+            assert phonenumbers.number_type(parsed) in geographic, n.phone_number
+            assert phonenumbers.region_code_for_number(parsed) == country
+    for unassigned in (529, 500, 900):
+        with pytest.raises(TwilioException) as exc:  # the SDK's list() wraps the error JSON in its message
+            client.available_phone_numbers("US").local.list(area_code=unassigned)
+        assert '"code": 21451' in str(exc.value)
+    assert {n.region for n in client.available_phone_numbers("US").local.list(area_code=206, limit=3)} == {"WA"}

@@ -41,6 +41,8 @@ US_STATES = {
     "Alberta": "AB", "British Columbia": "BC", "Manitoba": "MB", "New Brunswick": "NB",
     "Newfoundland and Labrador": "NL", "Nova Scotia": "NS", "Ontario": "ON", "Quebec": "QC",
     "Saskatchewan": "SK", "Prince Edward Island": "PE",
+    # phonenumbers' own spellings
+    "Washington State": "WA", "British Colombia": "BC",
 }
 _STATE_ABBRS = set(US_STATES.values())
 
@@ -191,11 +193,16 @@ def contains_pattern(pattern: str) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=1)
 def nanp_area_codes() -> dict[str, tuple[str, str, str]]:
-    """Area code -> (country, state, city) for every NANP area code phonenumbers knows to be valid."""
+    """Area code -> (country, state, city) for every geographic NANP area code of the US and Canada: those of
+    phonenumbers' fixed-line numbers. Not the 5XX personal-communications codes, 600/622/633, 900 premium
+    rate and the like, whose numbers phonenumbers also takes (issue 14, item 12: searches offered +1529…)."""
     out = {}
     for ac in range(200, 1000):
+        num = phonenumbers.parse(f"+1{ac}2345678")
+        if not phonenumbers.is_valid_number(num) or phonenumbers.number_type(num) not in _TYPES[LOCAL]:
+            continue
         n = parse(f"+1{ac}2345678")
-        if n and n.kind == LOCAL and n.country in NANP:
+        if n and n.country in NANP:
             out[str(ac)] = (n.country, n.state, n.city)
     return out
 
