@@ -37,3 +37,4 @@ bench: install
 	$(PYTHON) benchmarks/bench_scheduler.py
 	$(PYTHON) benchmarks/bench_inbound.py
 	$(PYTHON) benchmarks/bench_plugin.py
+	$(PYTHON) benchmarks/bench_list.py

@@ -97,6 +97,32 @@ def test_list_filters_by_date_sent(server, manual_clock, client, number):
     assert [m.body for m in client.messages.list(date_sent=noon)] == ["day three"]
 
 
+def test_a_date_sent_list_pages_newest_sent_first_through_ties(server, manual_clock, client, number):
+    """Issue 14, item 13: a DateSent-filtered list walks its index (date_sent, then creation order, newest
+    first), so its pages and page tokens stay exact through messages sent at the same instant."""
+    slow = "+14155550179"
+    server.call(manual_clock.declare_handset, slow, delays={"sent": 60})
+    try:
+        late = client.messages.create(to=slow, from_=number, body="late")  # created first, sent a minute later
+        tied = [client.messages.create(to=TO, from_=number, body=f"tie {i}") for i in range(5)]
+        server.call(manual_clock.advance, 10)
+        after = [client.messages.create(to=TO, from_=number, body=f"after {i}") for i in range(2)]
+        server.call(manual_clock.advance, 120)
+    finally:
+        server.call(manual_clock.declare_handset, slow, delays={})
+    day = client.messages(late.sid).fetch().date_sent.date()
+    expected = [late.sid] + [m.sid for m in after[::-1]] + [m.sid for m in tied[::-1]]
+    page, seen, pages = client.messages.page(date_sent=day, page_size=3), [], []
+    while page is not None:
+        pages.append(page)
+        seen += [m.sid for m in page]
+        page = page.next_page()
+    assert seen == expected
+    assert [m.sid for m in pages[2].previous_page()] == expected[3:6]
+    assert [m.sid for m in pages[1].previous_page()] == expected[:3]
+    assert [m.sid for m in client.messages.list(date_sent_after=day, page_size=2)] == expected
+
+
 def test_redact_body_of_a_delivered_message(server, client, number):
     m = client.messages.create(to=TO, from_=number, body="secret")
     server.call(server.emulator.wait_for_message, m.sid, "delivered")

@@ -135,14 +135,17 @@ class Filters:
 async def page(store: Store, account_sid: str, f: Filters, size: int, after_sid: str | None = None,
                before_sid: str | None = None) -> list[Message]:
     """Most recent first. `after_sid`: the page after that record (PageToken PA…); `before_sid`: the page
-    before it (PB…)."""
+    before it (PB…). Every filter is one index range, walked in list order, so a page costs O(page) however
+    many messages match (issue 14, item 13): without a DateSent filter in creation order (seq) on the
+    (account_sid[, to_ | from_], seq) indexes; with one in date_sent order, then seq (the (account_sid,
+    date_sent) index, whose entries end with the rowid, seq)."""
     where, params = ["account_sid = ?"], [account_sid]
-    sent_filter = f.sent_on_or_after is not None or f.sent_before is not None
-    for clause, value in (("to_ = ?", f.to), ("from_ = ?", f.from_), ("date_sent >= ?", f.sent_on_or_after),
-                          ("date_sent < ?", f.sent_before), ("date_sent <= ?", f.now if sent_filter else None)):
+    for clause, value in (("to_ = ?", f.to), ("from_ = ?", f.from_)):
         if value is not None:
             where.append(clause)
             params.append(value)
+    if f.sent_on_or_after is not None or f.sent_before is not None:
+        return await _page_by_date_sent(store, f, where, params, size, after_sid, before_sid)
     order = "DESC"
     if after_sid:
         where.append("seq < (SELECT seq FROM messages WHERE sid = ?)")
@@ -156,6 +159,47 @@ async def page(store: Store, account_sid: str, f: Filters, size: int, after_sid:
         (*params, size))
     msgs = [_message(r) for r in rows]
     return msgs[::-1] if order == "ASC" else msgs
+
+
+async def _page_by_date_sent(store: Store, f: Filters, where: list[str], params: list, size: int,
+                             after_sid: str | None, before_sid: str | None) -> list[Message]:
+    """A page of a DateSent-filtered list: newest date_sent first (ties: newest seq first), and only messages
+    already sent by `f.now`. A page token's record (D, S) splits the rest in two index ranges, read in turn up
+    to a page: date_sent = D beyond seq S, then date_sent beyond D."""
+    bounds, values = [], []
+    for clause, value in (("date_sent >= ?", f.sent_on_or_after), ("date_sent < ?", f.sent_before),
+                          ("date_sent <= ?", f.now)):
+        if value is not None:
+            bounds.append(clause)
+            values.append(value)
+    base = " AND ".join(where + bounds)
+    older = before_sid is None
+    order = "DESC" if older else "ASC"
+    cursor_sid = after_sid or before_sid
+    table = "messages INDEXED BY messages_date_sent"  # the planner would rather walk seq and sort
+    if cursor_sid is None:
+        rows = await store.fetchall(f"SELECT {_COLUMNS} FROM {table} WHERE {base} "
+                                    f"ORDER BY date_sent {order}, seq {order} LIMIT ?", (*params, *values, size))
+    else:
+        cursor = await store.fetchone("SELECT date_sent, seq FROM messages WHERE sid = ?", (cursor_sid,))
+        if cursor is None or cursor["date_sent"] is None:
+            return []
+        sent, seq, beyond = cursor["date_sent"], cursor["seq"], "<" if older else ">"
+        # The ties of the token's record (an equality and a rowid range on the index): within the bounds only
+        # if the record is (a token of another listing may not be). Then what lies beyond its date_sent.
+        ties = ((f.sent_on_or_after is None or sent >= f.sent_on_or_after)
+                and (f.sent_before is None or sent < f.sent_before) and (f.now is None or sent <= f.now))
+        rows = []
+        if ties:
+            rows = await store.fetchall(
+                f"SELECT {_COLUMNS} FROM {table} WHERE {' AND '.join(where)} AND date_sent = ? AND seq {beyond} ? "
+                f"ORDER BY seq {order} LIMIT ?", (*params, sent, seq, size))
+        if len(rows) < size:
+            rows += await store.fetchall(
+                f"SELECT {_COLUMNS} FROM {table} WHERE {base} AND date_sent {beyond} ? "
+                f"ORDER BY date_sent {order}, seq {order} LIMIT ?", (*params, *values, sent, size - len(rows)))
+    msgs = [_message(r) for r in rows]
+    return msgs if older else msgs[::-1]
 
 
 async def media_for(store: Store, message_sid: str) -> list[Media]:
