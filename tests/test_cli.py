@@ -11,6 +11,7 @@ import sys
 import pytest
 import requests
 from click.testing import CliRunner
+from twilio.base.exceptions import TwilioRestException
 
 import twilio_emulator
 from twilio_emulator.cli import main
@@ -188,21 +189,30 @@ def test_messages_list_and_tail(server, client, number, account):
     assert [line.split()[6] for line in tail.output.splitlines()] == [m.sid for m in sent]  # oldest first
 
 
-def test_messages_tail_follow_prints_new_messages_as_they_come(tmp_path):
+def test_messages_tail_follow_streams_every_status_change_as_it_happens():
+    # Issue 14, item 10: streamed by the emulator (control API /messages/stream), not polled.
     with Serve("--timing", "instant", "--quiet") as serve:
         c = twilio_emulator.client(serve.base_url)
         number = c.incoming_phone_numbers.create(area_code="415").phone_number
-        proc = subprocess.Popen([sys.executable, "-m", "twilio_emulator", "messages", "tail", "--follow",
-                                 "--url", serve.base_url, "--interval", "0.05"], stdout=subprocess.PIPE, text=True)
+        requests.post(f"{serve.base_url}/_emulator/v1/handsets", timeout=10, json={
+            "number": "+14155550183", "delays": {"sending": 0.05, "sent": 0.05, "delivered": 0.05}})
+        proc = subprocess.Popen([sys.executable, "-m", "twilio_emulator", "messages", "tail", "--follow", "-n", "0",
+                                 "--url", serve.base_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
+            assert "following the messages of" in proc.stderr.readline()  # the stream is open
             m = c.messages.create(to="+14155550183", from_=number, body="followed")
+            lines = []
             for line in proc.stdout:  # blocks until tail prints it: no sleeping here
+                lines.append(line)
                 if m.sid in line and "delivered" in line:
                     break
         finally:
-            proc.terminate()
-            proc.wait(10)
-    assert "'followed'" in line
+            serve.stop()
+            rest = proc.communicate(timeout=30)[0]  # the stream ends with the server: tail exits by itself
+    assert proc.returncode == 0
+    statuses = [line.split()[7] for line in lines if m.sid in line]
+    assert statuses == ["queued", "sending", "sent", "delivered"], lines + [rest]
+    assert "'followed'" in lines[-1]
 
 
 def test_reset_wipes_a_running_emulator():
@@ -255,3 +265,24 @@ def test_control_calls_under_serve_log_a_line_and_keep_the_connection(tmp_path):
         output = server.stop()
     assert "Traceback" not in output and "KeyError" not in output
     assert "GET /_emulator/v1/clock -> 200" in output and "POST /_emulator/v1/handsets -> 400" in output
+
+
+def test_the_serve_log_names_each_refusal_and_the_service_sending_a_message():
+    # Issue 14, item 10: a 4xx line names the Twilio code and message; no "accepted from None".
+    server = Serve("--timing", "instant")
+    try:
+        c = twilio_emulator.client(server.base_url)
+        with pytest.raises(TwilioRestException):
+            c.messages.create(to="+14155550184", from_="+14155550999", body="from a number not ours")
+        number = c.incoming_phone_numbers.create(area_code="415")
+        service = c.messaging.v1.services.create(friendly_name="log")
+        c.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=number.sid)
+        m = c.messages.create(to="+14155550184", messaging_service_sid=service.sid, body="via the pool")
+        requests.post(f"{server.base_url}/_emulator/v1/handsets", json={"number": 5}, timeout=10)
+    finally:
+        log = server.stop()
+    assert re.search(r"POST /2010-04-01/Accounts/AC\w+/Messages.json -> 400 \(\d+\.\d ms\): 21606 The From phone "
+                     r"number \+14155550999 is not a valid, SMS-capable inbound phone number", log), log
+    assert f"{m.sid} accepted from service {service.sid} to +14155550184" in log
+    assert "from None" not in log
+    assert re.search(r"POST /_emulator/v1/handsets -> 400 \(\d+\.\d ms\): \S", log), log

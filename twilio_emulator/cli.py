@@ -218,29 +218,29 @@ def messages_list(url, account_sid, auth_token, to, from_, limit) -> None:
 @messages.command("tail")
 @URL_OPTION
 @_account_options
-@click.option("--follow", "-f", is_flag=True, help="Keep printing new messages and status changes.")
-@click.option("--lines", "-n", default=10, show_default=True, type=click.IntRange(0, 1000))
-@click.option("--interval", default=0.5, show_default=True, type=click.FloatRange(0.05, 60), hidden=True)
-def messages_tail(url, account_sid, auth_token, follow, lines, interval) -> None:
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new messages and each status change as it "
+              "happens (streamed by the emulator), until interrupted.")
+@click.option("--lines", "-n", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="How many of the newest messages to print first.")
+def messages_tail(url, account_sid, auth_token, follow, lines) -> None:
     """The last messages, oldest first; with --follow, then every new message and status change."""
-    import time
-
     auth = (account_sid, auth_token)
-    seen: dict[str, str] = {}
-
-    def newest(size: int) -> list[dict]:
-        return _rest(url, auth, "GET", "/Messages.json", query={"PageSize": size})["messages"][::-1]
-
-    for m in newest(max(lines, 1))[-lines:] if lines else []:
+    # Subscribed before the last messages are read, so that nothing between the two is missed.
+    stream = _call(_remote(url).events, "/messages/stream", {"account_sid": account_sid}) if follow else ()
+    shown: dict[str, str] = {}
+    newest = _rest(url, auth, "GET", "/Messages.json", query={"PageSize": max(lines, 1)})["messages"]
+    for m in newest[:lines][::-1]:
+        shown[m["sid"]] = m["status"]
         click.echo(_message_line(m))
-    for m in newest(200):
-        seen[m["sid"]] = m["status"]
-    while follow:  # a CLI loop may poll: the REST API has no push
-        time.sleep(interval)
-        for m in newest(200):
-            if seen.get(m["sid"]) != m["status"]:
-                seen[m["sid"]] = m["status"]
+    if follow:
+        click.echo(f"following the messages of {account_sid} (Ctrl-C to stop)", err=True)
+    try:
+        for _, m in stream:
+            if shown.get(m["sid"]) != m["status"]:
+                shown[m["sid"]] = m["status"]
                 click.echo(_message_line(m))
+    except KeyboardInterrupt:
+        pass
 
 
 @main.command()

@@ -40,6 +40,26 @@ class Remote:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         return self._send(method, path, query, data, headers)
 
+    def events(self, path: str, query: dict | None = None):
+        """Open a control API stream of Server-Sent Events (errors raise here, once it is open nothing is
+        missed); returns an iterator of (event, data as JSON) as they arrive, without a timeout (heartbeat
+        comments keep an idle stream open), which ends when the emulator closes the stream."""
+        url = self.base_url + CONTROL + path
+        if query:
+            url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
+        try:
+            answer = urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "text/event-stream"}))
+        except urllib.error.HTTPError as exc:
+            try:
+                body = json.loads(exc.read())
+            except ValueError:
+                body = {}
+            raise RemoteError(exc.code, str(body.get("error") or exc.reason), body.get("code"), body) from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise RemoteError(0, f"cannot reach an emulator at {self.base_url}: {getattr(exc, 'reason', exc)}") \
+                from None
+        return _server_sent_events(answer)
+
     def _send(self, method: str, path: str, query: dict | None, data: bytes | None, headers: dict) -> dict:
         url = self.base_url + path
         if query:
@@ -59,3 +79,18 @@ class Remote:
         except (urllib.error.URLError, OSError, ValueError) as exc:
             reason = getattr(exc, "reason", exc)
             raise RemoteError(0, f"cannot reach an emulator at {self.base_url}: {reason}") from None
+
+
+def _server_sent_events(answer):
+    with answer:
+        event, data = "message", []
+        for raw in answer:
+            line = raw.decode("utf-8").rstrip("\r\n")
+            if not line:  # the end of one event
+                if data:
+                    yield event, json.loads("\n".join(data))
+                event, data = "message", []
+            elif line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                data.append(line[5:].lstrip())

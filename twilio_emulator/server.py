@@ -41,6 +41,10 @@ def build_app(emulator: Emulator) -> web.Application:
     app.add_subapp(control.PREFIX, control.build())
     api.add_unmatched_route(app)
 
+    async def end_streams(app: web.Application) -> None:  # before aiohttp waits for open requests
+        emulator.close_streams()
+    app.on_shutdown.append(end_streams)
+
     async def engine(app: web.Application):
         await emulator.start()
         yield

@@ -12,7 +12,7 @@ from aiohttp import web
 from ..domain.errors import AuthenticationFailed, MethodNotAllowed, NotFound, TwilioError
 from . import inputs
 from .auth import authorize
-from .context import EMULATOR
+from .context import EMULATOR, NOTE
 from .routing import record_bug
 
 
@@ -53,12 +53,18 @@ def twilio_api(handler, limit: int | None = None):
             authorize(request, public)
             return await handler(request)
         except TwilioError as exc:
-            return error_response(exc)
+            return noted_error(request, exc)
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
-            return error_response(from_http_exception(request, exc))
+            return noted_error(request, from_http_exception(request, exc))
         except Exception as exc:  # a bug of ours: still a Twilio-shaped answer
             record_bug(request, exc)
-            return error_response(TwilioError("Internal server error.", code=20500, status=500))
+            return noted_error(request, TwilioError("Internal server error.", code=20500, status=500))
     return twilio_route
+
+
+def noted_error(request: web.Request, exc: TwilioError) -> web.Response:
+    """The error's answer, and its code and message on the request's serve-log line (issue 14, item 10)."""
+    request[NOTE] = f"{exc.code} {exc.message}"
+    return error_response(exc)

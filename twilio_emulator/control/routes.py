@@ -9,21 +9,25 @@ from aiohttp import web
 from dataclasses import asdict
 
 from ..api import inputs
-from ..api.context import EMULATOR
+from ..api.context import EMULATOR, NOTE
 from ..api.render import rfc2822
 from ..api.routing import add_unmatched, add_wrapped, record_bug
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
 from ..domain.errors import TwilioError
-from ..engine import handsets, messaging, scenarios
+from ..engine import handsets, messaging, scenarios, watch
 from ..store import webhooks as webhook_rows
 
 routes = web.RouteTableDef()
 PREFIX = "/_emulator/v1"  # where server.py mounts this sub-application
+# On a control_error response: the text for the serve log (a typed key from aiohttp 3.14, as context.py's).
+ERROR_NOTE = web.ResponseKey("error_note", str) if hasattr(web, "ResponseKey") else "twilio_emulator.error_note"
 
 
 def control_error(status: int, message: str, **more) -> web.Response:
+    """The control API's error answer; control_errors puts its message on the request's serve-log line."""
     response = web.json_response({"error": message, "status": status, **more}, status=status)
+    response[ERROR_NOTE] = f"{more['code']} {message}" if more.get("code") else message
     if status == 413:  # the rest of the body is never read: no keep-alive after it
         response.force_close()
     return response
@@ -48,6 +52,40 @@ async def wait_for_message(request: web.Request) -> web.Response:
     return web.Response(body=json.dumps(message_json(msg)).encode(), content_type="application/json")
 
 
+HEARTBEAT = 15.0  # seconds: a comment line on an idle stream, so that a client that left is noticed
+
+
+@routes.get("/messages/stream")
+async def message_stream(request: web.Request) -> web.StreamResponse:
+    """Server-Sent Events: `event: message` with the Message JSON at every change of every message of
+    `account_sid` (all accounts without it) from now on: created or received, each status step as it
+    happens, canceled, redacted. Runs until the client goes or the server stops."""
+    emu, account_sid = request.config_dict[EMULATOR], request.query.get("account_sid")
+    if account_sid is not None and account_sid not in emu.accounts:
+        return control_error(404, f"no account {account_sid}")
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+    closing = asyncio.ensure_future(emu.closing.wait())
+    try:
+        async with watch.message_changes(emu, account_sid) as changes:
+            await response.prepare(request)
+            await response.write(b": stream of message changes\n\n")
+            while not closing.done():
+                change = asyncio.ensure_future(changes.get())
+                await asyncio.wait((change, closing), timeout=HEARTBEAT, return_when=asyncio.FIRST_COMPLETED)
+                if change.done():
+                    chunk = f"event: message\ndata: {json.dumps(message_json(change.result()))}\n\n".encode()
+                else:
+                    change.cancel()
+                    chunk = b": still here\n\n"
+                try:
+                    await response.write(chunk)
+                except (ConnectionError, RuntimeError):  # the client went away
+                    break
+    finally:
+        closing.cancel()
+    return response
+
+
 def _limit(request: web.Request) -> int:
     return request.config_dict[EMULATOR].settings.max_body_bytes
 
@@ -67,20 +105,28 @@ def control_errors(handler):
     async def control_route(request: web.Request) -> web.StreamResponse:
         try:
             inputs.refuse_oversized(request, _limit(request))
-            return await handler(request)
+            return _noted(request, await handler(request))
         except TwilioError as exc:
             status = exc.status if 400 <= exc.status < 500 else 400
             more = {"param": exc.param} if getattr(exc, "param", None) else {}
-            return control_error(status, exc.message, code=exc.code, **more)
+            return _noted(request, control_error(status, exc.message, code=exc.code, **more))
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
-            return control_error(exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status))
-                                 else exc.reason)
+            return _noted(request, control_error(
+                exc.status, exc.text if exc.text and not exc.text.startswith(str(exc.status)) else exc.reason))
         except Exception as exc:  # a bug of ours: still an answer in the control shape
             record_bug(request, exc)
-            return control_error(500, "Internal server error.")
+            return _noted(request, control_error(500, "Internal server error."))
     return control_route
+
+
+def _noted(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """An error answer's message on the request's serve-log line (issue 14, item 10)."""
+    note = response.get(ERROR_NOTE)
+    if note is not None:
+        request[NOTE] = note
+    return response
 
 
 async def _params(request: web.Request) -> dict:

@@ -49,6 +49,7 @@ class Emulator:
         self.clock = Clock()
         self.scheduler: Scheduler | None = None
         self.events: Events | None = None
+        self.closing: asyncio.Event | None = None  # set when the server shuts down: live streams end
         self.store = Store(self.settings.db_path, on_error=self.record_internal_error)
         # Write-through caches of the small resources (the store is the source of truth, loaded at start).
         self.accounts: dict[str, Account] = {}
@@ -97,6 +98,7 @@ class Emulator:
     async def start(self) -> None:
         self.scheduler = Scheduler(self.clock, on_error=self.record_internal_error)
         self.events = Events()
+        self.closing = asyncio.Event()
         await self.store.open()
         await self._load()
         from . import accounts
@@ -113,7 +115,13 @@ class Emulator:
             await self.inbound.recover()
         self.scheduler.start()
 
+    def close_streams(self) -> None:
+        """End the live streams (control API's /messages/stream): the server is shutting down."""
+        if self.closing is not None:
+            self.closing.set()
+
     async def stop(self) -> None:
+        self.close_streams()
         self.activity.close()
         if self.scheduler is not None:
             await self.scheduler.stop()

@@ -10,8 +10,17 @@ Predicate = Callable[[str, Any], bool]
 class Events:
     def __init__(self) -> None:
         self._waiters: list[tuple[Predicate, asyncio.Future]] = []
+        self._listeners: list[Callable[[str, Any], None]] = []
+
+    def listen(self, listener: Callable[[str, Any], None]) -> Callable[[], None]:
+        """Call `listener(kind, obj)` on everything published from now on, until the returned function is
+        called (a live stream's subscription, where subscribe() is one wake-up)."""
+        self._listeners.append(listener)
+        return lambda: listener in self._listeners and self._listeners.remove(listener)
 
     def publish(self, kind: str, obj: Any) -> None:
+        for listener in self._listeners:
+            listener(kind, obj)
         if not self._waiters:
             return
         keep = []

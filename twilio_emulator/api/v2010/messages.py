@@ -87,8 +87,9 @@ async def create_message(request: web.Request) -> web.Response:
         provide_feedback=bool(form.bool("ProvideFeedback")), smart_encoded=form.bool("SmartEncoded"),
         validity_period=form.int("ValidityPeriod", invalid=invalid_validity_period),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt")))
-    request[NOTE] = (f"{message.sid} {message.status} from {message.from_} to {message.to}, "
-                     f"{message.num_segments} segment(s)")
+    # A Messaging Service picks the sender when the message leaves the queue: until then there is no From.
+    sender = message.from_ or f"service {message.messaging_service_sid}"
+    request[NOTE] = f"{message.sid} {message.status} from {sender} to {message.to}, {message.num_segments} segment(s)"
     return _message_response(message, status=201)
 
 
