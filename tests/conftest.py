@@ -13,6 +13,12 @@ import twilio_emulator
 from twilio_emulator import Settings
 from twilio_emulator.testing import EmulatorThread
 
+from tests.support.receiver import Receiver
+
+# The smallest valid PNG (1x1): what the media host answers for any path.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
 
 @pytest.fixture(scope="session")
 def server():
@@ -69,3 +75,12 @@ def oai_dir() -> Path:
     if not path.is_dir():
         pytest.skip(f"twilio-oai spec not found at {path} (set TWILIO_OAI_DIR)")
     return path
+
+
+@pytest.fixture(scope="session")
+def media_host():
+    """A real web server for outbound media (Twilio downloads every MediaUrl before sending an MMS): any path
+    answers a small PNG, /card a vCard; `media_host.url("/a.png")`."""
+    with Receiver(body=PNG, content_type="image/png",
+                  routes={"/card": (200, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n", "text/vcard")}) as app:
+        yield app

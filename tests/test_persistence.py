@@ -10,7 +10,7 @@ from twilio_emulator import Settings
 from twilio_emulator.testing import EmulatorThread
 
 
-def test_state_survives_restart_and_in_flight_messages_finish(tmp_path):
+def test_state_survives_restart_and_in_flight_messages_finish(tmp_path, media_host):
     settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
     with EmulatorThread(settings) as first:
         main = twilio_emulator.client(first.base_url)
@@ -23,7 +23,7 @@ def test_state_survives_restart_and_in_flight_messages_finish(tmp_path):
             first.call(first.emulator.wait_for_message, m.sid, "delivered")
         first.emulator.set_clock("manual")  # this one stays queued until after the restart
         pending = c.messages.create(to="+14155550199", from_=number.phone_number, body="in flight",
-                                    media_url=["https://example.com/x.png"])
+                                    media_url=[media_host.url("/x.png")])
         assert c.messages(pending.sid).fetch().status == "queued"
 
     with EmulatorThread(settings) as second:

@@ -36,7 +36,7 @@ def test_appointment_reminders_pick_a_sender_per_patient(twilio_emulator, twilio
 
 
 @pytest.mark.twilio_scenario("failures")
-def test_failure_scenarios(twilio_emulator, twilio_client):
+def test_failure_scenarios(twilio_emulator, twilio_client, media_host):
     expected = {"+14155550120": ("undelivered", 30003), "+14155550121": ("undelivered", 30007),
                 "+14155550122": ("failed", 30008), "+14155550123": ("undelivered", 30006),
                 "+14155550124": ("sent", None)}
@@ -46,7 +46,7 @@ def test_failure_scenarios(twilio_emulator, twilio_client):
                                                  ("delivered", "undelivered", "failed"))
         assert (final.status, final.error_code) == (status, code), to
     mms = twilio_client.messages.create(to="+14155550125", from_="+14155550004", body="pic",
-                                        media_url=["https://cdn.example.com/a.png"])
+                                        media_url=[media_host.url("/a.png")])
     assert twilio_emulator.wait_for_message(sid=mms.sid, status="undelivered").error_code == 30011
     slow = twilio_client.messages.create(to="+14155550126", from_="+14155550004", body="slow")
     twilio_emulator.advance(59)

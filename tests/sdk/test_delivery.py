@@ -86,9 +86,9 @@ def test_sent_without_a_delivery_receipt_stays_sent(server, manual_clock, client
     assert [x.sid for x in server.call(manual_clock.handset_messages, "+14155550143")] == [m.sid]
 
 
-def test_mms_to_a_handset_without_mms_is_undelivered_30011(server, client, number):
+def test_mms_to_a_handset_without_mms_is_undelivered_30011(server, client, number, media_host):
     server.call(server.emulator.declare_handset, "+14155550144", mms=False)
-    m = client.messages.create(to="+14155550144", from_=number, media_url=["https://example.com/a.png"])
+    m = client.messages.create(to="+14155550144", from_=number, media_url=[media_host.url("/a.png")])
     done = final(server, m.sid)
     assert (done.status, done.error_code) == ("undelivered", 30011)
     sms = client.messages.create(to="+14155550144", from_=number, body="plain text still arrives")

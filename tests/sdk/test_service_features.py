@@ -86,32 +86,36 @@ def test_smart_encoded_must_be_a_boolean(server, account, client):
     assert client.messages.list() == []
 
 
-PICTURE = "https://cdn.example.com/receipt.png"
+
+@pytest.fixture
+def picture(media_host) -> str:
+    return media_host.url("/receipt.png")
 
 
-def test_mms_converter_delivers_mms_as_sms_with_a_link_to_each_media(server, client, number):
+def test_mms_converter_delivers_mms_as_sms_with_a_link_to_each_media(server, client, number, picture):
     server.call(server.emulator.declare_handset, "+14155554006", mms=False)
     service = service_with(client, number)  # mms_converter defaults to on
     m = client.messages.create(to="+14155554006", messaging_service_sid=service.sid, body="Your receipt",
-                               media_url=[PICTURE])
+                               media_url=[picture])
     done = final(server, m.sid)
     assert done.status == "delivered" and done.error_code is None
     got = server.call(server.emulator.handset_messages, "+14155554006")[-1]
     text, link = got.body.split("\n")
     assert text == "Your receipt" and link.startswith(server.base_url)
     media = requests.get(link, timeout=10, allow_redirects=False)  # the link leads to the media
-    assert (media.status_code, media.headers["Location"]) == (307, PICTURE)
+    assert (media.status_code, media.headers["Location"]) == (307, picture)
     fetched = client.messages(m.sid).fetch()  # billed as SMS: per segment of the body with its link
     assert fetched.price == f"{-0.0079 * int(fetched.num_segments):.5f}" and fetched.num_media == "1"
 
 
-def test_without_the_converter_mms_to_a_handset_without_mms_is_undelivered_30011(server, client, number):
+def test_without_the_converter_mms_to_a_handset_without_mms_is_undelivered_30011(server, client, number,
+                                                                                 picture):
     server.call(server.emulator.declare_handset, "+14155554007", mms=False)
     service = service_with(client, number, mms_converter=False)
-    m = client.messages.create(to="+14155554007", messaging_service_sid=service.sid, body="pic", media_url=[PICTURE])
+    m = client.messages.create(to="+14155554007", messaging_service_sid=service.sid, body="pic", media_url=[picture])
     assert (final(server, m.sid).status, final(server, m.sid).error_code) == ("undelivered", 30011)
     capable = client.messages.create(to="+14155554008", messaging_service_sid=service.sid, body="pic",
-                                     media_url=[PICTURE])  # an MMS handset: nothing to convert
+                                     media_url=[picture])  # an MMS handset: nothing to convert
     assert final(server, capable.sid).body == "pic"
 
 

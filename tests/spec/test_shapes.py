@@ -51,9 +51,9 @@ def get(server, account):
     return get
 
 
-def test_message_and_media_and_their_lists(spec, server, client, number, get):
+def test_message_and_media_and_their_lists(spec, server, client, number, get, media_host):
     queued = client.messages.create(to="+14155550199", from_=number, body="shape",
-                                    media_url=["https://example.com/a.png"])
+                                    media_url=[media_host.url("/a.png")])
     msg = get(f"/Messages/{queued.sid}.json")
     check(spec, "api.v2010.account.message", msg)
     server.call(server.emulator.wait_for_message, queued.sid, "delivered")

@@ -295,8 +295,8 @@ def mms_as_sms(body: str, links: list[str]) -> str:
 
 
 def guess_content_type(url: str) -> str:
-    # Emulator: Twilio downloads the media to learn its type; we guess from the URL's extension (a data: URL
-    # names its own type).
+    # Until its download (engine.media) gives the real Content-Type: a guess from the URL's extension (a data:
+    # URL, which only injected inbound media have, names its own type).
     if url.startswith("data:"):
         return url[5:].split(",", 1)[0].split(";", 1)[0] or "text/plain"
     guessed, _ = mimetypes.guess_type(urlsplit(url).path)

@@ -65,6 +65,8 @@ class Emulator:
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each
         self.callbacks = StatusCallbacks(self)
+        from .media import MediaFetches
+        self.media = MediaFetches(self)  # outbound MMS: their media downloaded before they go
         self._inbound = self._calls = None  # built on first use (properties below)
         # Where apps reach the emulator (inbound media URLs); the server sets it once it knows its port.
         self.public_url = self.settings.public_url or _base_url(self.settings.host, self.settings.port)
@@ -113,6 +115,7 @@ class Emulator:
         if self.settings.db_path != ":memory:":  # a fresh in-memory store has nothing to recover
             await self.callbacks.recover()
             await self.inbound.recover()
+            await self.media.recover()
         self.scheduler.start()
 
     def close_streams(self) -> None:

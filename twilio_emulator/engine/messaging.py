@@ -77,8 +77,16 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     if fail is None:  # the per-message ValidityPeriod wins over the service's
         validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
         plan = expire(plan, send_at if send_at is not None else now, validity)
+    held = None
+    if media_urls and fail is None:  # the carrier's plan waits for the media to be downloaded (engine.media)
+        if send_at is not None:  # scheduled: queued at SendAt, downloaded then
+            held, plan = (plan[1:], send_at), plan[:1]
+        else:
+            held, plan = (plan, now), []
     apply_plan(msg, plan, to.country)
     ops = rows.insert(msg)
+    if held is not None:
+        ops.append(emu.media.hold(msg, *held))
     if to.e164 in emu.numbers_by_e164:  # to a number of ours: on delivery it arrives there (engine.inbound)
         delivered = next((step.at for step in msg.timeline if step.status == DELIVERED), None)
         if delivered is not None:
@@ -95,6 +103,8 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         await services.remember(emu, service, to.e164, sender)
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
+    if held is not None:
+        emu.media.schedule(sid, account.sid, held[1])
     return observe(msg, now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
 
 

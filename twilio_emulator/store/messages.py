@@ -237,3 +237,8 @@ async def with_status_callback(store: Store) -> list[Message]:
     rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE timeline != '[]' "
                                 "AND instr(extra, '\"status_callback\"') > 0 ORDER BY seq")
     return [_message(r) for r in rows]
+
+
+def set_media_type(media_sid: str, content_type: str, at: float) -> Op:
+    """The Content-Type the media's URL answered with (engine.media), in place of the guess from its URL."""
+    return "UPDATE media SET content_type = ?, date_updated = ? WHERE sid = ?", (content_type, at, media_sid)

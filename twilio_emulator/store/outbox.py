@@ -3,8 +3,10 @@ at one of our own numbers. Written in the same transaction as the change they fo
 the engine knows exactly what is left to do (engine.inbound recovers from it). Never calls upward."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from ..domain.messages import Step
 from . import Op, Store
 
 NEW, WEBHOOK, ANSWERED = "new", "webhook", "answered"
@@ -59,4 +61,27 @@ def arrived(message_sid: str) -> Op:
 
 async def pending_arrivals(store: Store) -> list[tuple[str, str, float]]:
     rows = await store.fetchall("SELECT message_sid, account_sid, due FROM arrivals ORDER BY due")
+    return [(r["message_sid"], r["account_sid"], r["due"]) for r in rows]
+
+
+def media_fetch(message_sid: str, account_sid: str, due: float, plan: list[Step]) -> Op:
+    steps = [[s.at - due, s.status, s.error_code, s.error_message] for s in plan]
+    return ("INSERT INTO media_fetches (message_sid, account_sid, due, plan) VALUES (?, ?, ?, ?)",
+            (message_sid, account_sid, due, json.dumps(steps)))
+
+
+def media_fetched(message_sid: str) -> Op:
+    return "DELETE FROM media_fetches WHERE message_sid = ?", (message_sid,)
+
+
+async def held_plan(store: Store, message_sid: str) -> tuple[float, list[Step]] | None:
+    """(due, plan as offsets after due) of a message waiting for its media, None when it is not."""
+    row = await store.fetchone("SELECT due, plan FROM media_fetches WHERE message_sid = ?", (message_sid,))
+    if row is None:
+        return None
+    return row["due"], [Step(offset, status, code, text) for offset, status, code, text in json.loads(row["plan"])]
+
+
+async def pending_media_fetches(store: Store) -> list[tuple[str, str, float]]:
+    rows = await store.fetchall("SELECT message_sid, account_sid, due FROM media_fetches ORDER BY due")
     return [(r["message_sid"], r["account_sid"], r["due"]) for r in rows]
