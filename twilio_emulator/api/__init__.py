@@ -9,11 +9,12 @@ from .errors import twilio_api
 from .messaging_v1 import senders, services
 from .monitor_v1 import alerts
 from .routing import add_unmatched, add_wrapped
-from .v2010 import accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages, short_codes
+from .v2010 import (accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages,
+                    outgoing_caller_ids, short_codes)
 
 # Routes are tried in this order: the hot path (Messages) first.
 RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts, services,
-             senders, alerts)
+             senders, alerts, outgoing_caller_ids)
 
 
 def add_routes(app: web.Application) -> None:

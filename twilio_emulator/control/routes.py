@@ -15,7 +15,7 @@ from ..api.routing import add_unmatched, add_wrapped, record_bug
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
 from ..domain.errors import TwilioError
-from ..engine import handsets, messaging, scenarios, watch
+from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
 from ..store import webhooks as webhook_rows
 
 routes = web.RouteTableDef()
@@ -274,6 +274,23 @@ async def handset_messages(request: web.Request) -> web.Response:
         found, pending = await handsets.inbox_and_pending(emu, number)
     return web.json_response({"messages": [message_json(m) for m in found],
                               "pending": [message_json(m) for m in pending]})
+
+
+@routes.post("/accounts/{sid}")
+async def configure_account(request: web.Request) -> web.Response:
+    """Make an account a trial or a full one: {"type": "Trial" | "Full", "verified_numbers": ["+1…", …]}
+    (both optional; verified numbers are added to those it has). Answers the account's type and verified
+    numbers."""
+    emu, body = request.config_dict[EMULATOR], await _json_body(request)
+    account = emu.accounts.get(request.match_info["sid"])
+    if account is None:
+        return control_error(404, f"no account {request.match_info['sid']}")
+    unknown = set(body) - {"type", "verified_numbers"}
+    if unknown:
+        return control_error(400, f"unknown fields: {', '.join(sorted(unknown))} (allowed: type, verified_numbers)")
+    await accounts.set_type(emu, account, body.get("type", account.type), body.get("verified_numbers"))
+    verified = [c.phone_number for c in await caller_ids.of_account(emu, account)]
+    return web.json_response({"sid": account.sid, "type": account.type, "verified_numbers": verified})
 
 
 @routes.post("/scenario")

@@ -5,7 +5,7 @@ import hmac
 import time
 from typing import TYPE_CHECKING
 
-from ..domain.accounts import ACCOUNT_STATUSES, CLOSED, Account, ApiKey, may_access
+from ..domain.accounts import ACCOUNT_STATUSES, ACCOUNT_TYPES, CLOSED, Account, ApiKey, may_access
 from ..domain.errors import INVALID_PARAMETER, AuthenticationFailed, NotFound, error
 from ..domain.sids import is_sid
 from ..store import records
@@ -114,6 +114,25 @@ async def update_account(emu: "Emulator", account: Account, friendly_name: str |
         account.status = status
     account.date_updated = emu.now()
     await _save(emu, account)
+    return account
+
+
+async def set_type(emu: "Emulator", account: Account, kind: str, verified_numbers: list[str] | None = None) -> Account:
+    """Make the account a trial or a full one (`type` Trial/Full, reference twilio-more §8); a trial's
+    `verified_numbers` become its OutgoingCallerIds (those it has already are kept)."""
+    if kind not in ACCOUNT_TYPES:
+        raise error(INVALID_PARAMETER, f"type must be one of {', '.join(ACCOUNT_TYPES)}, not {kind!r}.")
+    if verified_numbers is not None and (not isinstance(verified_numbers, list)
+                                         or not all(isinstance(n, str) for n in verified_numbers)):
+        raise error(INVALID_PARAMETER, "verified_numbers must be a list of E.164 numbers.")
+    if account.type != kind:
+        account.type, account.date_updated = kind, emu.now()
+        await _save(emu, account)
+    from . import caller_ids
+    have = {c.phone_number for c in await caller_ids.of_account(emu, account)}
+    for number in verified_numbers or []:
+        if number not in have:
+            await caller_ids.add_verified(emu, account, number)
     return account
 
 

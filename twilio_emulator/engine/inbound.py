@@ -50,7 +50,8 @@ MAX_REDIRECTS = 10
 REPLY_WARNING = {**dict.fromkeys((21211, 21604, 21612, 21614, 21408, 21610), E.INVALID_TO),
                  **dict.fromkeys((21212, 21606, 21601, 21659, 21661, 21603), E.INVALID_FROM),
                  **dict.fromkeys((21602, 21617, 21619), E.INVALID_BODY), 21609: E.INVALID_STATUS_CALLBACK,
-                 21620: E.SCHEMA_WARNING, 21623: E.SCHEMA_WARNING}
+                 21620: E.SCHEMA_WARNING, 21623: E.SCHEMA_WARNING,
+                 21608: E.UNVERIFIED_TO}  # a trial's reply to a number it has not verified (docs errors/14111)
 
 
 @dataclass
@@ -341,7 +342,8 @@ class Inbound:
         # Twilio's auto-replies are free; the emulator sends them as ordinary outbound-reply messages.
         req = SendRequest(to=handset, from_=number.phone_number, body=opt_out.reply(kind, number.type == "toll-free"))
         also = (*done, *([opt_outs.record_op(entry)] if entry else []))
-        outcome.replies.append(await messaging.send(emu, account, req, direction=OUTBOUND_REPLY, also=also))
+        outcome.replies.append(await messaging.send(emu, account, req, direction=OUTBOUND_REPLY, also=also,
+                                                    auto_reply=True))
         if entry is not None:
             opt_outs.remember(emu, entry)
 

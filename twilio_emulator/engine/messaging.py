@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from ..domain.accounts import Account
+from ..domain.accounts import TRIAL, Account, trial_body
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers, numbers
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, DELIVERED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
@@ -16,7 +16,7 @@ from ..domain.smart_encoding import smart_encode
 from ..store import Op, outbox
 from ..store import messages as rows
 from ..store import webhooks as log_rows
-from . import handsets
+from . import caller_ids, handsets
 from . import messaging_services as services
 from . import numbers as number_ops
 from . import opt_outs
@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from . import Emulator
 
 async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API,
-               fail: tuple[int, str] | None = None, also: tuple[Op, ...] = ()) -> Message:
+               fail: tuple[int, str] | None = None, also: tuple[Op, ...] = (), auto_reply: bool = False) -> Message:
     """Create and plan an outbound message. `fail` (code, text): Twilio refuses it after accepting it (e.g.
     14107, reply rate exceeded): the message fails at once instead of going to the carrier. `also`: writes
-    that commit in the same transaction as the message (the progress of the work that sends it)."""
+    that commit in the same transaction as the message (the progress of the work that sends it). `auto_reply`:
+    Twilio's own answer to a keyword (STOP, HELP …), which a trial's rules do not hold back [UNVERIFIED]."""
     req = service_in_from(req)
     to, body = validate_send(req)
     now = emu.now()
@@ -42,6 +43,9 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     smart = req.smart_encoded if req.smart_encoded is not None else bool(service and service.get("smart_encoding"))
     if smart:  # [UNVERIFIED] the message's body shows the replaced text, as the handset gets it
         body = smart_encode(body)
+    if account.type == TRIAL and not auto_reply:  # only to verified numbers, and Twilio says it is a trial
+        await caller_ids.check_recipient(emu, account, to.e164)
+        body = trial_body(body)
     media_urls = req.media_urls
     magic_numbers.check(to.e164, req.from_, bool(media_urls))
     handset = handsets.get(emu, to.e164)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..domain import magic_numbers, numbers
-from ..domain.accounts import Account
+from ..domain.accounts import TRIAL, TRIAL_LIMIT, Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.phone_numbers import SETTABLE, IncomingPhoneNumber, check_config
 from ..domain.sids import is_sid
@@ -20,6 +20,10 @@ async def buy(emu: "Emulator", account: Account, phone_number: str | None, area_
               kind: str | None, config: dict) -> IncomingPhoneNumber:
     """Provision a number: the one asked for, or any free one in a US area code."""
     check_config(config)
+    if account.type == TRIAL and any(n.account_sid == account.sid for n in emu.numbers.values()):
+        # Reference twilio-more §8.3: one phone number per trial project (10002 on a second purchase).
+        raise error(TRIAL_LIMIT, "Trial accounts are allowed only one Twilio number; upgrade the account to "
+                    "buy another.")
     if phone_number:
         parsed = numbers.parse(phone_number)
         if parsed is None or (kind and parsed.kind != kind):

@@ -116,7 +116,7 @@ def _account(emu: "Emulator", item: dict, where: str, default: Account) -> Accou
 
 
 async def _account_item(emu: "Emulator", item: dict, where: str, _default: Account) -> None:
-    _only(item, where, ("sid", "auth_token", "friendly_name"))
+    _only(item, where, ("sid", "auth_token", "friendly_name", "type", "verified_numbers"))
     sid, token = item.get("sid"), item.get("auth_token")
     if not isinstance(sid, str) or not is_sid(sid, "AC"):
         raise ScenarioError(f"{where}.sid", "an Account SID (AC + 32 hex digits) is required")
@@ -126,6 +126,10 @@ async def _account_item(emu: "Emulator", item: dict, where: str, _default: Accou
     name = item.get("friendly_name")
     if name is not None:
         await accounts.update_account(emu, account, str(name), None)
+    if "type" in item or "verified_numbers" in item:
+        if not isinstance(item.get("type", account.type), str):
+            raise ScenarioError(f"{where}.type", "type must be \"Trial\" or \"Full\"")
+        await accounts.set_type(emu, account, item.get("type", account.type), item.get("verified_numbers"))
 
 
 async def _number(emu: "Emulator", item: dict, where: str, account: Account) -> None:

@@ -52,3 +52,10 @@ def put_setting(key: str, value: str) -> Op:
 async def setting(store: Store, key: str) -> str | None:
     row = await store.fetchone("SELECT data FROM records WHERE kind = 'setting' AND sid = ?", (f"setting:{key}",))
     return json.loads(row["data"])["value"] if row else None
+
+
+async def load_for_account(store: Store, kind: str, account_sid: str, cls: type[T]) -> list[T]:
+    """The records of one kind of one account, oldest first (the (kind, account_sid) index)."""
+    rows = await store.fetchall("SELECT data FROM records WHERE kind = ? AND account_sid = ? ORDER BY rowid",
+                                (kind, account_sid))
+    return [cls(**json.loads(r["data"])) for r in rows]

@@ -16,6 +16,7 @@ INVALID_BODY = 14103
 INVALID_ACTION = 14104  # [UNVERIFIED] reference §6.3
 INVALID_STATUS_CALLBACK = 14105
 INVALID_REDIRECT = 14106  # [UNVERIFIED] reference §6.3
+UNVERIFIED_TO = 14111  # a trial account's <Message> to a number it has not verified (docs errors/14111)
 
 
 class TwimlError(Exception):
