@@ -135,13 +135,14 @@ class TwilioEmulator:
         from . import client
         return client(self.base_url, self.account_sid, self.auth_token, **kwargs)
 
-    def add_number(self, phone_number: str | None = None, area_code: str | None = "415", **config) -> dict:
+    def add_number(self, phone_number: str | None = None, area_code: str | None = "415", **config) -> "OwnedNumber":
         """Buy a number (`phone_number`, else any in `area_code`); config in snake_case: sms_url, sms_method,
-        sms_fallback_url, status_callback, voice_url, friendly_name… Returns its Twilio JSON."""
+        sms_fallback_url, status_callback, voice_url, friendly_name… Returns the number: its E.164 string (use
+        it as `from_`), with `.sid` and `.json` (the IncomingPhoneNumber's Twilio JSON, also by key)."""
         form = {"".join(p.capitalize() for p in k.split("_")): v for k, v in config.items() if v is not None}
         form.update({"PhoneNumber": phone_number} if phone_number else {"AreaCode": area_code})
-        return self.remote.rest("POST", f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers.json",
-                                (self.account_sid, self.auth_token), form=form)
+        path = f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers.json"
+        return OwnedNumber(self.remote.rest("POST", path, (self.account_sid, self.auth_token), form=form))
 
     def add_short_code(self, short_code: str, country: str = "US", **config) -> dict:
         return self.remote.control("POST", "/short_codes", {"short_code": short_code, "country": country,
@@ -242,3 +243,27 @@ class TwilioEmulator:
     def fail(self, message: str, phone: Phone | None = None) -> None:
         __tracebackhide__ = True  # pytest shows the test's line, not this one
         raise AssertionError(f"{message}\n{self.report(phone)}")
+
+
+class OwnedNumber(str):
+    """A number add_number() bought: the E.164 string itself (so that `from_=number` works), with the
+    IncomingPhoneNumber's Twilio JSON as `.json`, `.sid`, `.friendly_name`, and by key (`number["sid"]`,
+    as when add_number() returned the JSON)."""
+
+    def __new__(cls, data: dict) -> "OwnedNumber":
+        number = super().__new__(cls, data["phone_number"])
+        number.json = data
+        return number
+
+    @property
+    def sid(self) -> str:
+        return self.json["sid"]
+
+    @property
+    def friendly_name(self) -> str:
+        return self.json["friendly_name"]
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return self.json[key]
+        return str.__getitem__(self, key)

@@ -17,7 +17,9 @@ USER_TESTS = '''
 import pytest
 
 def test_reminder_reaches_the_phone(twilio_emulator, twilio_client):
-    number = twilio_emulator.add_number(area_code="415")["phone_number"]
+    number = twilio_emulator.add_number(area_code="415")  # the E.164 number, with .sid and .json
+    assert number.startswith("+1415") and number.sid.startswith("PN") and number["sid"] == number.sid
+    assert number.json["phone_number"] == number == number["phone_number"]
     twilio_client.messages.create(to="+14155550100", from_=number, body="Your code is 1234")
     phone = twilio_emulator.phone("+14155550100")
     assert phone.expect_sms(contains="code").from_ == number
