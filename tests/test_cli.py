@@ -88,9 +88,17 @@ def test_port_in_use_is_a_clear_error():
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run([sys.executable, "-m", "twilio_emulator", "serve", "--port", str(port)],
-                                capture_output=True, text=True, timeout=60)
+                                capture_output=True, text=True, timeout=60,
+                                env={k: v for k, v in os.environ.items() if k != "MAKELEVEL"})
+        under_make = subprocess.run([sys.executable, "-m", "twilio_emulator", "serve", "--port", str(port)],
+                                    capture_output=True, text=True, timeout=60, env={**os.environ, "MAKELEVEL": "1"})
     assert result.returncode != 0
-    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "--port" in result.stderr
+    # Issue 14, item 11: under make, the hint is make's own way of choosing a port.
+    assert "make serve PORT=" in under_make.stderr and "--port" not in under_make.stderr
+    wrong_host = subprocess.run([sys.executable, "-m", "twilio_emulator", "serve", "--host", "192.0.2.1"],
+                                capture_output=True, text=True, timeout=60)
+    assert "192.0.2.1 is not an address of this machine" in wrong_host.stderr
 
 
 def test_bad_account_sid_is_refused():
@@ -183,8 +191,18 @@ def test_messages_list_and_tail(server, client, number, account):
     sent = [client.messages.create(to="+14155550182", from_=number, body=f"m{i}") for i in range(3)]
     server.call(server.emulator.wait_for_message, sent[-1].sid, "delivered")
     listed = CliRunner().invoke(main, ["messages", "list", *creds, "--limit", "2"])
-    assert listed.exit_code == 0 and [line.split()[6] for line in listed.output.splitlines()] == [sent[2].sid,
-                                                                                                   sent[1].sid]
+    header, *lines = listed.output.splitlines()
+    assert header.split()[:4] == ["DATE", "UPDATED", "SID", "STATUS"]
+    assert listed.exit_code == 0 and [line.split()[6] for line in lines] == [sent[2].sid, sent[1].sid]
+    # Issue 14, item 11: a national number is read as E.164 (it used to match nothing, silently) ...
+    national = CliRunner().invoke(main, ["messages", "list", *creds, "--to", "4155550182"])
+    assert "(--to 4155550182 read as +14155550182)" in national.output
+    assert [line.split()[6] for line in national.output.splitlines()[2:]] == [m.sid for m in sent[::-1]]
+    # ... and an empty list says so.
+    empty = CliRunner().invoke(main, ["messages", "list", *creds, "--to", "+14155550999"])
+    assert empty.exit_code == 0 and f"no messages to +14155550999 in account {sid}" in empty.output
+    bad = CliRunner().invoke(main, ["messages", "list", *creds, "--to", "12345678901234"])
+    assert bad.exit_code == 2 and "is not a phone number" in bad.output
     tail = CliRunner().invoke(main, ["messages", "tail", *creds, "-n", "3"])
     assert [line.split()[6] for line in tail.output.splitlines()] == [m.sid for m in sent]  # oldest first
 
@@ -286,3 +304,17 @@ def test_the_serve_log_names_each_refusal_and_the_service_sending_a_message():
     assert f"{m.sid} accepted from service {service.sid} to +14155550184" in log
     assert "from None" not in log
     assert re.search(r"POST /_emulator/v1/handsets -> 400 \(\d+\.\d ms\): \S", log), log
+
+
+def test_every_command_option_says_what_it_does():
+    import click
+
+    def commands(group, prefix=""):
+        for name, command in group.commands.items():
+            yield f"{prefix}{name}", command
+            if isinstance(command, click.Group):
+                yield from commands(command, f"{prefix}{name} ")
+
+    missing = [f"{name} {param.opts[0]}" for name, command in commands(main) for param in command.params
+               if isinstance(param, click.Option) and not param.hidden and not param.help]
+    assert missing == []

@@ -59,8 +59,8 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     try:
         sock = bind(host, port)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror} "
-                                   f"(is another emulator running? try --port)") from None
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}{_bind_hint(exc, host)}") \
+            from None
     actual_port = sock.getsockname()[1]
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
                         auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
@@ -80,6 +80,22 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     except ScenarioError as exc:
         line = locate(fixtures, exc.where) if exc.where else 0
         raise click.ClickException(f"bad fixture file {ScenarioFileError(fixtures, line, str(exc))}") from None
+
+
+def _bind_hint(exc: OSError, host: str) -> str:
+    """What to do about a bind error, in the words of how the emulator was started (make sets MAKELEVEL)."""
+    import errno
+    import os
+    import socket
+    under_make = bool(os.environ.get("MAKELEVEL"))
+    other_port = "make serve PORT=4011" if under_make else "--port 4011 (or --port 0: any free port)"
+    if exc.errno == errno.EADDRINUSE:
+        return f" (another emulator or program has that port: stop it, or choose another one: {other_port})"
+    if exc.errno == errno.EACCES:
+        return f" (ports below 1024 need privileges: choose another one: {other_port})"
+    if exc.errno == errno.EADDRNOTAVAIL or isinstance(exc, socket.gaierror):
+        return f" ({host} is not an address of this machine: {'make serve HOST=127.0.0.1' if under_make else '--host 127.0.0.1'})"
+    return ""
 
 
 def _remote(url: str):
@@ -179,7 +195,7 @@ def numbers_list(url, account_sid, auth_token) -> None:
 @click.option("--phone-number", default=None, help="The number to buy (E.164).")
 @click.option("--area-code", default=None, help="Any free number in this US/CA area code.")
 @click.option("--sms-url", default=None, help="Its SMS webhook.")
-@click.option("--friendly-name", default=None)
+@click.option("--friendly-name", default=None, help="Its name in lists (default: the number, formatted).")
 def numbers_buy(url, account_sid, auth_token, phone_number, area_code, sms_url, friendly_name) -> None:
     """Buy a number (--phone-number, or any in --area-code) and print it."""
     if not phone_number and not area_code:
@@ -201,16 +217,39 @@ def _message_line(m: dict) -> str:
             f"{m['to']}: {m['body']!r}{error}")
 
 
+def _number_option(value: str | None, name: str) -> str | None:
+    """A --to/--from filter as Twilio stores it: a national US/CA number (4155550199, (415) 555-0199) becomes
+    E.164, as a filter on the national form would silently match nothing; short codes and sender IDs stay."""
+    if value is None or value.startswith("+") or sum(c.isdigit() for c in value) < 10:
+        return value
+    from .domain.numbers import parse
+    parsed = parse(value, "US")
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a phone number (give it in E.164: +14155550199)", param_hint=name)
+    if parsed.e164 != value:
+        click.echo(f"({name} {value} read as {parsed.e164})", err=True)
+    return parsed.e164
+
+
+_HEADER = f"{'DATE UPDATED':<31}  {'SID':<34}  {'STATUS':<11} {'DIRECTION':<14} FROM -> TO: BODY"
+
+
 @messages.command("list")
 @URL_OPTION
 @_account_options
-@click.option("--to", default=None)
-@click.option("--from", "from_", default=None)
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--to", default=None, help="Only messages to this number (E.164; a US national number is read as +1…).")
+@click.option("--from", "from_", default=None, help="Only messages from this number, short code or sender ID.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many, at most.")
 def messages_list(url, account_sid, auth_token, to, from_, limit) -> None:
     """The newest messages, newest first."""
+    to, from_ = _number_option(to, "--to"), _number_option(from_, "--from")
     found = _rest(url, (account_sid, auth_token), "GET", "/Messages.json",
                   query={"To": to, "From": from_, "PageSize": limit})
+    if not found["messages"]:
+        which = " ".join(f"{n} {v}" for n, v in (("to", to), ("from", from_)) if v)
+        click.echo(f"no messages{' ' + which if which else ''} in account {account_sid}", err=True)
+        return
+    click.echo(_HEADER)
     for m in found["messages"]:
         click.echo(_message_line(m))
 

@@ -48,9 +48,16 @@ def read(path: str | Path, variables: dict[str, str] | None = None) -> dict:
 
 
 def _line_of(path: Path, text: str) -> int:
+    """The first line where `text` is in a value, not in a comment (TOML: after an unquoted #)."""
     for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        if text in line:
-            return i + 1
+        at = line.find(text)
+        if at < 0:
+            continue
+        before = line[:at]
+        hash_at = before.find("#")
+        if hash_at >= 0 and before[:hash_at].count('"') % 2 == 0 and before[:hash_at].count("'") % 2 == 0:
+            continue  # a comment mentions it
+        return i + 1
     return 0
 
 

@@ -74,6 +74,9 @@ def test_state_is_reset_between_tests(twilio_emulator, twilio_client):
      "services[0].phone_numbers[0]: +14155550009 is not a number of this account"),
     ("var.toml", '[[numbers]]\nphone_number = "+14155550001"\nsms_url = "${NOT_SET_ANYWHERE}/sms"\n', 3,
      "undefined variable ${NOT_SET_ANYWHERE}"),
+    # Issue 14, item 11: the line of the value, not of a comment that mentions the variable.
+    ("comment.toml", '# sms_url takes ${NOT_SET_ANYWHERE}\n[[numbers]]\nphone_number = "+14155550001"\n'
+     'sms_url = "${NOT_SET_ANYWHERE}/sms"  # see ${NOT_SET_ANYWHERE}\n', 4, "undefined variable ${NOT_SET_ANYWHERE}"),
     ("handset.toml", '[[handsets]]\nnumber = "+14155550130"\nbehaviour = "explode"\n', 3,
      "handsets[0].behaviour: behaviour must be one of"),
 ])
