@@ -1,16 +1,82 @@
-"""The README's Python example runs as written (so that the README stays true)."""
+"""The README's examples run as written (so that the README stays true): the first-message examples (curl,
+Python, Node) in order against one real `twilio-emulator serve`, and the EmulatorThread example."""
+import contextlib
+import io
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
+from tests.test_cli import Serve
+from twilio_emulator.cli import main
+
 README = Path(__file__).resolve().parents[1] / "README.md"
+DOCUMENTED = "http://127.0.0.1:4010"
+
+
+def section(title: str) -> str:
+    text = README.read_text()
+    start = text.index(f"## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:end if end > 0 else None]
+
+
+def blocks(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"```(\w+)\n(.*?)```", text, re.S)
 
 
 def test_readme_emulator_thread_example_runs():
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)
-    example = next(b for b in blocks if "EmulatorThread" in b)
+    example = next(code for lang, code in blocks(README.read_text()) if lang == "python" and "EmulatorThread" in code)
     exec(compile(example, "README.md", "exec"), {})
 
 
 def test_readme_names_the_two_commands():
     text = README.read_text()
     assert "make serve" in text and "make test" in text
+
+
+@pytest.fixture(scope="module")
+def node_twilio(tmp_path_factory):
+    """A directory where `require("twilio")` works (twilio-node from the npm registry), or a skip when this
+    machine has no Node.js."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        pytest.skip("Node.js and npm are not installed: the README's Node example cannot run here")
+    where = tmp_path_factory.mktemp("node")
+    done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "twilio@6"], cwd=where,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return where
+
+
+def test_the_first_message_examples_run_as_written_in_order(node_twilio):
+    examples = blocks(section("Your first message"))
+    assert [lang for lang, _ in examples] == ["sh", "python", "js"]
+    with Serve("--timing", "instant", "--quiet") as serve:
+        def here(code: str) -> str:
+            assert DOCUMENTED in code
+            return code.replace(DOCUMENTED, serve.base_url)
+
+        (_, sh), (_, python), (_, js) = examples
+        shell = subprocess.run(["bash", "-euo", "pipefail", "-c", here(sh)], capture_output=True, text=True,
+                               timeout=60)
+        assert shell.returncode == 0, shell.stderr
+        assert '"phone_number": "+14155550100"' in shell.stdout and '"status": "queued"' in shell.stdout
+        assert '"more_info"' not in shell.stdout, shell.stdout  # no Twilio error
+
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(here(python), "README.md", "exec"), {})
+        assert re.fullmatch(r"SM[0-9a-f]{32} queued\n", printed.getvalue())
+
+        script = node_twilio / "first.js"
+        script.write_text(here(js))
+        node = subprocess.run(["node", str(script)], cwd=node_twilio, capture_output=True, text=True, timeout=60)
+        assert node.returncode == 0, node.stderr
+        assert re.fullmatch(r"SM[0-9a-f]{32} queued\n", node.stdout), node.stdout + node.stderr
+
+        listed = CliRunner().invoke(main, ["messages", "list", "--url", serve.base_url])
+        bodies = [line.rsplit(": ", 1)[-1] for line in listed.output.splitlines()[1:]]
+        assert bodies == ["'Hello from Node'", "'Hello from Python'", "'Hello'"], listed.output
