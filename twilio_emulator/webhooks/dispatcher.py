@@ -108,10 +108,8 @@ class Dispatcher:
                     size += len(chunk)
                 attempt.raw = b"".join(chunks)
                 attempt.body = attempt.raw[:MAX_BODY].decode("utf-8", "replace")
-        except asyncio.TimeoutError:
-            attempt.error = f"timeout after {timeout:g} s"
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            attempt.error = f"{type(exc).__name__}: {exc}"
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
+            attempt.error = _failure(exc, timeout)
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         return attempt
 
@@ -130,9 +128,14 @@ class Dispatcher:
                     if not chunk:
                         break
                     got.size += len(chunk)
-        except asyncio.TimeoutError:
-            got.error = f"timeout after {self.timeout:g} s"
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            got.error = f"{type(exc).__name__}: {exc}"
+        except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
+            got.error = _failure(exc, self.timeout)
         got.duration_ms = (time.perf_counter() - started) * 1000
         return got
+
+
+def _failure(exc: Exception, timeout: float) -> str:
+    """Why a request got no (complete) answer, as the webhook log and alerts say it."""
+    if isinstance(exc, asyncio.TimeoutError):
+        return f"timeout after {timeout:g} s"
+    return f"{type(exc).__name__}: {exc}"
