@@ -134,3 +134,16 @@ def test_caller_ids_through_the_async_client(server, trial):
         finally:
             await c.http_client.close()
     assert asyncio.run(run()) == [VERIFIED, STRANGER]
+
+
+def test_a_bad_trial_configuration_changes_nothing(server, client, account):
+    url = f"{server.base_url}/_emulator/v1/accounts/{account[0]}"
+    for body, code in (({"type": "Trial", "verified_numbers": [VERIFIED, "+1415"]}, 21211),
+                       ({"type": "Trial", "verified_numbers": [f"+1415555011{i}" for i in range(6)]}, 10002),
+                       ({"type": ["Trial"]}, 20001), ({"verified_numbers": "+14155550191"}, 20001)):
+        answer = requests.post(url, json=body, timeout=10)
+        assert (answer.status_code, answer.json().get("code")) == (400, code), answer.text
+    assert requests.post(url, json={"colour": "red"}, timeout=10).status_code == 400
+    assert requests.post(f"{server.base_url}/_emulator/v1/accounts/AC{'0' * 32}", json={}, timeout=10).status_code == 404
+    assert client.api.v2010.accounts(account[0]).fetch().type == "Full"
+    assert client.outgoing_caller_ids.list() == []

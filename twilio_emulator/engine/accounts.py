@@ -5,7 +5,8 @@ import hmac
 import time
 from typing import TYPE_CHECKING
 
-from ..domain.accounts import ACCOUNT_STATUSES, ACCOUNT_TYPES, CLOSED, Account, ApiKey, may_access
+from ..domain.accounts import (ACCOUNT_STATUSES, ACCOUNT_TYPES, CLOSED, MAX_VERIFIED, TRIAL, TRIAL_LIMIT, Account,
+                               ApiKey, may_access)
 from ..domain.errors import INVALID_PARAMETER, AuthenticationFailed, NotFound, error
 from ..domain.sids import is_sid
 from ..store import records
@@ -125,14 +126,23 @@ async def set_type(emu: "Emulator", account: Account, kind: str, verified_number
     if verified_numbers is not None and (not isinstance(verified_numbers, list)
                                          or not all(isinstance(n, str) for n in verified_numbers)):
         raise error(INVALID_PARAMETER, "verified_numbers must be a list of E.164 numbers.")
+    from ..domain import numbers
+    from . import caller_ids
+    have = {c.phone_number for c in await caller_ids.of_account(emu, account)}
+    new = []
+    for number in verified_numbers or []:  # all checked before anything changes
+        parsed = numbers.parse(number)
+        if parsed is None:
+            raise error(21211, f"verified_numbers: {number!r} is not a valid phone number.")
+        if parsed.e164 not in have and parsed.e164 not in new:
+            new.append(parsed.e164)
+    if kind == TRIAL and len(have) + len(new) > MAX_VERIFIED:
+        raise error(TRIAL_LIMIT, f"A trial account verifies at most {MAX_VERIFIED} numbers.")
     if account.type != kind:
         account.type, account.date_updated = kind, emu.now()
         await _save(emu, account)
-    from . import caller_ids
-    have = {c.phone_number for c in await caller_ids.of_account(emu, account)}
-    for number in verified_numbers or []:
-        if number not in have:
-            await caller_ids.add_verified(emu, account, number)
+    for number in new:
+        await caller_ids.add_verified(emu, account, number)
     return account
 
 
