@@ -283,6 +283,14 @@ def messages_tail(url, account_sid, auth_token, follow, lines) -> None:
 
 
 @main.command()
+def routes() -> None:
+    """List every REST route: its Twilio host, method and path."""
+    from .api import route_table
+    for host, method, path in route_table():
+        click.echo(f"{host:<22} {method:<7} {path}")
+
+
+@main.command()
 @URL_OPTION
 def reset(url) -> None:
     """Wipe a running emulator back to its start-up state."""

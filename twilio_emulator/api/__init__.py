@@ -1,5 +1,6 @@
 """Twilio's REST wire format. Only this package knows PascalCase params, JSON field names, date formats,
-list envelopes and the error JSON. RESOURCES is the one registry of resource modules."""
+list envelopes and the error JSON. PRODUCTS is the one registry: a Twilio product (api/products.py) and
+its resource modules; adding a product is one line here."""
 from __future__ import annotations
 
 from aiohttp import web
@@ -8,24 +9,36 @@ from .context import EMULATOR
 from .errors import twilio_api
 from .messaging_v1 import senders, services
 from .monitor_v1 import alerts
-from .routing import add_unmatched, add_wrapped
+from .products import Product, host_check, routes
+from .routing import add_unmatched
 from .v2010 import (accounts, available_phone_numbers, incoming_phone_numbers, keys, media, messages,
                     outgoing_caller_ids, short_codes)
 
-# Routes are tried in this order: the hot path (Messages) first.
-RESOURCES = (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts, services,
-             senders, alerts, outgoing_caller_ids)
+# Each product's modules in the order their routes are tried: the hot path (Messages) first.
+PRODUCTS = (
+    Product("api", (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts,
+                    outgoing_caller_ids)),
+    Product("messaging", (services, senders)),
+    Product("monitor", (alerts,)),
+)
 
 
 def add_routes(app: web.Application) -> None:
-    """Every resource's routes, each handler wrapped in api.errors.twilio_api (auth and Twilio's error JSON)."""
-    for module in RESOURCES:
-        add_wrapped(app.router, module.routes, _wrapper(app))
+    """Every product's routes, each handler wrapped in api.errors.twilio_api (credentials unless the handler
+    is public, Twilio's error JSON) and refusing a host that names another product."""
+    limit, known = app[EMULATOR].settings.max_body_bytes, frozenset(p.name for p in PRODUCTS)
+    for method, path, handler, owners in routes(PRODUCTS):
+        app.router.add_route(method, path, twilio_api(handler, limit, host_check(owners, known)))
 
 
 def add_unmatched_route(app: web.Application) -> None:
     """After every other resource and sub-application: unknown paths and methods answer Twilio's 404/405."""
-    add_unmatched(app.router, _wrapper(app))
+    add_unmatched(app.router, _wrapper(app), public=True)
+
+
+def route_table() -> list[tuple[str, str, str]]:
+    """(host, method, path) of every route, as `twilio-emulator routes` prints them."""
+    return [(", ".join(p.host for p in owners), method, path) for method, path, _, owners in routes(PRODUCTS)]
 
 
 def _wrapper(app: web.Application):

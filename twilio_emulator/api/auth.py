@@ -12,9 +12,6 @@ from aiohttp import web
 from ..engine import accounts
 from .context import ACCOUNT, EMULATOR, PRINCIPAL
 
-API_PREFIXES = ("/2010-04-01/", "/v1/")
-
-
 def _credentials(header: str | None) -> tuple[str | None, str | None]:
     # The scheme name is case-insensitive (RFC 7617 §2, RFC 9110 §11.1): "basic" is as good as "Basic".
     if not header or header[:6].lower() != "basic ":
@@ -27,10 +24,9 @@ def _credentials(header: str | None) -> tuple[str | None, str | None]:
 
 
 def authorize(request: web.Request, public: bool = False) -> None:
-    """For Twilio's REST paths: who is calling, and may they act on the account the path names? A `public`
-    route (its handler has `public = True`) may also be called without credentials."""
-    if not request.path.startswith(API_PREFIXES):
-        return
+    """For every route of a Twilio product (api/products.py): who is calling, and may they act on the
+    account the path names? A `public` route (its handler has `public = True`) may also be called without
+    credentials."""
     emu = request.app[EMULATOR]
     if public and "Authorization" not in request.headers:
         return  # e.g. media content, which Twilio serves without credentials by default

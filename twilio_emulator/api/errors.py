@@ -40,16 +40,19 @@ def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioE
     return TwilioError(exc.reason, code=exc.status * 100 if exc.status >= 400 else 20500, status=exc.status)
 
 
-def twilio_api(handler, limit: int | None = None):
-    """Wraps every REST handler (api.add_routes, see api/routing.py): refuse an oversized body, authorize
-    (api/auth.py), run the handler, and answer any error in Twilio's shape. `limit`: the body size limit,
-    known at registration (else read from the app on each request)."""
+def twilio_api(handler, limit: int | None = None, product_check=None):
+    """Wraps every REST handler (api.add_routes, see api/routing.py): refuse an oversized body, check the
+    Twilio host the request names (`product_check`, api/products.py), authorize (api/auth.py), run the
+    handler, and answer any error in Twilio's shape. `limit`: the body size limit, known at registration
+    (else read from the app on each request)."""
     public = getattr(handler, "public", False)
 
     async def twilio_route(request: web.Request) -> web.StreamResponse:
         try:
             inputs.refuse_oversized(request, limit if limit is not None else
                                     request.config_dict[EMULATOR].settings.max_body_bytes)
+            if product_check is not None:
+                product_check(request)
             authorize(request, public)
             return await handler(request)
         except TwilioError as exc:

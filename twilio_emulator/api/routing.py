@@ -25,9 +25,10 @@ def add_wrapped(router: web.UrlDispatcher, routes: Iterable[web.AbstractRouteDef
                        else r for r in routes])
 
 
-def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[Handler], Handler]) -> None:
+def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[Handler], Handler], public: bool = False) -> None:
     """Register last. Any method on any path no other route serves: raises aiohttp's HTTPMethodNotAllowed if
-    a resource has the path (with other methods), else HTTPNotFound, for `wrap` to answer in its shape."""
+    a resource has the path (with other methods), else HTTPNotFound, for `wrap` to answer in its shape.
+    `public`: answered without credentials (a wrong path is a 404 whoever asks)."""
     catch_all = router.add_resource("/{unmatched:.*}")
 
     async def unmatched(request: web.Request) -> web.StreamResponse:
@@ -38,6 +39,7 @@ def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[Handler], Handler])
         if allowed:
             raise web.HTTPMethodNotAllowed(request.method, allowed)
         raise web.HTTPNotFound()
+    unmatched.public = public
     catch_all.add_route("*", wrap(unmatched))
 
 
