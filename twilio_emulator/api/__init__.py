@@ -7,6 +7,8 @@ from aiohttp import web
 
 from .context import EMULATOR
 from .errors import twilio_api
+from .lookups_v1 import phone_numbers as lookups_v1
+from .lookups_v2 import phone_numbers as lookups_v2
 from .messaging_v1 import senders, services
 from .monitor_v1 import alerts
 from .products import Product, host_check, routes
@@ -20,6 +22,7 @@ PRODUCTS = (
                     outgoing_caller_ids)),
     Product("messaging", (services, senders)),
     Product("monitor", (alerts,)),
+    Product("lookups", (lookups_v2, lookups_v1)),
 )
 
 

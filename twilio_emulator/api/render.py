@@ -25,6 +25,12 @@ def rfc2822(ts: float | None) -> str | None:
     return text
 
 
+def base_url(request) -> str:
+    """Absolute URLs of the v1/v2 products on the host the caller used (Twilio: https://messaging.twilio.com …;
+    reference §0.1.3)."""
+    return f"{request.scheme}://{request.host}"
+
+
 def account_uri(account_sid: str, rest: str = "") -> str:
     return f"{V2010}/Accounts/{account_sid}{rest}"
 

@@ -49,6 +49,8 @@ class Handset:
     behaviour: str = DELIVER  # deliver | undelivered | failed | no_receipt
     error_code: int | None = None  # with undelivered/failed
     delays: dict[str, float] = field(default_factory=dict)  # per-step overrides, e.g. {"delivered": 30}
+    caller_name: str = ""  # what a Lookup's caller_name package answers (CNAM: US numbers only)
+    caller_type: str = ""  # BUSINESS | CONSUMER | "" (unknown)
 
 
 @lru_cache(maxsize=65536)
@@ -82,7 +84,9 @@ def twilio_number_handset(number: str) -> Handset | None:
 
 
 STEPS = ("sending", "sent", "delivered")
-_TEXT_FIELDS = ("number", "carrier", "line_type", "country", "city", "state", "zip", "behaviour")
+_TEXT_FIELDS = ("number", "carrier", "line_type", "country", "city", "state", "zip", "behaviour", "caller_name",
+                "caller_type")
+CALLER_TYPES = ("", "BUSINESS", "CONSUMER")
 
 
 def check(handset: Handset) -> Handset:
@@ -96,6 +100,8 @@ def check(handset: Handset) -> Handset:
         raise error(INVALID_PARAMETER, "carrier must not be empty")
     if handset.line_type not in LINE_TYPES:
         raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}")
+    if handset.caller_type not in CALLER_TYPES:
+        raise error(INVALID_PARAMETER, "caller_type must be BUSINESS, CONSUMER or empty")
     if handset.behaviour not in BEHAVIOURS:
         raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}")
     if not isinstance(handset.short_codes, bool) or not isinstance(handset.mms, bool):

@@ -9,8 +9,8 @@ from ...engine import messaging_services as services
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, v1_list_response
-from ..render import iso8601
-from .services import BASE, base_url
+from ..render import base_url, iso8601
+from .services import BASE
 
 routes = web.RouteTableDef()
 PATHS = {"phone_number": "PhoneNumbers", "short_code": "ShortCodes", "alpha_sender": "AlphaSenders"}

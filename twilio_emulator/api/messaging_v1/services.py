@@ -8,7 +8,7 @@ from ...engine import messaging_services as services
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, v1_list_response
-from ..render import iso8601
+from ..render import base_url, iso8601
 
 routes = web.RouteTableDef()
 BASE = "/v1/Services"
@@ -23,11 +23,6 @@ _BOOLS = {"StickySender": "sticky_sender", "MmsConverter": "mms_converter", "Sma
           "FallbackToLongCode": "fallback_to_long_code", "AreaCodeGeomatch": "area_code_geomatch",
           "SynchronousValidation": "synchronous_validation",
           "UseInboundWebhookOnNumber": "use_inbound_webhook_on_number"}
-
-
-def base_url(request: web.Request) -> str:
-    """Absolute URLs on the host the caller used (Twilio: https://messaging.twilio.com; reference §0.1.3)."""
-    return f"{request.scheme}://{request.host}"
 
 
 def service_json(s: MessagingService, base: str) -> dict:

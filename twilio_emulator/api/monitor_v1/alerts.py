@@ -10,13 +10,13 @@ from ...store.webhooks import Alert
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, present, v1_list_response
-from ..render import iso8601
+from ..render import base_url, iso8601
 
 routes = web.RouteTableDef()
 BASE = "/v1/Alerts"
 
 
-def alert_json(a: Alert, base_url: str) -> dict:
+def alert_json(a: Alert, base: str) -> dict:
     return {
         "account_sid": a.account_sid,
         "alert_text": a.alert_text,
@@ -36,7 +36,7 @@ def alert_json(a: Alert, base_url: str) -> dict:
         "request_headers": None,
         "service_sid": None,
         "sid": a.sid,
-        "url": f"{base_url}{BASE}/{a.sid}",
+        "url": f"{base}{BASE}/{a.sid}",
     }
 
 
@@ -45,7 +45,7 @@ async def list_alerts(request: web.Request) -> web.Response:
     form = await Form.read(request)
     found = await monitor.alerts(request.app[EMULATOR], request[ACCOUNT], form.get("LogLevel"),
                                  form.datetime("StartDate"), form.datetime("EndDate"))
-    base = f"{request.scheme}://{request.host}"
+    base = base_url(request)
     return await v1_list_response(request, form, "alerts", present(form, "LogLevel", "StartDate", "EndDate"),
                                   in_memory(found), lambda a: alert_json(a, base))
 
@@ -53,4 +53,4 @@ async def list_alerts(request: web.Request) -> web.Response:
 @routes.get(BASE + "/{Sid}")
 async def fetch_alert(request: web.Request) -> web.Response:
     alert = await monitor.alert(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
-    return json_response(alert_json(alert, f"{request.scheme}://{request.host}"))
+    return json_response(alert_json(alert, base_url(request)))
