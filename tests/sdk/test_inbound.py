@@ -208,9 +208,13 @@ def test_message_action_with_get(server, client, number):
     assert [r.query["MessageStatus"] for r in got[1:]] == ["sending", "sent", "delivered"]
 
 
-def test_number_without_webhook_just_receives(server, client, number):
+def test_number_without_webhook_receives_and_says_why_nothing_was_called(server, client, number):
+    # Issue 15: nothing is dropped silently: the message is received, and a warning says why no app heard of it.
     data = inject(server, From=HANDSET, To=number, Body="nobody listens", wait=True).json()
-    assert data["status"] == "received" and data["outcome"] == {"webhooks": [], "replies": [], "alerts": []}
+    assert data["status"] == "received" and data["outcome"]["webhooks"] == [] and data["outcome"]["replies"] == []
+    [alert] = data["outcome"]["alerts"]
+    assert (alert["error_code"], alert["log_level"]) == (11321, "warning")
+    assert alert["alert_text"] == f"Message {data['sid']} to {number} reached no webhook: the number {number} has no SmsUrl"
 
 
 def test_python_api_receive(server, client, number):

@@ -136,3 +136,14 @@ def test_messaging_service_and_its_senders(spec_v1, server, client, number):
         check(spec_v1, f"messaging.v1.service.{schema}", created.json())
         listed = requests.get(f"{base}/{service['sid']}/{path}", auth=auth, timeout=10).json()
         check(spec_v1, f"messaging.v1.service.{schema}", listed[listed["meta"]["key"]][0])
+
+
+def test_application_and_caller_id_and_their_lists(spec, client, get):
+    app = client.applications.create(friendly_name="shape", sms_url="https://app.example/sms")
+    check(spec, "api.v2010.account.application", get(f"/Applications/{app.sid}.json"))
+    listed = get("/Applications.json")
+    assert set(listed) == list_keys(spec, "/2010-04-01/Accounts/{AccountSid}/Applications.json")
+    client.validation_requests.create(phone_number="+14155550196")
+    listed = get("/OutgoingCallerIds.json")
+    assert set(listed) == list_keys(spec, "/2010-04-01/Accounts/{AccountSid}/OutgoingCallerIds.json")
+    check(spec, "api.v2010.account.outgoing_caller_id", listed["outgoing_caller_ids"][0])

@@ -109,6 +109,7 @@ class SendRequest:
     schedule_type: str | None = None
     send_at: float | None = None
     smart_encoded: bool | None = None  # None: as the Messaging Service says (off without one)
+    application_sid: str | None = None  # its message_status_callback, unless StatusCallback is given
 
 
 def is_http_url(url: str) -> bool:

@@ -26,7 +26,7 @@ from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
-from . import handsets, messaging
+from . import applications, handsets, messaging
 from .inbound import MAX_REDIRECTS, REPLY_WARNING
 from .sessions import EMPTY, Session, Text
 
@@ -85,11 +85,12 @@ class Calls:
         try:
             if emu.activity.enabled:
                 emu.activity.line(f"{call.sid} call from {call.from_} to {call.to}")
-            url = number.get("voice_url")
-            if url:
-                answer, doc_url = await session.fetch("incoming_call", number.get("voice_method"), url,
-                                                      number.get("voice_fallback_method"),
-                                                      number.get("voice_fallback_url") or "")
+            (url, method, fallback_url, fallback_method), why = await applications.target(emu, number, "voice")
+            if not url:
+                await session.alert(applications.MISCONFIGURED_WEBHOOK, f"Call {call.sid} to {call.to} reached no "
+                                    f"webhook: {why}", None, None, level="warning")
+            else:
+                answer, doc_url = await session.fetch("incoming_call", method, url, fallback_method, fallback_url)
                 # The requests that follow (redirects, <Sms action>) are made while the call is in progress.
                 session.params = [(k, IN_PROGRESS if k == "CallStatus" else v) for k, v in session.params]
                 if answer is not None:

@@ -24,13 +24,14 @@ from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
 from ..store import messages as rows
 from ..store import outbox
+from ..store import webhooks as log_rows
 from ..store.webhooks import Alert
 from ..twiml import errors as E
 from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
-from . import handsets, messaging, opt_outs
+from . import applications, handsets, messaging, opt_outs
 from . import messaging_services as services
 from .sessions import EMPTY, Session, Text, answer_of_body
 
@@ -64,20 +65,17 @@ class Outcome:
     alerts: list[Alert] = field(default_factory=list)
 
 
-def webhook_target(emu: "Emulator", number: IncomingPhoneNumber | None) -> tuple[str, str, str, str]:
-    """(url, method, fallback url, fallback method) for a message to `number`: its Messaging Service's
-    inbound_request_url/fallback_url unless the service defers to the number's webhook
-    (use_inbound_webhook_on_number); else the number's sms_url/sms_fallback_url.
+async def webhook_target(emu: "Emulator", number: IncomingPhoneNumber | None) -> tuple[tuple[str, str, str, str], str]:
+    """((url, method, fallback url, fallback method), why there is none) for a message to `number`: its
+    Messaging Service's inbound_request_url/fallback_url unless the service defers to the number's webhook
+    (use_inbound_webhook_on_number); else the number's, or its SmsApplicationSid's (engine.applications).
     Emulator: a service without an inbound_request_url also defers to the number (Twilio's console default
     "Defer to sender's webhook"; the spec says such a service does not receive at all) [UNVERIFIED]."""
-    if number is None:  # released since: nobody to call
-        return "", "POST", "", "POST"
-    service = services.of_number(emu, number)
+    service = services.of_number(emu, number) if number is not None else None
     if service is not None and not service.get("use_inbound_webhook_on_number") and service.get("inbound_request_url"):
         return (service.get("inbound_request_url"), service.get("inbound_method"), service.get("fallback_url") or "",
-                service.get("fallback_method"))
-    return (number.get("sms_url"), number.get("sms_method"), number.get("sms_fallback_url"),
-            number.get("sms_fallback_method"))
+                service.get("fallback_method")), ""
+    return await applications.target(emu, number, "sms")
 
 
 class Inbound:
@@ -206,9 +204,15 @@ class Inbound:
                 if emu.activity.enabled:
                     emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
                 work.stage = outbox.WEBHOOK
-            url, method, fallback_url, fallback_method = webhook_target(emu, number)
-            if not url:  # no webhook configured: the message is just received
-                await emu.store.write(outbox.finished(msg.sid))
+            (url, method, fallback_url, fallback_method), why = await webhook_target(emu, number)
+            if not url:  # no webhook: the message is received, and the debugger says why nothing was called
+                alert = emu.new_alert(account.sid, applications.MISCONFIGURED_WEBHOOK,
+                                      f"Message {msg.sid} to {msg.to} reached no webhook: {why}", None, None,
+                                      msg.sid, level="warning")
+                outcome.alerts = [alert]
+                await emu.store.write(log_rows.insert_alert(alert), outbox.finished(msg.sid))
+                if emu.activity.enabled:
+                    emu.activity.line(f"{msg.sid} alert {alert.error_code}: {alert.alert_text}")
                 return outcome
             sender = handsets.get(emu, msg.from_ or "")
             recipient = handsets.get(emu, msg.to)

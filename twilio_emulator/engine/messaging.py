@@ -5,6 +5,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from ..domain.accounts import TRIAL, Account, trial_body
+from ..domain.applications import INVALID_APPLICATION
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain import carriers, magic_numbers, numbers
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, DELIVERED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
@@ -16,7 +17,7 @@ from ..domain.smart_encoding import smart_encode
 from ..store import Op, outbox
 from ..store import messages as rows
 from ..store import webhooks as log_rows
-from . import caller_ids, handsets
+from . import applications, caller_ids, handsets
 from . import messaging_services as services
 from . import numbers as number_ops
 from . import opt_outs
@@ -34,6 +35,12 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     to, body = validate_send(req)
     now = emu.now()
     service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
+    application = None
+    if req.application_sid:
+        application = await applications.find(emu, account.sid, req.application_sid)
+        if application is None:  # [UNVERIFIED] code: 21218 is Calls' "Invalid ApplicationSid" (reference §2.6)
+            raise error(INVALID_APPLICATION, f"ApplicationSid {req.application_sid} is not an application of this "
+                        "account.")
     send_at = None
     if req.schedule_type or req.send_at is not None:
         if service is None:
@@ -68,8 +75,10 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender, body=body,
                       direction=direction, status=start, now=now, media_urls=media_urls,
                       media_sids=media_sids, req=req, as_sms=converted)
+    if application is not None and not msg.status_callback:  # the message's own StatusCallback wins (spec)
+        msg.status_callback = application.get("message_status_callback") or application.get("sms_status_callback")
     if service is not None and not msg.status_callback:
-        msg.status_callback = service.get("status_callback")  # the message's own StatusCallback wins
+        msg.status_callback = service.get("status_callback")
     if fail is not None:
         plan = [Step(now + MIN_STEP, FAILED, *fail)]
     elif send_at is not None:  # scheduled -> queued at SendAt, then the carrier's plan from there

@@ -11,6 +11,7 @@ from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.phone_numbers import SETTABLE, IncomingPhoneNumber, check_config
 from ..domain.sids import is_sid
 from ..store import records
+from . import applications
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -20,6 +21,7 @@ async def buy(emu: "Emulator", account: Account, phone_number: str | None, area_
               kind: str | None, config: dict) -> IncomingPhoneNumber:
     """Provision a number: the one asked for, or any free one in a US area code."""
     check_config(config)
+    await applications.check_refs(emu, account.sid, config)
     if account.type == TRIAL and any(n.account_sid == account.sid for n in emu.numbers.values()):
         # Reference twilio-more §8.3: one phone number per trial project (10002 on a second purchase).
         raise error(TRIAL_LIMIT, "Trial accounts are allowed only one Twilio number; upgrade the account to "
@@ -110,6 +112,7 @@ def get(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhone
 async def update(emu: "Emulator", number: IncomingPhoneNumber, config: dict,
                  new_account: Account | None = None) -> IncomingPhoneNumber:
     check_config(config)
+    await applications.check_refs(emu, new_account.sid if new_account else number.account_sid, config)
     if config.get("sms_fallback_url") and not (config.get("sms_url") or number.get("sms_url")):
         raise error(21406, "Cannot set SmsFallbackUrl without setting SmsUrl.")
     number.config.update({k: v for k, v in config.items() if v is not None})

@@ -16,7 +16,7 @@ from ..domain.accounts import Account
 from ..domain.errors import TwilioError
 from ..domain.messaging_services import SETTABLE as SERVICE_FIELDS
 from ..domain.phone_numbers import SETTABLE as NUMBER_FIELDS
-from ..domain.phone_numbers import pascal
+from ..domain.fields import pascal
 from ..domain.sids import is_sid
 from . import accounts, handsets
 from . import messaging_services as services

@@ -4,7 +4,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from ...domain import numbers
-from ...domain.phone_numbers import SETTABLE, IncomingPhoneNumber, pascal
+from ...domain.fields import pascal
+from ...domain.phone_numbers import SETTABLE, IncomingPhoneNumber
 from ...engine import accounts
 from ...engine import numbers as number_ops
 from ..context import ACCOUNT, EMULATOR, PRINCIPAL
