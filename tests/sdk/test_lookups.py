@@ -43,7 +43,7 @@ def test_v2_line_type_and_caller_name_follow_the_handset(server, client, number)
     m = client.messages.create(to=handset, from_=number, body="to a landline")  # the same network delivers
     done = server.call(server.emulator.wait_for_message, m.sid, FINAL)
     assert (done.status, done.error_code) == ("undelivered", 30006)
-    default = client.lookups.v2.phone_numbers("+447700900123").fetch(fields="line_type_intelligence")
+    default = client.lookups.v2.phone_numbers("+447700900456").fetch(fields="line_type_intelligence")
     assert default.line_type_intelligence["type"] == "mobile"  # Ofcom's fictional mobile range
     toll_free = client.lookups.v2.phone_numbers("+18005550100").fetch(fields="line_type_intelligence")
     assert (toll_free.line_type_intelligence["type"], toll_free.line_type_intelligence["carrier_name"]) == (
@@ -66,7 +66,7 @@ def test_v2_every_package_has_the_spec_shape(client, oai_dir: Path):
     for package, schema in shapes.items():
         assert set(getattr(r, package)) == set(spec[schema]["properties"]), package
     assert r.call_forwarding["error_code"] == 60607  # a UK-only package for a US number
-    uk = client.lookups.v2.phone_numbers("+447700900123").fetch(fields="call_forwarding,caller_name")
+    uk = client.lookups.v2.phone_numbers("+447700900456").fetch(fields="call_forwarding,caller_name")
     assert uk.call_forwarding == {"call_forwarding_enabled": False, "error_code": None}
     assert uk.caller_name["error_code"] == 60607  # CNAM is US-only
 
