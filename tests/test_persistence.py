@@ -152,3 +152,15 @@ def test_a_stored_handset_with_a_bad_value_is_ignored_on_load(tmp_path):
         c = twilio_emulator.client(second.base_url)
         msg = c.messages.create(to="+14155550172", from_=number, body="goes")
         assert second.call(second.emulator.wait_for_message, msg.sid, "delivered").status == "delivered"
+
+
+def test_a_call_that_had_not_ended_has_failed_after_a_restart(tmp_path):
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    with EmulatorThread(settings) as first:
+        c = twilio_emulator.client(first.base_url)
+        number = c.incoming_phone_numbers.create(phone_number="+14155550167").phone_number
+        first.emulator.set_clock("manual")
+        call = c.calls.create(to="+14155550197", from_=number, twiml="<Response><Say>hi</Say></Response>")
+    with EmulatorThread(settings) as second:
+        done = twilio_emulator.client(second.base_url).calls(call.sid).fetch()
+        assert (done.status, done.end_time is not None) == ("failed", True)  # not left queued forever

@@ -13,6 +13,11 @@ TIMINGS = {
     # Emulator: short but ordered like Twilio's; real carriers take from under a second to minutes.
     "realistic": {"sending": 0.1, "sent": 0.4, "delivered": 1.5},
 }
+# A call's progress (domain.calls): seconds to initiated, to ringing, and ringing until the handset answers.
+CALL_TIMINGS = {
+    "instant": {"initiated": 0.001, "ringing": 0.001, "answered": 0.001},
+    "realistic": {"initiated": 0.1, "ringing": 0.5, "answered": 2.0},
+}
 
 
 @dataclass(frozen=True)

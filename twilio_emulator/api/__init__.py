@@ -13,13 +13,13 @@ from .messaging_v1 import senders, services
 from .monitor_v1 import alerts
 from .products import Product, host_check, routes
 from .routing import add_unmatched
-from .v2010 import (accounts, applications, available_phone_numbers, incoming_phone_numbers, keys, media,
-                    messages, outgoing_caller_ids, short_codes)
+from .v2010 import (accounts, applications, available_phone_numbers, calls, incoming_phone_numbers, keys,
+                    media, messages, outgoing_caller_ids, short_codes)
 
 # Each product's modules in the order their routes are tried: the hot path (Messages) first.
 PRODUCTS = (
     Product("api", (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts,
-                    outgoing_caller_ids, applications)),
+                    outgoing_caller_ids, applications, calls)),
     Product("messaging", (services, senders)),
     Product("monitor", (alerts,)),
     Product("lookups", (lookups_v2, lookups_v1)),

@@ -10,6 +10,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from . import numbers
+from .calls import CALL_BEHAVIOURS
 from .errors import INVALID_PARAMETER, error
 from .messages import FAILED, SENT, UNDELIVERED, Step, delivery_plan
 
@@ -51,6 +52,7 @@ class Handset:
     delays: dict[str, float] = field(default_factory=dict)  # per-step overrides, e.g. {"delivered": 30}
     caller_name: str = ""  # what a Lookup's caller_name package answers (CNAM: US numbers only)
     caller_type: str = ""  # BUSINESS | CONSUMER | "" (unknown)
+    call_behaviour: str = "answer"  # a call to it: answer | busy | no-answer | failed (domain.calls)
 
 
 @lru_cache(maxsize=65536)
@@ -85,7 +87,7 @@ def twilio_number_handset(number: str) -> Handset | None:
 
 STEPS = ("sending", "sent", "delivered")
 _TEXT_FIELDS = ("number", "carrier", "line_type", "country", "city", "state", "zip", "behaviour", "caller_name",
-                "caller_type")
+                "caller_type", "call_behaviour")
 CALLER_TYPES = ("", "BUSINESS", "CONSUMER")
 
 
@@ -102,6 +104,8 @@ def check(handset: Handset) -> Handset:
         raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}")
     if handset.caller_type not in CALLER_TYPES:
         raise error(INVALID_PARAMETER, "caller_type must be BUSINESS, CONSUMER or empty")
+    if handset.call_behaviour not in CALL_BEHAVIOURS:
+        raise error(INVALID_PARAMETER, f"call_behaviour must be one of {', '.join(CALL_BEHAVIOURS)}")
     if handset.behaviour not in BEHAVIOURS:
         raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}")
     if not isinstance(handset.short_codes, bool) or not isinstance(handset.mms, bool):

@@ -116,6 +116,7 @@ class Emulator:
             await self.callbacks.recover()
             await self.inbound.recover()
             await self.media.recover()
+            await self.calls.recover()
         self.scheduler.start()
 
     def close_streams(self) -> None:

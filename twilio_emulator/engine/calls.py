@@ -16,19 +16,27 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from ..domain import numbers
-from ..domain.calls import COMPLETED, IN_PROGRESS, RINGING, Call
-from ..domain.errors import INVALID_PARAMETER, TwilioError, error
-from ..domain.messages import OUTBOUND_CALL, Message, SendRequest, is_http_url
+from ..config import CALL_TIMINGS
+from ..domain.accounts import TRIAL, Account
+from ..domain.applications import INVALID_APPLICATION
+from ..domain.calls import (BUSY, CANCELED, COMPLETED, DEFAULT_TIMEOUT, EVENT_OF, FAILED, FINAL, FROM_NOT_OURS,
+                            GENERIC, IN_PROGRESS, INITIATED, INVALID_STATE, INVALID_TO, INVALID_URL, MAX_TWIML,
+                            NO_ANSWER, OUTBOUND_API, QUEUED, RINGING, SIP_CODES, Call, CallRequest, check_request,
+                            events_of, method_of, price)
+from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
+from ..domain.messages import MIN_STEP, OUTBOUND_CALL, Message, SendRequest, is_http_url, valid_callback_url
+from ..domain.sids import is_sid
 from ..store import records
+from ..store import webhooks as log_rows
 from ..store.webhooks import Alert
 from ..twiml import errors as E
 from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
-from . import applications, handsets, messaging
+from . import applications, caller_ids, handsets, messaging
 from .inbound import MAX_REDIRECTS, REPLY_WARNING
-from .sessions import EMPTY, Session, Text
+from .sessions import EMPTY, Session, Text, answer_of_body
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -48,6 +56,7 @@ class CallOutcome:
 class Calls:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
+        self._last: dict[str, asyncio.Task] = {}  # each call's latest status callback: the next one waits for it
 
     async def place(self, from_: str | None, to: str | None) -> tuple[Call, asyncio.Task]:
         """`from_` calls our number `to`: the call starts ringing and its TwiML runs in a task whose result is
@@ -66,45 +75,300 @@ class Calls:
             raise error(21212, f"From {from_!r} is not a valid phone number.")
         now = emu.now()
         call = Call(sid=emu.sids.new("CA"), account_sid=number.account_sid, from_=caller.e164,
-                    to=number.phone_number, status=RINGING, date_created=now, date_updated=now)
+                    to=number.phone_number, status=RINGING, date_created=now, date_updated=now,
+                    phone_number_sid=number.sid, start_time=now)
         await emu.store.write(records.put(KIND, call))
         return call, emu.background.spawn(self._run(copy.deepcopy(call), number))
 
     async def get(self, sid: str) -> Call | None:
         return await records.load(self.emu.store, KIND, sid, Call)
 
+    # ---- the Calls resource: calls the account places ------------------------------------------------------
+    async def create(self, account: Account, req: CallRequest) -> Call:
+        """Calls.create: checked whole (nothing stored on an error), then queued; the call then moves on the
+        virtual clock: initiated, ringing, and answered, busy, no-answer or failed as its handset does."""
+        emu = self.emu
+        check_request(req)
+        to = numbers.parse(req.to)
+        if to is None:
+            raise error(INVALID_TO, f"The 'To' number {req.to} is not a valid phone number.")
+        source = emu.numbers_by_e164.get(req.from_)
+        if source is None or source.account_sid != account.sid or not source.capabilities.get("voice"):
+            verified = {c.phone_number: c for c in await caller_ids.of_account(emu, account)}
+            source = verified.get(req.from_)
+            if source is None:
+                raise error(FROM_NOT_OURS, f"The source phone number provided, {req.from_}, is not yet verified for "
+                            "your account. You may only make calls from phone numbers that you've verified or "
+                            "purchased from Twilio.")
+        if account.type == TRIAL and to.e164 not in {c.phone_number for c in await caller_ids.of_account(emu, account)}:
+            raise error(21219, f"The number {to.e164} is unverified. Trial accounts may only make calls to verified "
+                        "numbers.")
+        url, method, fallback_url, fallback_method = req.url, req.method, req.fallback_url, req.fallback_method
+        status_callback, status_callback_method = req.status_callback, req.status_callback_method
+        if req.application_sid:  # the application drives the call; the request's own URLs are ignored (spec)
+            app = await applications.find(emu, account.sid, req.application_sid)
+            if app is None:
+                raise error(INVALID_APPLICATION, f"ApplicationSid {req.application_sid} is not an application of this "
+                            "account.")
+            if not app.get("voice_url"):
+                raise error(INVALID_URL, f"The application {app.sid} has no VoiceUrl.")
+            url, method = app.get("voice_url"), app.get("voice_method")
+            fallback_url, fallback_method = app.get("voice_fallback_url"), app.get("voice_fallback_method")
+            status_callback, status_callback_method = app.get("status_callback"), app.get("status_callback_method")
+        now = emu.now()
+        call = Call(sid=emu.sids.new("CA"), account_sid=account.sid, from_=source.phone_number, to=to.e164,
+                    status=QUEUED, date_created=now, date_updated=now, direction=OUTBOUND_API,
+                    phone_number_sid=source.sid, status_callback=status_callback,
+                    status_callback_method=method_of(status_callback_method, "StatusCallbackMethod"),
+                    events=tuple(events_of(req.status_callback_events)) or ("completed",),
+                    timeout=req.timeout or DEFAULT_TIMEOUT, url=None if req.twiml and not req.url else url,
+                    method=method_of(method, "Method"), fallback_url=fallback_url,
+                    fallback_method=method_of(fallback_method, "FallbackMethod"),
+                    twiml=req.twiml if not url else None)  # Twiml is ignored when Url is given too (spec)
+        await emu.store.write(records.put(KIND, call))
+        if emu.activity.enabled:
+            emu.activity.line(f"{call.sid} call from {call.from_} to {call.to} queued")
+        self._schedule(call, INITIATED, now + self._delay("initiated"))
+        return call
+
+    async def of_account(self, account: Account) -> list[Call]:
+        """The account's calls, newest first."""
+        found = await records.load_for_account(self.emu.store, KIND, account.sid, Call)  # oldest first
+        return sorted(found, key=lambda c: c.date_created)[::-1]
+
+    async def find(self, account: Account, sid: str, path: str) -> Call:
+        call = await self.get(sid) if is_sid(sid, "CA") else None
+        if call is None or call.account_sid != account.sid:
+            raise NotFound(path)
+        return call
+
+    async def update(self, call: Call, status: str | None, url: str | None, method: str | None,
+                     twiml: str | None, fallback_url: str | None, fallback_method: str | None,
+                     status_callback: str | None, status_callback_method: str | None) -> Call:
+        """Hang up (Status=canceled while queued or ringing, Status=completed at any time) or redirect a live
+        call to new TwiML (Url or Twiml; 21220 unless in progress)."""
+        emu = self.emu
+        if status is not None and status not in (CANCELED, COMPLETED):
+            raise error(GENERIC, f"Status must be canceled or completed, not {status!r}.")
+        if url and not valid_callback_url(url) or fallback_url and not valid_callback_url(fallback_url):
+            raise error(INVALID_URL, f"Url {url or fallback_url!r} is not a valid URL.")
+        if status_callback and not valid_callback_url(status_callback):
+            raise error(GENERIC, f"StatusCallback {status_callback!r} is not a valid URL.")
+        if twiml is not None and len(twiml) > MAX_TWIML:
+            raise error(GENERIC, f"Twiml must be {MAX_TWIML} characters or fewer.")
+        for name, value in (("Method", method), ("FallbackMethod", fallback_method),
+                            ("StatusCallbackMethod", status_callback_method)):
+            method_of(value, name)
+        if (url or twiml) and call.status != IN_PROGRESS:
+            raise error(INVALID_STATE, f"Call {call.sid} is {call.status}: only a call in progress can be redirected.")
+        if status_callback is not None:
+            call.status_callback = status_callback
+        if status_callback_method is not None:
+            call.status_callback_method = method_of(status_callback_method, "StatusCallbackMethod")
+        if status == CANCELED:  # Twilio: a call already in progress is not affected
+            if call.status in (QUEUED, RINGING):
+                await self._end(call, CANCELED, None, callback=call.status != QUEUED)
+            return call
+        if status == COMPLETED:
+            if not call.is_final:
+                answered = call.status == IN_PROGRESS
+                await self._end(call, COMPLETED if answered else CANCELED, self._talked(call) if answered else None)
+            return call
+        if url or twiml:
+            call.url, call.twiml = (url, None) if url else (None, twiml)
+            call.method, call.fallback_url = method_of(method, "Method"), fallback_url
+            call.fallback_method = method_of(fallback_method, "FallbackMethod")
+            call.plan += 1  # what was planned for the old TwiML does not happen
+            call.date_updated = emu.now()
+            await emu.store.write(records.put(KIND, call))
+            self._schedule(call, "redirect", emu.now())
+        elif status_callback is not None or status_callback_method is not None:
+            await emu.store.write(records.put(KIND, call))
+        return call
+
+    async def delete(self, call: Call) -> None:
+        if not call.is_final:
+            # [UNVERIFIED] code, as for messages: "Cannot delete this resource before it is complete".
+            raise error(20009, "Cannot delete a call before it has ended.")
+        await self.emu.store.write(records.delete(call.sid))
+
+    async def recover(self) -> None:
+        """After a restart: a call cannot outlive the emulator; one that had not ended has failed [emulator
+        choice], with its final status callback."""
+        for call in await records.load_all(self.emu.store, KIND, Call):
+            if not call.is_final:
+                await self._end(call, FAILED, None)
+
+    def _talked(self, call: Call) -> int:
+        """Seconds since the call was answered (Twilio's duration: the answered time, not the ringing)."""
+        return max(1, round(self.emu.now() - (call.answered_at or self.emu.now())))
+
+    def _delay(self, step: str) -> float:
+        return CALL_TIMINGS[self.emu.settings.timing][step]
+
+    def _schedule(self, call: Call, step: str, at: float) -> None:
+        self.emu.scheduler.call_at(at, self._step, call.sid, call.plan, step)
+
+    def _step(self, sid: str, plan: int, step: str):
+        work = self._advance(sid, plan, step)
+        if self.emu.clock.mode == "manual":
+            return work  # advance() waits for it: the call's TwiML takes no virtual time
+        self.emu.background.spawn(work)
+        return None
+
+    async def _advance(self, sid: str, plan: int, step: str) -> None:
+        emu = self.emu
+        call = await self.get(sid)
+        if call is None or call.plan != plan or call.is_final:
+            return  # deleted, redirected, hung up
+        now = emu.now()
+        handset = handsets.get(emu, call.to)
+        behaviour = handset.call_behaviour if handset else FAILED
+        if step == INITIATED:
+            call.start_time = call.date_updated = now
+            await self._save(call, INITIATED)
+            if behaviour == FAILED:
+                self._schedule(call, FAILED, now + MIN_STEP)
+            else:
+                self._schedule(call, RINGING, now + self._delay("ringing"))
+        elif step == RINGING:
+            call.status, call.date_updated = RINGING, now
+            await self._save(call, RINGING)
+            if behaviour == BUSY:
+                self._schedule(call, BUSY, now + self._delay("answered"))
+            elif behaviour == NO_ANSWER:
+                self._schedule(call, NO_ANSWER, now + call.timeout)
+            else:
+                self._schedule(call, IN_PROGRESS, now + self._delay("answered"))
+        elif step in (IN_PROGRESS, "redirect"):
+            if step == IN_PROGRESS:
+                call.status, call.date_updated, call.answered_at = IN_PROGRESS, now, now
+                await self._save(call, IN_PROGRESS)
+            heard = len(call.transcript)
+            target = (call.url, call.method, call.fallback_url or "", call.fallback_method) if call.url else None
+            outcome = await self._converse(call, "outgoing_call" if step == IN_PROGRESS else "redirect", IN_PROGRESS,
+                                           target, twiml=call.twiml)
+            current = await self.get(sid)  # the TwiML may have taken real time: hung up or redirected since?
+            if current is None or current.plan != plan or current.is_final:
+                return
+            current.transcript = outcome.call.transcript
+            await emu.store.write(records.put(KIND, current))
+            self._schedule(current, COMPLETED, emu.now() + _duration(current.transcript[heard:]))
+        else:  # a final status
+            await self._end(call, step, self._talked(call) if step == COMPLETED else None)
+
+    async def _save(self, call: Call, status: str) -> None:
+        """Store the call as it now stands, and send the status callback of `status` if it asked for it."""
+        params = self._callback_params(call, status) if self._wants(call, status) else None
+        await self.emu.store.write(records.put(KIND, call))
+        if params is not None:
+            self._send_callback(call, params)
+        if self.emu.activity.enabled:
+            self.emu.activity.line(f"{call.sid} call {status} (from {call.from_} to {call.to})")
+
+    async def _end(self, call: Call, status: str, duration: int | None, callback: bool = True) -> None:
+        """The call's final status: its end time, duration and price (once answered), and its callback."""
+        now = self.emu.now()
+        call.status, call.date_updated, call.end_time, call.plan = status, now, now, call.plan + 1
+        if status == COMPLETED:
+            call.duration = duration or 0
+            parsed = numbers.parse(call.to if call.direction == OUTBOUND_API else call.from_)
+            call.price = price(call.duration, parsed.country if parsed else "US")
+        else:
+            call.duration = 0 if status != CANCELED else None
+        if callback:
+            await self._save(call, status)
+        else:
+            await self.emu.store.write(records.put(KIND, call))
+
+    def _wants(self, call: Call, status: str) -> bool:
+        return bool(call.status_callback) and EVENT_OF.get(status, "completed") in call.events
+
+    def _callback_params(self, call: Call, status: str) -> list[tuple[str, str]]:
+        """The callback of `status` (its SequenceNumber taken: the caller stores the call after this)."""
+        voice = payloads.incoming_call(call.sid, call.account_sid, call.from_, call.to, status,
+                                       handsets.get(self.emu, call.from_), handsets.get(self.emu, call.to),
+                                       call.direction)
+        final = status in FINAL
+        params = payloads.call_status(voice, status, call.sequence, self.emu.now(),
+                                      call.duration if final else None, SIP_CODES.get(status) if final else None)
+        call.sequence += 1
+        return params
+
+    def _send_callback(self, call: Call, params: list[tuple[str, str]]) -> None:
+        previous = self._last.get(call.sid)
+        task = self.emu.background.spawn(self._deliver(call.sid, call.account_sid, call.status_callback,
+                                                       call.status_callback_method, params, previous))
+        self._last[call.sid] = task
+        task.add_done_callback(lambda t, sid=call.sid: self._last.get(sid) is t and self._last.pop(sid))
+
+    async def _deliver(self, sid: str, account_sid: str, url: str, method: str, params: list[tuple[str, str]],
+                       previous: asyncio.Task | None) -> None:
+        """One status callback, after the call's previous one (so that they arrive in order)."""
+        if previous is not None:
+            await asyncio.wait([previous])
+        emu = self.emu
+        account = emu.accounts.get(account_sid)
+        if account is None:
+            return
+        status = dict(params)["CallStatus"]
+        attempt = await emu.dispatcher.send(method, url, params, account.auth_token,
+                                            token=emu.token(sid, f"call:{status}:{dict(params)['SequenceNumber']}"))
+        ops = [log_rows.log_attempt(account_sid, sid, "call_status_callback", attempt, emu.now())]
+        if not attempt.ok:
+            ops.append(log_rows.insert_alert(emu.new_alert(
+                account_sid, 11200, f"HTTP retrieval failure: {attempt.error or f'the server answered {attempt.status}'}",
+                method, attempt.url, sid)))
+        await emu.store.write(*ops)
+        emu.events.publish("webhook", attempt)
+
     async def _run(self, call: Call, number) -> CallOutcome:
+        """An inbound call: the number's voice URL (or its application's) answers it; then it ends."""
+        emu = self.emu
+        if emu.activity.enabled:
+            emu.activity.line(f"{call.sid} call from {call.from_} to {call.to}")
+        target, why = await applications.target(emu, number, "voice")
+        outcome = await self._converse(call, "incoming_call", RINGING, target, why)
+        call.status = IN_PROGRESS
+        await self._end(call, COMPLETED, _duration(call.transcript))
+        return outcome
+
+    async def _converse(self, call: Call, kind: str, status: str, target: tuple[str, str, str, str] | None,
+                        why: str = "", twiml: str | None = None) -> CallOutcome:
+        """Run the call's voice TwiML: fetched from `target` (url, method, fallback url, fallback method), or
+        the inline `twiml`; what it does goes to the call's transcript (and its <Sms> to messages)."""
         emu = self.emu
         account = emu.accounts[call.account_sid]
-        call.status = IN_PROGRESS
-        params = payloads.incoming_call(call.sid, call.account_sid, call.from_, call.to, RINGING,
-                                        handsets.get(emu, call.from_), handsets.get(emu, call.to))
+        params = payloads.incoming_call(call.sid, call.account_sid, call.from_, call.to, status,
+                                        handsets.get(emu, call.from_), handsets.get(emu, call.to), call.direction)
         # [UNVERIFIED] a call's cookies live for the call (reference twilio-more §1.2).
         session = Session(emu, account, call.sid, params, conversation=call.sid)
         outcome = CallOutcome(call, session.webhooks, session.alerts, [])
         try:
-            if emu.activity.enabled:
-                emu.activity.line(f"{call.sid} call from {call.from_} to {call.to}")
-            (url, method, fallback_url, fallback_method), why = await applications.target(emu, number, "voice")
-            if not url:
+            if twiml is not None:
+                answer, doc_url = answer_of_body(twiml.encode("utf-8"), "text/xml"), ""
+                if isinstance(answer, TwimlError):
+                    await session.alert(answer.code, f"Twiml: {answer.message}", None, None)
+                    answer = None
+            elif not target or not target[0]:
                 await session.alert(applications.MISCONFIGURED_WEBHOOK, f"Call {call.sid} to {call.to} reached no "
                                     f"webhook: {why}", None, None, level="warning")
+                answer = None
             else:
-                answer, doc_url = await session.fetch("incoming_call", method, url, fallback_method, fallback_url)
-                # The requests that follow (redirects, <Sms action>) are made while the call is in progress.
-                session.params = [(k, IN_PROGRESS if k == "CallStatus" else v) for k, v in session.params]
-                if answer is not None:
-                    try:
-                        await self._carry_out(session, outcome, answer, doc_url)
-                    finally:
-                        await session.flush_warnings()
+                url, method, fallback_url, fallback_method = target
+                answer, doc_url = await session.fetch(kind, method, url, fallback_method, fallback_url)
+            # The requests that follow (redirects, <Sms action>) are made while the call is in progress.
+            session.params = [(k, IN_PROGRESS if k == "CallStatus" else v) for k, v in session.params]
+            if answer is not None:
+                try:
+                    await self._carry_out(session, outcome, answer, doc_url)
+                finally:
+                    await session.flush_warnings()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug of ours: recorded (tests fail on it), never raised into the loop
             log.exception("call %s failed", call.sid)
             emu.record_internal_error(f"call {call.sid}: {exc!r}")
-        call.status, call.date_updated = COMPLETED, emu.now()
-        await emu.store.write(records.put(KIND, call))
         return outcome
 
     async def _carry_out(self, session: Session, outcome: CallOutcome, answer, doc_url: str) -> None:
@@ -162,7 +426,10 @@ class Calls:
                    doc_url: str) -> tuple[str | None, str]:
         """Send an <Sms>: (its SID, SmsStatus for the action URL: sending, or invalid when refused)."""
         call = outcome.call
-        req = SendRequest(to=verb.to or call.from_, from_=verb.from_ or call.to, body=verb.body,
+        # To the other party, from our number: on an inbound call the caller and the called number; on an
+        # outgoing one the called party and the calling number (seed "TwiML Voice: <Sms>").
+        remote, ours = (call.to, call.from_) if call.direction == OUTBOUND_API else (call.from_, call.to)
+        req = SendRequest(to=verb.to or remote, from_=verb.from_ or ours, body=verb.body,
                           status_callback=urljoin(doc_url, verb.status_callback) if verb.status_callback else None)
         try:
             msg = await messaging.send(self.emu, session.account, req, direction=OUTBOUND_CALL)
@@ -177,3 +444,15 @@ class Calls:
                                 "status": "sending"})
         return msg.sid, "sending"
 
+
+
+def _duration(transcript: list[dict]) -> int:
+    """How long a call's TwiML takes, from what it did [emulator choice]: each <Pause> its length, each <Say>
+    or <Play> a second; at least one second."""
+    seconds = 0
+    for step in transcript:
+        if step["verb"] == "Pause":
+            seconds += int(step.get("length") or 1)
+        elif step["verb"] in ("Say", "Play"):
+            seconds += 1
+    return max(1, seconds)

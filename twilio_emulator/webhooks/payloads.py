@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-
+from email.utils import formatdate
 from typing import Protocol
 
 from ..domain.messages import DELIVERED, UNDELIVERED, Message
@@ -72,10 +72,11 @@ def fallback(params: list[tuple[str, str]], error_code: int, error_url: str) -> 
 
 
 def incoming_call(call_sid: str, account_sid: str, caller: str, called: str, status: str,
-                  sender: Place | None, recipient: Place | None) -> list[tuple[str, str]]:
-    """A voice webhook for an incoming call (Twilio's standard voice request parameters)."""
+                  sender: Place | None, recipient: Place | None, direction: str = "inbound") -> list[tuple[str, str]]:
+    """A voice webhook (Twilio's standard voice request parameters): `caller` is From, `called` To — on an
+    outbound-api call, From is the account's number (reference twilio-more §3.6)."""
     return [("AccountSid", account_sid), ("ApiVersion", API_VERSION), ("CallSid", call_sid),
-            ("CallStatus", status), ("Called", called), ("Caller", caller), ("Direction", "inbound"),
+            ("CallStatus", status), ("Called", called), ("Caller", caller), ("Direction", direction),
             ("From", caller), ("To", called), *_geo("From", sender), *_geo("To", recipient),
             *[(k.replace("From", "Caller"), v) for k, v in _geo("From", sender)],
             *[(k.replace("To", "Called"), v) for k, v in _geo("To", recipient)]]
@@ -91,3 +92,17 @@ def caller_id_verified(account_sid: str, call_sid: str, phone_number: str, calle
     reference twilio-more §8.2)."""
     return [("AccountSid", account_sid), ("CallSid", call_sid), ("VerificationStatus", "success"),
             ("OutgoingCallerIdSid", caller_id_sid), ("PhoneNumber", phone_number)]
+
+
+def call_status(voice: list[tuple[str, str]], status: str, sequence: int, at: float, duration: int | None,
+                sip_code: int | None) -> list[tuple[str, str]]:
+    """A call's status callback (reference twilio-more §3.5): the voice parameters with CallStatus set, plus
+    Timestamp, CallbackSource, SequenceNumber; CallDuration, Duration (minutes) and SipResponseCode at the end."""
+    params = [(k, status if k == "CallStatus" else v) for k, v in voice]
+    params += [("Timestamp", formatdate(at, usegmt=False).replace("-0000", "+0000")),
+               ("CallbackSource", "call-progress-events"), ("SequenceNumber", str(sequence))]
+    if duration is not None:
+        params += [("CallDuration", str(duration)), ("Duration", str(-(-duration // 60)))]
+    if sip_code is not None:
+        params.append(("SipResponseCode", str(sip_code)))
+    return params
