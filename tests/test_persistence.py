@@ -164,3 +164,74 @@ def test_a_call_that_had_not_ended_has_failed_after_a_restart(tmp_path):
     with EmulatorThread(settings) as second:
         done = twilio_emulator.client(second.base_url).calls(call.sid).fetch()
         assert (done.status, done.end_time is not None) == ("failed", True)  # not left queued forever
+
+
+def test_a_store_from_before_records_were_keyed_by_kind_keeps_every_record(tmp_path):
+    """Issue 15: schema 0007 keys records by (kind, key). A --db file written by the emulator before it (keys
+    a SID alone, other kinds prefixed by hand) opens and keeps every record."""
+    import dataclasses
+    import json
+    import sqlite3
+    from importlib import resources
+
+    from twilio_emulator.domain import numbers as number_rules
+    from twilio_emulator.domain.accounts import Account
+    from twilio_emulator.domain.carriers import default_handset
+    from twilio_emulator.domain.messaging_services import MessagingService, ServiceSender, StickyMapping
+    from twilio_emulator.domain.opt_out import OptOut
+    from twilio_emulator.domain.phone_numbers import IncomingPhoneNumber
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path)
+    schema = resources.files("twilio_emulator.store").joinpath("schema")
+    for name in sorted(f.name for f in schema.iterdir() if f.name.endswith(".sql"))[:6]:  # 0001 … 0006
+        db.executescript(schema.joinpath(name).read_text())
+    db.execute("PRAGMA user_version = 6")
+    sub, pn, pn2, mg, ai = "AC" + "5" * 32, "PN" + "1" * 32, "PN" + "4" * 32, "MG" + "2" * 32, "AI" + "3" * 32
+    stuck, stopped, declared = "+14155550281", "+14155550282", "+14155550283"
+    account = Account(sid=sub, auth_token="t" * 32, friendly_name="old", date_created=1.0, date_updated=1.0)
+    number = IncomingPhoneNumber(sid=pn, account_sid=sub, phone_number="+14155550280", type="local", country="US",
+                                 capabilities=number_rules.capabilities(number_rules.parse("+14155550280")),
+                                 date_created=1.0, date_updated=1.0, config={"friendly_name": "kept"})
+    second = dataclasses.replace(number, sid=pn2, phone_number="+14155550284")
+    service = MessagingService(sid=mg, account_sid=sub, date_created=1.0, date_updated=1.0,
+                               config={"friendly_name": "old service"})
+    member = ServiceSender(sid=pn, account_sid=sub, service_sid=mg, kind="phone_number", address=number.phone_number,
+                           country="US", capabilities=["SMS"], date_created=1.0, date_updated=1.0)
+    member2 = dataclasses.replace(member, sid=pn2, address=second.phone_number)
+    alpha = ServiceSender(sid=ai, account_sid=sub, service_sid=mg, kind="alpha_sender", address="OLDCO", country="",
+                          capabilities=["SMS"], date_created=1.0, date_updated=1.0)
+    handset = dataclasses.replace(default_handset(declared), behaviour="undelivered", error_code=30003)
+    rows = [("account", sub, sub, account), ("phone_number", pn, sub, number), ("phone_number", pn2, sub, second),
+            ("messaging_service", mg, sub, service), ("service_sender", f"sender:{pn}", sub, member),
+            ("service_sender", f"sender:{pn2}", sub, member2), ("service_sender", f"sender:{ai}", sub, alpha),
+            ("sticky_sender", f"sticky:{mg}:{stuck}", sub, StickyMapping(sub, mg, stuck, second.phone_number)),
+            ("opt_out", f"optout:{mg}:{stopped}", sub, OptOut(sub, mg, stopped, 1.0)),
+            ("handset", f"handset:{declared}", None, handset)]
+    for kind, key, owner, obj in rows:
+        db.execute("INSERT INTO records (kind, sid, account_sid, data) VALUES (?, ?, ?, ?)",
+                   (kind, key, owner, json.dumps(dataclasses.asdict(obj))))
+    db.execute("INSERT INTO records (kind, sid, account_sid, data) VALUES ('setting', 'setting:token_salt', NULL, ?)",
+               (json.dumps({"value": "old-salt"}),))
+    db.commit()
+    db.close()
+
+    with EmulatorThread(Settings(db_path=str(path), timing="instant", log_requests=False)) as server:
+        c = twilio_emulator.client(server.base_url, sub, "t" * 32)
+        assert c.incoming_phone_numbers(pn).fetch().friendly_name == "kept"
+        assert {s.sid for s in c.messaging.v1.services(mg).phone_numbers.list()} == {pn, pn2}
+        assert [s.alpha_sender for s in c.messaging.v1.services(mg).alpha_senders.list()] == ["OLDCO"]
+        assert server.emulator.token_salt == "old-salt"
+        assert server.emulator.handset(declared).behaviour == "undelivered"
+        sticky = c.messages.create(to=stuck, messaging_service_sid=mg, body="sticky")
+        assert server.call(server.emulator.wait_for_message, sticky.sid, "delivered").from_ == second.phone_number
+        from twilio.base.exceptions import TwilioRestException
+        try:
+            c.messages.create(to=stopped, messaging_service_sid=mg, body="opted out")
+            raise AssertionError("an opted-out handset was texted")
+        except TwilioRestException as exc:
+            assert exc.code == 21610
+    with sqlite3.connect(path) as db:
+        keys = {(k, key) for k, key in db.execute("SELECT kind, key FROM records")}
+    assert ("handset", declared) in keys and ("service_sender", pn) in keys and ("phone_number", pn) in keys
+    assert ("sticky_sender", f"{mg}:{stuck}") in keys and ("setting", "token_salt") in keys

@@ -142,4 +142,4 @@ class StickyMapping:
 
     @property
     def sid(self) -> str:  # the record key (store.records)
-        return f"sticky:{self.service_sid}:{self.to}"
+        return f"{self.service_sid}:{self.to}"

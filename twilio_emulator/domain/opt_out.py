@@ -52,4 +52,4 @@ class OptOut:
 
     @property
     def sid(self) -> str:  # the record key
-        return f"optout:{self.scope}:{self.handset}"
+        return f"{self.scope}:{self.handset}"

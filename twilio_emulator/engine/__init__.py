@@ -189,11 +189,11 @@ class Emulator:
         restart) keeps what it has. Raises scenarios.ScenarioError."""
         if not self.settings.scenario:
             return
-        if await records.marked(self.store, "scenario", "scenario:startup"):
+        if await records.marked(self.store, "scenario", "startup"):
             return
         from . import scenarios
         await scenarios.apply(self, self.settings.scenario)
-        await self.store.write(records.mark("scenario", "scenario:startup"))
+        await self.store.write(records.mark("scenario", "startup"))
 
     # ---- verbs for tests and the control API (issue 3 adds their HTTP form) ---------------------------------
     def set_clock(self, mode: str) -> None:

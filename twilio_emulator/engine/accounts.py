@@ -177,6 +177,6 @@ async def update_key(emu: "Emulator", key: ApiKey, friendly_name: str | None) ->
 
 
 async def delete_key(emu: "Emulator", key: ApiKey) -> None:
-    await emu.store.write(records.delete(key.sid))
+    await emu.store.write(records.delete("key", key.sid))
     emu.keys.pop(key.sid, None)
     emu.auth_cache.clear()

@@ -55,7 +55,7 @@ async def update(emu: "Emulator", app: Application, config: dict) -> Application
 
 async def delete(emu: "Emulator", app: Application) -> None:
     """Numbers that name it keep the SID (reference §2.6): their traffic then raises an alert."""
-    await emu.store.write(records.delete(app.sid))
+    await emu.store.write(records.delete(KIND, app.sid))
 
 
 async def check_refs(emu: "Emulator", account_sid: str, config: dict) -> None:

@@ -84,7 +84,7 @@ async def update(emu: "Emulator", caller_id: CallerId, friendly_name: str | None
 
 
 async def delete(emu: "Emulator", caller_id: CallerId) -> None:
-    await emu.store.write(records.delete(caller_id.sid))
+    await emu.store.write(records.delete(KIND, caller_id.sid))
 
 
 async def _report(emu: "Emulator", account: Account, method: str, url: str, call_sid: str,

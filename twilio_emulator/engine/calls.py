@@ -190,7 +190,7 @@ class Calls:
         if not call.is_final:
             # [UNVERIFIED] code, as for messages: "Cannot delete this resource before it is complete".
             raise error(20009, "Cannot delete a call before it has ended.")
-        await self.emu.store.write(records.delete(call.sid))
+        await self.emu.store.write(records.delete(KIND, call.sid))
 
     async def recover(self) -> None:
         """After a restart: a call cannot outlive the emulator; one that had not ended has failed [emulator

@@ -49,7 +49,7 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
         if fields.get("behaviour") is None:
             values["behaviour"], values["error_code"] = carriers.UNDELIVERED, fields.get("error_code") or 30006
     handset = carriers.check(Handset(**values))
-    await emu.store.write(records.put("handset", handset, key=f"handset:{handset.number}"))
+    await emu.store.write(records.put("handset", handset, key=handset.number))
     emu.handsets[handset.number] = handset
     return handset
 

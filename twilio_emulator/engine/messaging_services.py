@@ -66,15 +66,11 @@ async def delete(emu: "Emulator", service: MessagingService) -> None:
     """The service, its sender pool and its sticky mappings go (the numbers themselves stay the account's)."""
     senders = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
     mappings = emu.sticky.pop(service.sid, {}).values()
-    await emu.store.write(records.delete(service.sid), *[records.delete(_key(s)) for s in senders],
-                          *[records.delete(m.sid) for m in mappings])
+    await emu.store.write(records.delete(SERVICE, service.sid), *[records.delete(SENDER, s.sid) for s in senders],
+                          *[records.delete(STICKY, m.sid) for m in mappings])
     emu.services.pop(service.sid, None)
     for s in senders:
         emu.service_senders.pop(s.sid, None)
-
-
-def _key(sender: ServiceSender) -> str:
-    return f"sender:{sender.sid}"  # a PN… sid is also its phone number's record key
 
 
 def senders(emu: "Emulator", service: MessagingService, kind: str) -> list[ServiceSender]:
@@ -126,7 +122,7 @@ async def _add_owned(emu: "Emulator", account: Account, service: MessagingServic
     member = ServiceSender(sid=number.sid, account_sid=account.sid, service_sid=service.sid, kind=kind,
                            address=number.phone_number, country=number.country, capabilities=caps,
                            date_created=now, date_updated=now)
-    await emu.store.write(records.put(SENDER, member, key=_key(member)))
+    await emu.store.write(records.put(SENDER, member))
     emu.service_senders[member.sid] = member
     return member
 
@@ -152,7 +148,7 @@ async def add_alpha_sender(emu: "Emulator", account: Account, service: Messaging
     member = ServiceSender(sid=emu.sids.new("AI"), account_sid=account.sid, service_sid=service.sid,
                            kind="alpha_sender", address=alpha, country="", capabilities=["SMS"],
                            date_created=now, date_updated=now)
-    await emu.store.write(records.put(SENDER, member, key=_key(member)))
+    await emu.store.write(records.put(SENDER, member))
     emu.service_senders[member.sid] = member
     return member
 
@@ -161,7 +157,7 @@ async def remove_sender(emu: "Emulator", member: ServiceSender) -> None:
     """Removing a sender deletes the sticky mappings to it (Twilio: recipients get a new sender next time)."""
     of_service = emu.sticky.get(member.service_sid, {})
     mappings = [m for m in of_service.values() if m.sender == member.address]
-    await emu.store.write(records.delete(_key(member)), *[records.delete(m.sid) for m in mappings])
+    await emu.store.write(records.delete(SENDER, member.sid), *[records.delete(STICKY, m.sid) for m in mappings])
     emu.service_senders.pop(member.sid, None)
     for m in mappings:
         of_service.pop(m.to, None)

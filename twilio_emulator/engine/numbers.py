@@ -126,7 +126,7 @@ async def update(emu: "Emulator", number: IncomingPhoneNumber, config: dict,
 async def release(emu: "Emulator", number: IncomingPhoneNumber) -> None:
     from . import messaging_services
     await messaging_services.forget_number(emu, number)
-    await emu.store.write(records.delete(number.sid))
+    await emu.store.write(records.delete("phone_number", number.sid))
     emu.numbers.pop(number.sid, None)
     emu.numbers_by_e164.pop(number.phone_number, None)
 

@@ -65,6 +65,6 @@ async def lift(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> No
     """`handset` texted START to `number`: every block that stopped the number reaching it goes."""
     scopes = _scopes(emu, None, number.phone_number)
     gone = [o for o in emu.opt_outs.values() if o.handset == handset and o.scope in scopes]
-    await emu.store.write(*[records.delete(o.sid) for o in gone])
+    await emu.store.write(*[records.delete(KIND, o.sid) for o in gone])
     for o in gone:
         emu.opt_outs.pop((o.scope, o.handset), None)
