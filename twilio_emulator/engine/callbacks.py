@@ -68,22 +68,29 @@ class StatusCallbacks:
             if current is None or (current.status == CANCELED and step.status != CANCELED):
                 return  # canceled before this planned step: it never happens
         params = payloads.status_callback(msg, step.status, step.error_code, step.at)
-        method = msg.status_callback_method or "POST"
-        attempt = await emu.dispatcher.send(method, msg.status_callback, params, account.auth_token,
-                                            token=emu.token(msg.sid, f"status:{step.status}"))
-        ops = [rows.log_attempt(msg.account_sid, msg.sid, KIND, attempt, emu.now())]
-        if not attempt.ok:
-            alert = emu.new_alert(msg.account_sid, 11200, _failure_text(attempt), method, attempt.url, msg.sid)
-            ops.append(rows.insert_alert(alert))
-        await emu.store.write(*ops)
-        if emu.activity.enabled:
-            emu.activity.line(f"{msg.sid} status callback {step.status} -> {method} {attempt.url} "
-                              f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
-        emu.events.publish("webhook", attempt)
+        await notify(emu, account, msg.sid, KIND, f"status callback {step.status}",
+                     msg.status_callback_method or "POST", msg.status_callback, params, f"status:{step.status}")
 
 
+async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: str, method: str, url: str,
+                 params: list[tuple[str, str]], event: str) -> Attempt:
+    """One request whose answer Twilio does not act on (a status callback of a message or a call, a caller-ID
+    verification): signed, with the idempotency token of (resource, event), in the webhook log, one serve-log
+    line, and an 11200 alert when it fails. Nothing is retried (as Twilio). The one bookkeeping of them all."""
+    attempt = await emu.dispatcher.send(method, url, params, account.auth_token, token=emu.token(resource_sid, event))
+    ops = [rows.log_attempt(account.sid, resource_sid, kind, attempt, emu.now())]
+    if not attempt.ok:
+        alert = emu.new_alert(account.sid, 11200, failure_text(attempt), method, attempt.url, resource_sid)
+        ops.append(rows.insert_alert(alert))
+    await emu.store.write(*ops)
+    if emu.activity.enabled:
+        emu.activity.line(f"{resource_sid} {label} -> {method} {attempt.url} "
+                          f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
+    emu.events.publish("webhook", attempt)
+    return attempt
 
-def _failure_text(attempt: Attempt) -> str:
+
+def failure_text(attempt: Attempt) -> str:
     # Twilio 11200 "HTTP retrieval failure": the request failed or came back with an error status.
     if attempt.error:
         return f"HTTP retrieval failure: {attempt.error}"

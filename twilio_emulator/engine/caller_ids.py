@@ -14,8 +14,8 @@ from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.messages import valid_callback_url
 from ..domain.sids import is_sid
 from ..store import records
-from ..store import webhooks as log_rows
 from ..webhooks import payloads
+from .callbacks import notify
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -90,10 +90,5 @@ async def delete(emu: "Emulator", caller_id: CallerId) -> None:
 async def _report(emu: "Emulator", account: Account, method: str, url: str, call_sid: str,
                   caller_id: CallerId) -> None:
     params = payloads.caller_id_verified(account.sid, call_sid, caller_id.phone_number, caller_id.sid)
-    attempt = await emu.dispatcher.send(method, url, params, account.auth_token,
-                                        token=emu.token(call_sid, "verification"))
-    ops = [log_rows.log_attempt(account.sid, call_sid, "verification_callback", attempt, emu.now())]
-    if not attempt.ok:
-        ops.append(log_rows.insert_alert(emu.new_alert(account.sid, 11200, f"HTTP retrieval failure: "
-                                                       f"{attempt.error or attempt.status}", method, url, call_sid)))
-    await emu.store.write(*ops)
+    await notify(emu, account, call_sid, "verification_callback", "verification callback", method, url, params,
+                 "verification")

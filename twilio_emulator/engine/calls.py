@@ -27,7 +27,6 @@ from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
 from ..domain.messages import MIN_STEP, OUTBOUND_CALL, Message, SendRequest, is_http_url, valid_callback_url
 from ..domain.sids import is_sid
 from ..store import records
-from ..store import webhooks as log_rows
 from ..store.webhooks import Alert
 from ..twiml import errors as E
 from ..twiml import verbs
@@ -35,6 +34,7 @@ from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
 from . import applications, caller_ids, handsets, messaging
+from .callbacks import notify
 from .inbound import MAX_REDIRECTS, REPLY_WARNING
 from .sessions import EMPTY, Session, Text, answer_of_body
 
@@ -311,16 +311,9 @@ class Calls:
         account = emu.accounts.get(account_sid)
         if account is None:
             return
-        status = dict(params)["CallStatus"]
-        attempt = await emu.dispatcher.send(method, url, params, account.auth_token,
-                                            token=emu.token(sid, f"call:{status}:{dict(params)['SequenceNumber']}"))
-        ops = [log_rows.log_attempt(account_sid, sid, "call_status_callback", attempt, emu.now())]
-        if not attempt.ok:
-            ops.append(log_rows.insert_alert(emu.new_alert(
-                account_sid, 11200, f"HTTP retrieval failure: {attempt.error or f'the server answered {attempt.status}'}",
-                method, attempt.url, sid)))
-        await emu.store.write(*ops)
-        emu.events.publish("webhook", attempt)
+        fields = dict(params)
+        await notify(emu, account, sid, "call_status_callback", f"call status callback {fields['CallStatus']}",
+                     method, url, params, f"call:{fields['CallStatus']}:{fields['SequenceNumber']}")
 
     async def _run(self, call: Call, number) -> CallOutcome:
         """An inbound call: the number's voice URL (or its application's) answers it; then it ends."""
