@@ -209,3 +209,12 @@ def test_form_encoded_injection_with_repeated_media(server, client, number):
                                  ("MediaUrl", "https://x.example/b.gif")])
     assert answer.status_code == 201 and answer.json()["num_media"] == "2"
     server.call(server.emulator.drain)
+
+
+def test_an_injected_body_is_counted_in_utf16_units_as_the_rest_api_counts_it(server, client, number):
+    # Issue 15: one rule for a message's body (domain.messages.check_content): inbound used len(), so 1,000
+    # emoji (2,000 UTF-16 units, over Twilio's 1,600) were taken in, where Messages.create refuses them.
+    url = f"{server.base_url}/_emulator/v1/inbound"
+    emoji = requests.post(url, json={"From": HANDSET, "To": number, "Body": "\U0001F600" * 1000}, timeout=10)
+    assert (emoji.status_code, emoji.json()["code"]) == (400, 21617)
+    assert requests.post(url, json={"From": HANDSET, "To": number, "Body": "x" * 1600}, timeout=10).status_code == 201

@@ -127,6 +127,23 @@ def valid_callback_url(url: str) -> bool:
     return "_" not in (urlsplit(url).hostname or "")
 
 
+def check_content(body: str, media_urls: list[str], *, service: bool = False, data_urls: bool = False) -> None:
+    """A message's body and media: the one rule for REST sends, TwiML replies and inbound messages. 21602
+    (21619 through a Messaging Service) with neither, 21617 over 1600 UTF-16 units, 21623 over 10 media,
+    21620 a media URL that is not http(s) (nor, where injected inbound media take them, a data: URL)."""
+    if not body and not media_urls:
+        if service:
+            raise error(21619, "A text message body, media URL or content SID is required.")
+        raise error(21602, "Message body is required: give Body or MediaUrl.")
+    if len(body) > MAX_BODY // 2 and utf16_length(body) > MAX_BODY:  # a character is at most 2 units
+        raise error(21617, "The concatenated message body exceeds the 1600 character limit.")
+    if len(media_urls) > MAX_MEDIA:
+        raise error(21623, "The number of media files exceeds the allowed limit of 10.")
+    for url in media_urls:
+        if not (is_http_url(url) or (data_urls and url.startswith("data:"))):
+            raise error(21620, f"Media URL {url} is invalid: a MediaUrl is an http or https URL.")
+
+
 def service_in_from(req: SendRequest) -> SendRequest:
     """Twilio's docs for 21603 and 35118: a Messaging Service SID may be given in `From`; it then works as
     `MessagingServiceSid` (issue 14: the emulator answered 21212). [UNVERIFIED] what Twilio does when both
@@ -149,17 +166,7 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     if not req.from_ and not req.messaging_service_sid:
         raise error(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
     body = req.body or ""
-    if not body and not req.media_urls:
-        if req.messaging_service_sid:
-            raise error(21619, "A text message body, media URL or content SID is required.")
-        raise error(21602, "Message body is required.")
-    if len(body) > MAX_BODY // 2 and utf16_length(body) > MAX_BODY:  # a character is at most 2 units
-        raise error(21617, "The concatenated message body exceeds the 1600 character limit.")
-    if len(req.media_urls) > MAX_MEDIA:
-        raise error(21623, "The number of media files exceeds the allowed limit of 10.")
-    for url in req.media_urls:
-        if not is_http_url(url):
-            raise error(21620, f"Media URL {url} is invalid.")
+    check_content(body, req.media_urls, service=bool(req.messaging_service_sid))
     if req.status_callback is not None and not valid_callback_url(req.status_callback):
         raise error(21609, f"The StatusCallback URL {req.status_callback} is not a valid URL.")
     if req.validity_period is not None and not 1 <= req.validity_period <= 36000:

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 from ..domain import numbers, opt_out
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, TwilioError, error
-from ..domain.messages import (INBOUND, MAX_BODY, MAX_MEDIA, OUTBOUND_REPLY, RECEIVED, RECEIVING, Message,
+from ..domain.messages import (INBOUND, OUTBOUND_REPLY, RECEIVED, RECEIVING, Message, check_content,
                                SendRequest, is_http_url, new_message, price_for)
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
@@ -135,15 +135,7 @@ class Inbound:
             sender_id = from_
         else:
             sender_id = sender.e164
-        if not body and not media_urls:
-            raise error(21602, "Body or MediaUrl is required.")
-        if len(body) > MAX_BODY:
-            raise error(21617, "The body exceeds the 1600 character limit.")
-        if len(media_urls) > MAX_MEDIA:
-            raise error(21623, "At most 10 MediaUrl are allowed.")
-        for url in media_urls:
-            if not (is_http_url(url) or url.startswith("data:")):
-                raise error(21620, f"MediaUrl {url} is neither an http(s) nor a data: URL.")
+        check_content(body, media_urls, data_urls=True)
         if messaging_service_sid is not None and not is_sid(messaging_service_sid, "MG"):
             raise error(21705, f"MessagingServiceSid {messaging_service_sid} is not a Messaging Service SID.")
         return number, sender_id
