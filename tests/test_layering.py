@@ -93,3 +93,20 @@ def test_the_plugin_imports_the_engine_only_when_a_test_needs_an_emulator():
     tree = ast.parse((PKG / "pytest_plugin.py").read_text())
     top = {n.module for n in tree.body if isinstance(n, ast.ImportFrom)}
     assert top <= {"__future__", "pathlib", "config", "harness"}, top
+
+
+def test_control_is_an_adapter_like_api():
+    # control/ (the /_emulator/ API) sits beside api/: it calls the engine and renders JSON, and is never
+    # imported by what it serves.
+    assert offenders("control", (INNER + "server", INNER + "cli", INNER + "testing", INNER + "pytest_plugin",
+                                 INNER + "store.records")) == []
+    assert offenders("engine", (INNER + "control",)) + offenders("domain", (INNER + "control",)) == []
+
+
+def test_every_product_module_is_registered():
+    """A resource module under api/ that is in no product would be unreachable: registration is the one step."""
+    from twilio_emulator.api import PRODUCTS
+    registered = {m.__name__ for p in PRODUCTS for m in p.modules}
+    modules = {".".join(f.relative_to(PKG.parent).with_suffix("").parts) for f in (PKG / "api").glob("*/*.py")
+               if f.name != "__init__.py"}
+    assert modules - registered == set()
