@@ -24,7 +24,7 @@ from ..domain.calls import (BUSY, CANCELED, COMPLETED, DEFAULT_TIMEOUT, EVENT_OF
                             NO_ANSWER, OUTBOUND_API, QUEUED, RINGING, SIP_CODES, Call, CallRequest, check_request,
                             events_of, method_of, price)
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
-from ..domain.messages import MIN_STEP, OUTBOUND_CALL, Message, SendRequest, is_http_url, valid_callback_url
+from ..domain.messages import MIN_STEP, OUTBOUND_CALL, Message, SendRequest, valid_callback_url
 from ..domain.sids import is_sid
 from ..store import records
 from ..store.webhooks import Alert
@@ -33,10 +33,10 @@ from ..twiml import verbs
 from ..twiml.errors import TwimlError, TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
-from . import applications, caller_ids, handsets, messaging
+from . import applications, caller_ids, documents, handsets, messaging
 from .callbacks import notify
-from .inbound import MAX_REDIRECTS, REPLY_WARNING
-from .sessions import EMPTY, Session, Text, answer_of_body
+from .inbound import REPLY_WARNING
+from .sessions import Session, Text, answer_of_body
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -366,16 +366,16 @@ class Calls:
 
     async def _carry_out(self, session: Session, outcome: CallOutcome, answer, doc_url: str) -> None:
         call = outcome.call
-        for hop in range(MAX_REDIRECTS + 1):
-            if answer is EMPTY:
-                return
-            if isinstance(answer, Text):  # Twilio plays audio answers; text is not voice TwiML
-                await session.alert(E.INVALID_CONTENT_TYPE, "Invalid Content-Type for voice TwiML: text/plain", None, doc_url)
-                return
-            program = verbs.voice(answer)
+
+        async def run(document, url: str) -> documents.Next | None:
+            if isinstance(document, Text):  # Twilio plays audio answers; text is not voice TwiML
+                await session.alert(E.INVALID_CONTENT_TYPE, "Invalid Content-Type for voice TwiML: text/plain", None,
+                                    url)
+                return None
+            program = verbs.voice(document)
             for warning in program.warnings:
-                session.warn(warning, doc_url)
-            following = None  # (kind, method, url, params) of the request whose TwiML continues the call
+                session.warn(warning, url)
+            following = None  # the request whose TwiML continues the call
             for verb in program.verbs:
                 if isinstance(verb, verbs.Say):
                     call.transcript.append({"verb": "Say", "text": verb.text, "voice": verb.voice,
@@ -388,32 +388,19 @@ class Calls:
                     call.transcript.append({"verb": verb.tag, "emulated": False})
                 elif isinstance(verb, verbs.Hangup):
                     call.transcript.append({"verb": "Reject" if verb.reject else "Hangup"})
-                    return
+                    return None
                 elif isinstance(verb, verbs.Redirect):
-                    following = ("redirect", verb.method, verb.url, None)
+                    following = documents.Next("redirect", verb.method, verb.url, invalid=E.INVALID_REDIRECT)
                 elif isinstance(verb, verbs.Sms):
-                    sid, status = await self._sms(session, outcome, verb, doc_url)
+                    sid, status = await self._sms(session, outcome, verb, url)
                     if verb.action:
-                        following = ("sms_action", verb.method, verb.action,
-                                     payloads.sms_action(session.params, sid, status))
+                        following = documents.Next("sms_action", verb.method, verb.action,
+                                                   payloads.sms_action(session.params, sid, status),
+                                                   invalid=E.INVALID_ACTION)
                         break
-            if following is None:
-                return  # the end of the document: the call ends
-            if hop == MAX_REDIRECTS:
-                await session.alert(11215, f"Too many redirects (more than {MAX_REDIRECTS}); the call was ended",
-                                    following[1], doc_url)
-                return
-            kind, method, target, params = following
-            url = urljoin(doc_url, target)
-            if not is_http_url(url):
-                session.warn(TwimlWarning(E.INVALID_ACTION if kind == "sms_action" else E.INVALID_REDIRECT,
-                                          f"invalid URL {target!r}"), doc_url)
-                return
-            answer = await session.request(kind, method, url, params, event=f"{kind}:{hop + 1}")
-            if isinstance(answer, TwimlError):
-                await session.alert(answer.code, answer.message, method, url)
-                return
-            doc_url = url
+            return following  # None: the end of the document, the call ends
+
+        await documents.follow(session, answer, doc_url, run, "call")
 
     async def _sms(self, session: Session, outcome: CallOutcome, verb: verbs.Sms,
                    doc_url: str) -> tuple[str | None, str]:

@@ -19,7 +19,7 @@ from ..domain import numbers, opt_out
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, TwilioError, error
 from ..domain.messages import (INBOUND, OUTBOUND_REPLY, RECEIVED, RECEIVING, Message, check_content,
-                               SendRequest, is_http_url, new_message, price_for)
+                               SendRequest, new_message, price_for)
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
 from ..store import messages as rows
@@ -28,10 +28,10 @@ from ..store import webhooks as log_rows
 from ..store.webhooks import Alert
 from ..twiml import errors as E
 from ..twiml import verbs
-from ..twiml.errors import TwimlError, TwimlWarning
+from ..twiml.errors import TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
-from . import applications, handsets, messaging, opt_outs
+from . import applications, documents, handsets, messaging, opt_outs
 from . import messaging_services as services
 from .sessions import EMPTY, Session, Text, answer_of_body
 
@@ -44,8 +44,6 @@ log = logging.getLogger(__name__)
 # numbers within 30 s and further replies fail for the rest of the window. It is also what ends a reply loop
 # between two emulated numbers (each one's app answering the other's reply).
 REPLY_LIMIT, REPLY_WINDOW = 30, 30.0
-# [UNVERIFIED] Twilio's bound on chained <Redirect>s; past it the session stops with an 11215 alert.
-MAX_REDIRECTS = 10
 
 # The TwiML warning a refused <Message> is logged under, by the Messages API error send() raised.
 REPLY_WARNING = {**dict.fromkeys((21211, 21604, 21612, 21614, 21408, 21610), E.INVALID_TO),
@@ -249,37 +247,19 @@ class Inbound:
         a <Redirect> fetches the next document (relative URLs resolved against the current one). Each reply
         commits with the count of verbs done, and each new document with its own row: after a crash, nothing
         is sent twice and nothing is skipped. At most one warning alert per code per document."""
-        for hop in range(work.hop, MAX_REDIRECTS + 1):
-            if answer is EMPTY:
-                return
-            if isinstance(answer, TwimlError):  # an answer kept in the outbox that no longer parses
-                await session.alert(answer.code, answer.message, None, doc_url)
-                return
-            try:
-                redirect = await self._run_document(session, outcome, answer, doc_url, work)
-            finally:
-                await session.flush_warnings()
-            if redirect is None:
-                return
-            if hop == MAX_REDIRECTS:
-                await session.alert(11215, f"Too many <Redirect>s (more than {MAX_REDIRECTS}); the rest of "
-                                    "the session was dropped", redirect.method, doc_url)
-                return
-            url = urljoin(doc_url, redirect.url)
-            if not is_http_url(url):
-                session.warn(TwimlWarning(E.INVALID_REDIRECT, f"<Redirect> URL {redirect.url!r} is invalid"), doc_url)
-                await session.flush_warnings()
-                return
-            answer = await session.request("redirect", redirect.method, url, event=f"redirect:{hop + 1}")
-            if isinstance(answer, TwimlError):
-                await session.alert(answer.code, answer.message, redirect.method, url)
-                return
+        async def run(document, url: str) -> documents.Next | None:
+            redirect = await self._run_document(session, outcome, document, url, work)
+            return None if redirect is None else documents.Next("redirect", redirect.method, redirect.url,
+                                                                 invalid=E.INVALID_REDIRECT)
+
+        async def on_document(url: str, hop: int) -> None:  # a new document: its own outbox row
+            nonlocal work
             attempt = session.webhooks[-1]
-            await self.emu.store.write(outbox.answered(work.message_sid, attempt.raw, attempt.content_type, url,
-                                                       hop + 1))
+            await self.emu.store.write(outbox.answered(work.message_sid, attempt.raw, attempt.content_type, url, hop))
             work = outbox.InboundWork(work.message_sid, work.account_sid, outbox.ANSWERED, attempt.raw,
-                                      attempt.content_type, url, hop + 1, 0)
-            doc_url = url
+                                      attempt.content_type, url, hop, 0)
+
+        await documents.follow(session, answer, doc_url, run, "session", start_hop=work.hop, on_document=on_document)
 
     async def _run_document(self, session: Session, outcome: Outcome, answer, doc_url: str,
                             work: outbox.InboundWork) -> verbs.Redirect | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..domain import magic_numbers, numbers
 from ..domain.accounts import TRIAL, TRIAL_LIMIT, Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
-from ..domain.phone_numbers import SETTABLE, IncomingPhoneNumber, check_config
+from ..domain.phone_numbers import IncomingPhoneNumber, check_config
 from ..domain.sids import is_sid
 from ..store import records
 from . import applications
