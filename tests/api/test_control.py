@@ -68,3 +68,13 @@ def test_the_message_stream_sends_every_change_as_it_happens(server, manual_cloc
     unknown = requests.get(f"{server.base_url}/_emulator/v1/messages/stream", params={"account_sid": "AC" + "0" * 32},
                            timeout=10)
     assert unknown.status_code == 404
+
+
+def test_a_refused_field_is_named_in_the_error(server):
+    # Issue 15: errors carry the field they are about (TwilioError.param), so no caller searches the text.
+    answer = requests.post(f"{server.base_url}/_emulator/v1/handsets", timeout=10,
+                           json={"number": "+14155550187", "line_type": "cordless"})
+    assert answer.status_code == 400 and answer.json()["param"] == "line_type"
+    scenario = requests.post(f"{server.base_url}/_emulator/v1/scenario", timeout=10, json={"scenario": {
+        "numbers": [{"phone_number": "+14155550188", "voice_method": "PUT"}]}})
+    assert scenario.status_code == 400 and scenario.json()["where"] == "numbers[0].voice_method"

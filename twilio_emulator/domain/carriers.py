@@ -97,17 +97,18 @@ def check(handset: Handset) -> Handset:
     Returns it with its delays as floats."""
     for name in _TEXT_FIELDS:
         if not isinstance(getattr(handset, name), str):
-            raise error(INVALID_PARAMETER, f"{name} must be a string, not {getattr(handset, name)!r}")
+            raise error(INVALID_PARAMETER, f"{name} must be a string, not {getattr(handset, name)!r}", param=name)
     if not handset.carrier.strip():
-        raise error(INVALID_PARAMETER, "carrier must not be empty")
+        raise error(INVALID_PARAMETER, "carrier must not be empty", param="carrier")
     if handset.line_type not in LINE_TYPES:
-        raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}")
+        raise error(INVALID_PARAMETER, f"line_type must be one of {', '.join(LINE_TYPES)}", param="line_type")
     if handset.caller_type not in CALLER_TYPES:
-        raise error(INVALID_PARAMETER, "caller_type must be BUSINESS, CONSUMER or empty")
+        raise error(INVALID_PARAMETER, "caller_type must be BUSINESS, CONSUMER or empty", param="caller_type")
     if handset.call_behaviour not in CALL_BEHAVIOURS:
-        raise error(INVALID_PARAMETER, f"call_behaviour must be one of {', '.join(CALL_BEHAVIOURS)}")
+        raise error(INVALID_PARAMETER, f"call_behaviour must be one of {', '.join(CALL_BEHAVIOURS)}",
+                    param="call_behaviour")
     if handset.behaviour not in BEHAVIOURS:
-        raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}")
+        raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}", param="behaviour")
     if not isinstance(handset.short_codes, bool) or not isinstance(handset.mms, bool):
         raise error(INVALID_PARAMETER, "mms and short_codes must be true or false")
     if handset.error_code is not None and (isinstance(handset.error_code, bool)

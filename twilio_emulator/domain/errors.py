@@ -10,10 +10,13 @@ class TwilioError(Exception):
 
     code: int = 20001
     status: int = 400
+    param: str | None = None  # the field it is about, snake_case as the domain names it (scenario files use it)
 
-    def __init__(self, message: str, *, code: int | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: int | None = None, status: int | None = None, param: str | None = None):
         super().__init__(message)
         self.message = message
+        if param is not None:
+            self.param = param
         if code is not None:
             self.code = code
         if status is not None:
@@ -49,6 +52,7 @@ class MethodNotAllowed(TwilioError):
 INVALID_PARAMETER = 20001
 
 
-def error(code: int, message: str, status: int = 400) -> TwilioError:
-    """A TwilioError with an explicit code; the common form for the many 21xxx validation errors."""
-    return TwilioError(message, code=code, status=status)
+def error(code: int, message: str, status: int = 400, param: str | None = None) -> TwilioError:
+    """A TwilioError with an explicit code; the common form for the many 21xxx validation errors. `param`:
+    the field it is about."""
+    return TwilioError(message, code=code, status=status, param=param)

@@ -31,34 +31,36 @@ def check(config: dict, rules: Rules) -> None:
     """Raises TwilioError naming the parameter. None values mean "not given" and are skipped."""
     unknown = set(config) - set(rules.settable)
     if unknown:
-        raise error(INVALID_PARAMETER, f"unknown fields: {', '.join(sorted(unknown))}")
+        raise error(INVALID_PARAMETER, f"unknown fields: {', '.join(sorted(unknown))}", param=sorted(unknown)[0])
     for name, value in config.items():
         if value is None:
             continue
         if name in rules.bools:
             if not isinstance(value, bool):
-                raise error(INVALID_PARAMETER, f"{pascal(name)} must be true or false.")
+                raise error(INVALID_PARAMETER, f"{pascal(name)} must be true or false.", param=name)
         elif not isinstance(value, str):
-            raise error(INVALID_PARAMETER, f"{pascal(name)} must be a string, not {value!r}.")
+            raise error(INVALID_PARAMETER, f"{pascal(name)} must be a string, not {value!r}.", param=name)
     for name in rules.methods:
         value = config.get(name)
         if value is not None and value.upper() not in ("GET", "POST"):
-            raise error(INVALID_PARAMETER, f"{pascal(name)} must be GET or POST.")
+            raise error(INVALID_PARAMETER, f"{pascal(name)} must be GET or POST.", param=name)
         if value is not None:
             config[name] = value.upper()
     for name in rules.urls:
         value = config.get(name)
         if value and not is_http_url(value):
-            raise error(INVALID_PARAMETER, f"{pascal(name)} is not a valid URL: {value}")
+            raise error(INVALID_PARAMETER, f"{pascal(name)} is not a valid URL: {value}", param=name)
     for name, prefix in rules.sids.items():
         value = config.get(name)
         # [UNVERIFIED] Twilio's code for a SID parameter that breaks the spec's pattern: 20001.
         if value and not is_sid(value, prefix):
             raise error(INVALID_PARAMETER, f"{pascal(name)} must be a SID of the form {prefix} + 32 hex digits, "
-                                           f"not {value!r}.")
+                                           f"not {value!r}.", param=name)
     for name, allowed in rules.enums.items():
         value = config.get(name)
         if value is not None and value not in allowed:
-            raise error(INVALID_PARAMETER, f"{pascal(name)} must be one of {', '.join(allowed)}, not {value!r}.")
+            raise error(INVALID_PARAMETER, f"{pascal(name)} must be one of {', '.join(allowed)}, not {value!r}.",
+                        param=name)
     if config.get("friendly_name") is not None and len(config["friendly_name"]) > MAX_FRIENDLY_NAME:
-        raise error(INVALID_PARAMETER, f"FriendlyName must be {MAX_FRIENDLY_NAME} characters or fewer.")
+        raise error(INVALID_PARAMETER, f"FriendlyName must be {MAX_FRIENDLY_NAME} characters or fewer.",
+                    param="friendly_name")

@@ -84,15 +84,17 @@ async def apply(emu: "Emulator", doc: Any, account_sid: str | None = None) -> di
             try:
                 await _APPLY[section](emu, item, where, _account(emu, item, where, default))
             except TwilioError as exc:
-                raise ScenarioError(_field_of(item, where, exc.message), f"{exc.message} (Twilio error {exc.code})"
-                                    ) from None
+                raise ScenarioError(_field_of(item, where, exc), f"{exc.message} (Twilio error {exc.code})") from None
             counts[section] += 1
     return counts
 
 
-def _field_of(item: dict, where: str, message: str) -> str:
-    """`where` narrowed to the field an API error is about: the one it names (SmsUrl -> sms_url), else the
-    one whose value it quotes."""
+def _field_of(item: dict, where: str, exc: TwilioError) -> str:
+    """`where` narrowed to the field an error is about: the one it carries (exc.param), else — for the rules
+    that do not say yet — the one it names (SmsUrl -> sms_url), else the one whose value it quotes."""
+    if exc.param is not None and exc.param in item:
+        return f"{where}.{exc.param}"
+    message = exc.message
     for name in item:
         if pascal(name) in message:
             return f"{where}.{name}"
