@@ -10,12 +10,12 @@ import logging
 import random
 import secrets
 import uuid
+from operator import attrgetter
 
 from ..config import Settings
 from ..domain.accounts import Account, ApiKey
 from ..domain import carriers
 from ..domain.carriers import Handset
-from ..domain.errors import TwilioError
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import SidFactory
 from ..store import Store, records
@@ -27,6 +27,7 @@ from .callbacks import StatusCallbacks
 from .clock import Clock
 from .events import Events
 from .scheduler import Scheduler
+from .tables import Table
 
 log = logging.getLogger(__name__)
 
@@ -52,16 +53,18 @@ class Emulator:
         self.closing: asyncio.Event | None = None  # set when the server shuts down: live streams end
         self.store = Store(self.settings.db_path, on_error=self.record_internal_error)
         # Write-through caches of the small resources (the store is the source of truth, loaded at start).
-        self.accounts: dict[str, Account] = {}
-        self.keys: dict[str, ApiKey] = {}
-        self.numbers: dict[str, IncomingPhoneNumber] = {}  # by sid
-        self.numbers_by_e164: dict[str, IncomingPhoneNumber] = {}
+        self.accounts: Table[Account] = Table("account", Account)
+        self.keys: Table[ApiKey] = Table("key", ApiKey)
+        # Tables (engine.tables): written through to the store by save()/remove(), indexes kept with them.
+        self.numbers: Table[IncomingPhoneNumber] = Table("phone_number", IncomingPhoneNumber,
+                                                         indexes={"e164": attrgetter("phone_number")})
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
         self.services: dict = {}  # MessagingService by sid (engine.messaging_services)
         self.service_senders: dict = {}  # ServiceSender by sid (PN… / AI…)
         self.sticky: dict = {}  # service sid -> recipient -> StickyMapping
         self.opt_outs: dict = {}  # (service sid or sender E.164, handset E.164) -> OptOut (engine.opt_outs)
-        self.handsets: dict[str, Handset] = {}  # declared handsets by E.164 (others get carriers.default_handset)
+        # Declared handsets by E.164 (others get carriers.default_handset).
+        self.handsets: Table[Handset] = Table("handset", Handset, key=attrgetter("number"), check=carriers.check)
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each
         self.callbacks = StatusCallbacks(self)
@@ -77,6 +80,11 @@ class Emulator:
         self.internal_errors: list[str] = []
         # Makes webhook idempotency tokens (token()) unique to this store; kept in it, so a restart keeps them.
         self.token_salt = ""
+
+    @property
+    def numbers_by_e164(self):
+        """The numbers and short codes of every account by their E.164 (or code): the numbers table's index."""
+        return self.numbers.index("e164")
 
     # Two-way SMS and voice bring the TwiML interpreter (lxml) with them: imported when first needed, which
     # keeps an emulator that only sends (and the pytest plugin's session start) quick to start.
@@ -134,18 +142,12 @@ class Emulator:
         await self.store.close()
 
     async def _load(self) -> None:
-        self.accounts = {a.sid: a for a in await records.load_all(self.store, "account", Account)}
-        self.keys = {k.sid: k for k in await records.load_all(self.store, "key", ApiKey)}
-        numbers = await records.load_all(self.store, "phone_number", IncomingPhoneNumber)
-        self.numbers = {n.sid: n for n in numbers}
-        self.numbers_by_e164 = {n.phone_number: n for n in numbers}
-        self.handsets = {}
-        for handset in await records.load_all(self.store, "handset", Handset):
-            try:  # a file written before handsets were type-checked may hold a value that would break sends
-                self.handsets[handset.number] = carriers.check(handset)
-            except TwilioError as exc:
-                log.warning("store: declared handset %s ignored (%s); it is the default handset again",
-                            handset.number, exc.message)
+        await self.accounts.load(self.store)
+        await self.keys.load(self.store)
+        await self.numbers.load(self.store)
+        # A file written before handsets were type-checked may hold a value that would break sends: such a
+        # handset is skipped (the default handset again), with a warning.
+        await self.handsets.load(self.store)
         from . import messaging_services, opt_outs
         await messaging_services.load(self)
         await opt_outs.load(self)

@@ -9,7 +9,6 @@ from ..domain.accounts import (ACCOUNT_STATUSES, ACCOUNT_TYPES, CLOSED, MAX_VERI
                                ApiKey, may_access)
 from ..domain.errors import INVALID_PARAMETER, AuthenticationFailed, NotFound, error
 from ..domain.sids import is_sid
-from ..store import records
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -30,8 +29,7 @@ async def ensure_account(emu: "Emulator", sid: str, auth_token: str) -> Account:
 
 
 async def _save(emu: "Emulator", account: Account) -> None:
-    await emu.store.write(records.put("account", account))
-    emu.accounts[account.sid] = account
+    await emu.accounts.save(emu.store, account)
     emu.auth_cache.clear()
 
 
@@ -152,9 +150,7 @@ async def create_key(emu: "Emulator", account: Account, friendly_name: str | Non
     now = emu.now()
     key = ApiKey(sid=emu.sids.new("SK"), account_sid=account.sid, friendly_name=(friendly_name or "")[:64],
                  secret=emu.sids.secret(), date_created=now, date_updated=now)
-    await emu.store.write(records.put("key", key))
-    emu.keys[key.sid] = key
-    return key
+    return await emu.keys.save(emu.store, key)
 
 
 def list_keys(emu: "Emulator", account: Account) -> list[ApiKey]:
@@ -172,11 +168,9 @@ async def update_key(emu: "Emulator", key: ApiKey, friendly_name: str | None) ->
     if friendly_name is not None:
         key.friendly_name = friendly_name[:64]
     key.date_updated = emu.now()
-    await emu.store.write(records.put("key", key))
-    return key
+    return await emu.keys.save(emu.store, key)
 
 
 async def delete_key(emu: "Emulator", key: ApiKey) -> None:
-    await emu.store.write(records.delete("key", key.sid))
-    emu.keys.pop(key.sid, None)
+    await emu.keys.remove(emu.store, key)
     emu.auth_cache.clear()

@@ -10,7 +10,6 @@ from ..domain.carriers import Handset
 from ..domain.errors import INVALID_PARAMETER, error
 from ..domain.messages import DELIVERED, SENT, Message, observe
 from ..store import messages as rows
-from ..store import records
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -49,8 +48,7 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
         if fields.get("behaviour") is None:
             values["behaviour"], values["error_code"] = carriers.UNDELIVERED, fields.get("error_code") or 30006
     handset = carriers.check(Handset(**values))
-    await emu.store.write(records.put("handset", handset, key=handset.number))
-    emu.handsets[handset.number] = handset
+    await emu.handsets.save(emu.store, handset)
     return handset
 
 

@@ -10,7 +10,6 @@ from ..domain.accounts import TRIAL, TRIAL_LIMIT, Account
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
 from ..domain.phone_numbers import IncomingPhoneNumber, check_config
 from ..domain.sids import is_sid
-from ..store import records
 from . import applications
 
 if TYPE_CHECKING:
@@ -97,9 +96,7 @@ def get_short_code(emu: "Emulator", account: Account, sid: str, path: str) -> In
 
 
 async def _save(emu: "Emulator", number: IncomingPhoneNumber) -> None:
-    await emu.store.write(records.put("phone_number", number))
-    emu.numbers[number.sid] = number
-    emu.numbers_by_e164[number.phone_number] = number
+    await emu.numbers.save(emu.store, number)
 
 
 def get(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhoneNumber:
@@ -126,9 +123,7 @@ async def update(emu: "Emulator", number: IncomingPhoneNumber, config: dict,
 async def release(emu: "Emulator", number: IncomingPhoneNumber) -> None:
     from . import messaging_services
     await messaging_services.forget_number(emu, number)
-    await emu.store.write(records.delete("phone_number", number.sid))
-    emu.numbers.pop(number.sid, None)
-    emu.numbers_by_e164.pop(number.phone_number, None)
+    await emu.numbers.remove(emu.store, number)
 
 
 def owned(emu: "Emulator", account: Account, kind: str | None, phone_number: str | None,
