@@ -52,19 +52,21 @@ class Emulator:
         self.events: Events | None = None
         self.closing: asyncio.Event | None = None  # set when the server shuts down: live streams end
         self.store = Store(self.settings.db_path, on_error=self.record_internal_error)
-        # Write-through caches of the small resources (the store is the source of truth, loaded at start).
+        # The small resources, one table each (engine.tables): in memory with their indexes, written through
+        # to the store (the source of truth) by save()/remove(), loaded at start and by reset (_load).
         self.accounts: Table[Account] = Table("account", Account)
         self.keys: Table[ApiKey] = Table("key", ApiKey)
-        # Tables (engine.tables): written through to the store by save()/remove(), indexes kept with them.
         self.numbers: Table[IncomingPhoneNumber] = Table("phone_number", IncomingPhoneNumber,
                                                          indexes={"e164": attrgetter("phone_number")})
-        self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts)
-        self.services: dict = {}  # MessagingService by sid (engine.messaging_services)
-        self.service_senders: dict = {}  # ServiceSender by sid (PN… / AI…)
-        self.sticky: dict = {}  # service sid -> recipient -> StickyMapping
-        self.opt_outs: dict = {}  # (service sid or sender E.164, handset E.164) -> OptOut (engine.opt_outs)
+        from .messaging_services import tables as service_tables
+        # MessagingService by sid, their ServiceSenders by sid (PN… / SC… / AI…), StickyMappings by
+        # "service:recipient" (engine.messaging_services).
+        self.services, self.service_senders, self.sticky = service_tables()
+        from .opt_outs import table as opt_out_table
+        self.opt_outs = opt_out_table()  # by "scope:handset": a service sid or sender E.164 (engine.opt_outs)
         # Declared handsets by E.164 (others get carriers.default_handset).
         self.handsets: Table[Handset] = Table("handset", Handset, key=attrgetter("number"), check=carriers.check)
+        self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts): a cache
         self.dispatcher = Dispatcher(self.settings.webhook_timeout)
         self.background = Background()  # webhook requests and what follows them, one task each
         self.callbacks = StatusCallbacks(self)
@@ -148,9 +150,9 @@ class Emulator:
         # A file written before handsets were type-checked may hold a value that would break sends: such a
         # handset is skipped (the default handset again), with a warning.
         await self.handsets.load(self.store)
-        from . import messaging_services, opt_outs
-        await messaging_services.load(self)
-        await opt_outs.load(self)
+        for table in (self.services, self.service_senders, self.sticky):
+            await table.load(self.store)
+        await self.opt_outs.load(self.store)
         self.auth_cache.clear()
         self.token_salt = await records.setting(self.store, "token_salt") or ""
         if not self.token_salt:

@@ -317,7 +317,7 @@ class Inbound:
         entry = opt_outs.entry(emu, number, handset) if kind == opt_out.STOP else None
         # Twilio's auto-replies are free; the emulator sends them as ordinary outbound-reply messages.
         req = SendRequest(to=handset, from_=number.phone_number, body=opt_out.reply(kind, number.type == "toll-free"))
-        also = (*done, *([opt_outs.record_op(entry)] if entry else []))
+        also = (*done, *([opt_outs.record_op(emu, entry)] if entry else []))
         outcome.replies.append(await messaging.send(emu, account, req, direction=OUTBOUND_REPLY, also=also,
                                                     auto_reply=True))
         if entry is not None:

@@ -5,6 +5,7 @@ Small resources: kept in memory (write-through) and in store.records, like phone
 """
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..domain import numbers
@@ -15,7 +16,7 @@ from ..domain.messaging_services import (MAX_SENDERS, MessagingService, ServiceS
                                          select_sender)
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
-from ..store import records
+from .tables import Table
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -23,12 +24,12 @@ if TYPE_CHECKING:
 SERVICE, SENDER, STICKY = "messaging_service", "service_sender", "sticky_sender"
 
 
-async def load(emu: "Emulator") -> None:
-    emu.services = {s.sid: s for s in await records.load_all(emu.store, SERVICE, MessagingService)}
-    emu.service_senders = {s.sid: s for s in await records.load_all(emu.store, SENDER, ServiceSender)}
-    emu.sticky = {}
-    for m in await records.load_all(emu.store, STICKY, StickyMapping):
-        emu.sticky.setdefault(m.service_sid, {})[m.to] = m
+def tables() -> tuple[Table, Table, Table]:
+    """The services, their pools' members (grouped by service) and their sticky mappings (by service and
+    recipient, grouped by service)."""
+    by_service = {"service": attrgetter("service_sid")}
+    return (Table(SERVICE, MessagingService), Table(SENDER, ServiceSender, groups=by_service),
+            Table(STICKY, StickyMapping, groups=by_service))
 
 
 async def create(emu: "Emulator", account: Account, config: dict) -> MessagingService:
@@ -37,9 +38,7 @@ async def create(emu: "Emulator", account: Account, config: dict) -> MessagingSe
     now = emu.now()
     service = MessagingService(sid=emu.sids.new("MG"), account_sid=account.sid, date_created=now, date_updated=now,
                                config=check_config({k: v for k, v in config.items() if v is not None}))
-    await emu.store.write(records.put(SERVICE, service))
-    emu.services[service.sid] = service
-    return service
+    return await emu.services.save(emu.store, service)
 
 
 def listed(emu: "Emulator", account: Account) -> list[MessagingService]:
@@ -58,23 +57,23 @@ async def update(emu: "Emulator", service: MessagingService, config: dict) -> Me
     check_config(config)
     service.config.update({k: v for k, v in config.items() if v is not None})
     service.date_updated = emu.now()
-    await emu.store.write(records.put(SERVICE, service))
-    return service
+    return await emu.services.save(emu.store, service)
 
 
 async def delete(emu: "Emulator", service: MessagingService) -> None:
     """The service, its sender pool and its sticky mappings go (the numbers themselves stay the account's)."""
-    senders = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
-    mappings = emu.sticky.pop(service.sid, {}).values()
-    await emu.store.write(records.delete(SERVICE, service.sid), *[records.delete(SENDER, s.sid) for s in senders],
-                          *[records.delete(STICKY, m.sid) for m in mappings])
-    emu.services.pop(service.sid, None)
+    senders = list(emu.service_senders.group("service", service.sid).values())
+    mappings = list(emu.sticky.group("service", service.sid).values())
+    await emu.services.remove(emu.store, service, *[emu.service_senders.delete(s) for s in senders],
+                              *[emu.sticky.delete(m) for m in mappings])
     for s in senders:
-        emu.service_senders.pop(s.sid, None)
+        emu.service_senders.forget(s)
+    for m in mappings:
+        emu.sticky.forget(m)
 
 
 def senders(emu: "Emulator", service: MessagingService, kind: str) -> list[ServiceSender]:
-    return sorted((s for s in emu.service_senders.values() if s.service_sid == service.sid and s.kind == kind),
+    return sorted((s for s in emu.service_senders.group("service", service.sid).values() if s.kind == kind),
                   key=lambda s: (s.date_created, s.sid))
 
 
@@ -86,7 +85,7 @@ def sender(emu: "Emulator", service: MessagingService, kind: str, sid: str, path
 
 
 def _check_room(emu: "Emulator", service: MessagingService) -> None:
-    if sum(1 for s in emu.service_senders.values() if s.service_sid == service.sid) >= MAX_SENDERS:
+    if len(emu.service_senders.group("service", service.sid)) >= MAX_SENDERS:
         # Twilio: 412 Precondition Failed with 21714 (issue 14, as apps see it on Twilio).
         raise error(21714, f"Messaging Service Number Pool size limit reached ({MAX_SENDERS} senders).", status=412)
 
@@ -122,9 +121,7 @@ async def _add_owned(emu: "Emulator", account: Account, service: MessagingServic
     member = ServiceSender(sid=number.sid, account_sid=account.sid, service_sid=service.sid, kind=kind,
                            address=number.phone_number, country=number.country, capabilities=caps,
                            date_created=now, date_updated=now)
-    await emu.store.write(records.put(SENDER, member))
-    emu.service_senders[member.sid] = member
-    return member
+    return await emu.service_senders.save(emu.store, member)
 
 
 async def add_short_code(emu: "Emulator", account: Account, service: MessagingService,
@@ -148,19 +145,15 @@ async def add_alpha_sender(emu: "Emulator", account: Account, service: Messaging
     member = ServiceSender(sid=emu.sids.new("AI"), account_sid=account.sid, service_sid=service.sid,
                            kind="alpha_sender", address=alpha, country="", capabilities=["SMS"],
                            date_created=now, date_updated=now)
-    await emu.store.write(records.put(SENDER, member))
-    emu.service_senders[member.sid] = member
-    return member
+    return await emu.service_senders.save(emu.store, member)
 
 
 async def remove_sender(emu: "Emulator", member: ServiceSender) -> None:
     """Removing a sender deletes the sticky mappings to it (Twilio: recipients get a new sender next time)."""
-    of_service = emu.sticky.get(member.service_sid, {})
-    mappings = [m for m in of_service.values() if m.sender == member.address]
-    await emu.store.write(records.delete(SENDER, member.sid), *[records.delete(STICKY, m.sid) for m in mappings])
-    emu.service_senders.pop(member.sid, None)
+    mappings = [m for m in emu.sticky.group("service", member.service_sid).values() if m.sender == member.address]
+    await emu.service_senders.remove(emu.store, member, *[emu.sticky.delete(m) for m in mappings])
     for m in mappings:
-        of_service.pop(m.to, None)
+        emu.sticky.forget(m)
 
 
 async def forget_number(emu: "Emulator", number: IncomingPhoneNumber) -> None:
@@ -188,9 +181,9 @@ def resolve(emu: "Emulator", account: Account, sid: str) -> MessagingService:
 def pick(emu: "Emulator", service: MessagingService, to: numbers.Number, handset: Handset | None) -> str:
     """The address the service sends from to `to` (whose handset is `handset`); raises TwilioError 21703 when
     its pool has no usable sender [UNVERIFIED code, reference §6.3]."""
-    pool = [s for s in emu.service_senders.values() if s.service_sid == service.sid]
-    of_service = emu.sticky.get(service.sid, {})
-    mapping = of_service.get(to.e164)
+    pool = list(emu.service_senders.group("service", service.sid).values())
+    of_service = emu.sticky.group("service", service.sid)
+    mapping = emu.sticky.get(StickyMapping(service.account_sid, service.sid, to.e164, "").sid)
     counts: dict[str, int] = {}
     for m in of_service.values():
         counts[m.sender] = counts.get(m.sender, 0) + 1
@@ -206,10 +199,9 @@ async def remember(emu: "Emulator", service: MessagingService, to: str, sender: 
     another sender is chosen (e.g. a number of the recipient's country was added)."""
     if not service.get("sticky_sender") or numbers.parse(sender) is None:
         return
-    current = emu.sticky.get(service.sid, {}).get(to)
+    mapping = StickyMapping(account_sid=service.account_sid, service_sid=service.sid, to=to, sender=sender)
+    current = emu.sticky.get(mapping.sid)
     if current is not None and current.sender == sender:
         return
-    mapping = StickyMapping(account_sid=service.account_sid, service_sid=service.sid, to=to, sender=sender)
-    await emu.store.write(records.put(STICKY, mapping, key=mapping.sid))
-    emu.sticky.setdefault(service.sid, {})[to] = mapping
+    await emu.sticky.save(emu.store, mapping)
 

@@ -3,14 +3,16 @@ keywords themselves are handled with the inbound message: engine.inbound). Opt-o
 (write-through) and in store.records."""
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from ..domain.errors import error
 from ..domain.messaging_services import MessagingService
 from ..domain.opt_out import BLOCKED, OptOut
 from ..domain.phone_numbers import IncomingPhoneNumber
-from ..store import Op, records
+from ..store import Op
 from . import messaging_services as services
+from .tables import Table
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -18,8 +20,13 @@ if TYPE_CHECKING:
 KIND = "opt_out"
 
 
-async def load(emu: "Emulator") -> None:
-    emu.opt_outs = {(o.scope, o.handset): o for o in await records.load_all(emu.store, KIND, OptOut)}
+def table() -> Table[OptOut]:
+    """Opt-outs by "scope:handset" (OptOut.sid), grouped by handset."""
+    return Table(KIND, OptOut, groups={"handset": attrgetter("handset")})
+
+
+def _blocked(emu: "Emulator", scope: str, handset: str) -> bool:
+    return OptOut("", scope, handset, 0.0).sid in emu.opt_outs
 
 
 def _scopes(emu: "Emulator", service: MessagingService | None, sender: str) -> set[str]:
@@ -36,12 +43,12 @@ def _scopes(emu: "Emulator", service: MessagingService | None, sender: str) -> s
 
 def check(emu: "Emulator", service: MessagingService | None, sender: str, to: str) -> None:
     """Raises 21610 when `to` opted out of `sender` or of its service (Twilio refuses the request: 400)."""
-    if emu.opt_outs and any((scope, to) in emu.opt_outs for scope in _scopes(emu, service, sender)):
+    if len(emu.opt_outs) and any(_blocked(emu, scope, to) for scope in _scopes(emu, service, sender)):
         raise error(BLOCKED[0], f"{BLOCKED[1]}: {to} replied STOP to this sender.")
 
 
 def opted_out(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> bool:
-    return any((scope, handset) in emu.opt_outs for scope in _scopes(emu, None, number.phone_number))
+    return any(_blocked(emu, scope, handset) for scope in _scopes(emu, None, number.phone_number))
 
 
 def entry(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> OptOut:
@@ -53,18 +60,18 @@ def entry(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> OptOut:
                   handset=handset, date_created=emu.now())
 
 
-def record_op(opt_out: OptOut) -> Op:
-    return records.put(KIND, opt_out, key=opt_out.sid)
+def record_op(emu: "Emulator", opt_out: OptOut) -> Op:
+    return emu.opt_outs.put(opt_out)
 
 
 def remember(emu: "Emulator", opt_out: OptOut) -> None:
-    emu.opt_outs[(opt_out.scope, opt_out.handset)] = opt_out
+    emu.opt_outs.remember(opt_out)
 
 
 async def lift(emu: "Emulator", number: IncomingPhoneNumber, handset: str) -> None:
     """`handset` texted START to `number`: every block that stopped the number reaching it goes."""
     scopes = _scopes(emu, None, number.phone_number)
-    gone = [o for o in emu.opt_outs.values() if o.handset == handset and o.scope in scopes]
-    await emu.store.write(*[records.delete(KIND, o.sid) for o in gone])
+    gone = [o for o in emu.opt_outs.group("handset", handset).values() if o.scope in scopes]
+    await emu.store.write(*[emu.opt_outs.delete(o) for o in gone])
     for o in gone:
-        emu.opt_outs.pop((o.scope, o.handset), None)
+        emu.opt_outs.forget(o)

@@ -17,14 +17,17 @@ log = logging.getLogger(__name__)
 
 class Table(Generic[T]):
     def __init__(self, kind: str, cls: type[T], key: Callable[[T], str] = attrgetter("sid"),
-                 indexes: dict[str, Callable[[T], str]] | None = None, check: Callable[[T], T] | None = None):
+                 indexes: dict[str, Callable[[T], str]] | None = None,
+                 groups: dict[str, Callable[[T], str]] | None = None, check: Callable[[T], T] | None = None):
         """`kind`: its records' kind in the store; `key`: its key there and here; `indexes`: name -> the
-        value a row is found by (unique); `check`: the domain validator a loaded row must pass (a row that
-        fails is skipped with a warning, so that no stored value breaks a later request)."""
+        value a row is found by (unique); `groups`: name -> the value rows are grouped by (a service's
+        senders); `check`: the domain validator a loaded row must pass (a row that fails is skipped with a
+        warning, so that no stored value breaks a later request)."""
         self.kind, self.cls, self._key, self._check = kind, cls, key, check
-        self._index_of = indexes or {}
+        self._index_of, self._group_of = indexes or {}, groups or {}
         self._rows: dict[str, T] = {}
         self._indexes: dict[str, dict[str, T]] = {name: {} for name in self._index_of}
+        self._groups: dict[str, dict[str, dict[str, T]]] = {name: {} for name in self._group_of}
 
     # ---- reads ----------------------------------------------------------------------------------------------
     def get(self, key: str, default: T | None = None) -> T | None:
@@ -35,6 +38,10 @@ class Table(Generic[T]):
 
     def by(self, index: str, value: str) -> T | None:
         return self._indexes[index].get(value)
+
+    def group(self, name: str, value: str) -> Mapping[str, T]:
+        """The rows whose `name` value is `value`, by key (empty when none)."""
+        return self._groups[name].get(value, {})
 
     def index(self, name: str) -> Mapping[str, T]:
         """The index itself, to read (`in`, .get, iteration); only the table writes it."""
@@ -57,13 +64,17 @@ class Table(Generic[T]):
         """The write of `row`, for a batch of the caller's (then remember() it once committed)."""
         return records.put(self.kind, row, key=self._key(row))
 
+    def delete(self, row: T) -> Op:
+        """The delete of `row`, for a batch of the caller's (then forget() it once committed)."""
+        return records.delete(self.kind, self._key(row))
+
     async def save(self, store: Store, row: T, *also: Op) -> T:
         await store.write(self.put(row), *also)
         self.remember(row)
         return row
 
     async def remove(self, store: Store, row: T, *also: Op) -> None:
-        await store.write(records.delete(self.kind, self._key(row)), *also)
+        await store.write(self.delete(row), *also)
         self.forget(row)
 
     def remember(self, row: T) -> None:
@@ -74,6 +85,8 @@ class Table(Generic[T]):
         self._rows[key] = row
         for name, value_of in self._index_of.items():
             self._indexes[name][value_of(row)] = row
+        for name, value_of in self._group_of.items():
+            self._groups[name].setdefault(value_of(row), {})[key] = row
 
     def forget(self, row: T) -> None:
         old = self._rows.pop(self._key(row), None)
@@ -84,6 +97,13 @@ class Table(Generic[T]):
         for name, value_of in self._index_of.items():
             if self._indexes[name].get(value_of(row)) is row:
                 del self._indexes[name][value_of(row)]
+        key = self._key(row)
+        for name, value_of in self._group_of.items():
+            members = self._groups[name].get(value_of(row))
+            if members is not None and members.get(key) is row:
+                del members[key]
+                if not members:
+                    del self._groups[name][value_of(row)]
 
     # ---- lifecycle ------------------------------------------------------------------------------------------
     async def load(self, store: Store) -> None:
@@ -99,5 +119,5 @@ class Table(Generic[T]):
 
     def clear(self) -> None:
         self._rows.clear()
-        for index in self._indexes.values():
+        for index in (*self._indexes.values(), *self._groups.values()):
             index.clear()
