@@ -34,6 +34,6 @@ def authorize(request: web.Request, public: bool = False) -> None:
     request[PRINCIPAL] = principal
     account_sid = request.match_info.get("AccountSid")
     if account_sid is not None:
-        request[ACCOUNT] = accounts.resolve(emu, principal, account_sid, request.path)
+        request[ACCOUNT] = accounts.resolve(emu, principal, account_sid)
     else:  # v1 paths name no account: they act on the caller's
         request[ACCOUNT] = principal

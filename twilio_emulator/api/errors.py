@@ -68,6 +68,9 @@ def twilio_api(handler, limit: int | None = None, product_check=None):
 
 
 def noted_error(request: web.Request, exc: TwilioError) -> web.Response:
-    """The error's answer, and its code and message on the request's serve-log line (issue 14, item 10)."""
+    """The error's answer, and its code and message on the request's serve-log line (issue 14, item 10). A
+    NotFound from the engine, which knows no request, names the request's path here."""
+    if isinstance(exc, NotFound) and exc.path is None:
+        exc = NotFound(request.path)
     request[NOTE] = f"{exc.code} {exc.message}"
     return error_response(exc)

@@ -14,7 +14,7 @@ from ..api.render import rfc2822
 from ..api.routing import add_unmatched, add_wrapped, record_bug
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
-from ..domain.errors import TwilioError
+from ..domain.errors import NotFound, TwilioError
 from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
 from ..store import webhooks as webhook_rows
 
@@ -107,6 +107,8 @@ def control_errors(handler):
             inputs.refuse_oversized(request, _limit(request))
             return _noted(request, await handler(request))
         except TwilioError as exc:
+            if isinstance(exc, NotFound) and exc.path is None:  # the engine knows no request: name its path
+                exc = NotFound(request.path)
             status = exc.status if 400 <= exc.status < 500 else 400
             more = {"param": exc.param} if getattr(exc, "param", None) else {}
             return _noted(request, control_error(status, exc.message, code=exc.code, **more))

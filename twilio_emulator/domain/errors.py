@@ -24,11 +24,13 @@ class TwilioError(Exception):
 
 
 class NotFound(TwilioError):
-    # Twilio: "The requested resource {path} was not found", 404/20404 (reference §6.1, captures).
+    # Twilio: "The requested resource {path} was not found", 404/20404 (reference §6.1, captures). The engine
+    # raises it without the path (it knows no request): the API's wrapper names the request's (api/errors.py).
     code, status = 20404, 404
 
-    def __init__(self, path: str):
-        super().__init__(f"The requested resource {path} was not found")
+    def __init__(self, path: str | None = None):
+        super().__init__(f"The requested resource {path or 'you asked for'} was not found")
+        self.path = path
 
 
 class AuthenticationFailed(TwilioError):

@@ -63,7 +63,7 @@ def authenticate(emu: "Emulator", username: str | None, password: str | None) ->
     return account
 
 
-def resolve(emu: "Emulator", principal: Account, account_sid: str, path: str) -> Account:
+def resolve(emu: "Emulator", principal: Account, account_sid: str) -> Account:
     """The account a path names, if these credentials may act on it.
 
     Twilio: an unknown AccountSid in the path is 404/20404 (captured, reference sdk.md §5.1); valid
@@ -71,7 +71,7 @@ def resolve(emu: "Emulator", principal: Account, account_sid: str, path: str) ->
     """
     target = emu.accounts.get(account_sid)
     if target is None:
-        raise NotFound(path)
+        raise NotFound()
     if not may_access(principal, target):
         raise AuthenticationFailed()
     return target
@@ -157,10 +157,10 @@ def list_keys(emu: "Emulator", account: Account) -> list[ApiKey]:
     return sorted((k for k in emu.keys.values() if k.account_sid == account.sid), key=lambda k: k.date_created)
 
 
-def get_key(emu: "Emulator", account: Account, sid: str, path: str) -> ApiKey:
+def get_key(emu: "Emulator", account: Account, sid: str) -> ApiKey:
     key = emu.keys.get(sid) if is_sid(sid, "SK") else None
     if key is None or key.account_sid != account.sid:
-        raise NotFound(path)
+        raise NotFound()
     return key
 
 

@@ -26,10 +26,10 @@ async def find(emu: "Emulator", account_sid: str, sid: str) -> Application | Non
     return found if found is not None and found.account_sid == account_sid else None
 
 
-async def get(emu: "Emulator", account: Account, sid: str, path: str) -> Application:
+async def get(emu: "Emulator", account: Account, sid: str) -> Application:
     found = await find(emu, account.sid, sid)
     if found is None:
-        raise NotFound(path)
+        raise NotFound()
     return found
 
 

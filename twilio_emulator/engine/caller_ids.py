@@ -69,10 +69,10 @@ async def add_verified(emu: "Emulator", account: Account, phone_number: str) -> 
     return (await verify(emu, account, phone_number))[0]
 
 
-async def get(emu: "Emulator", account: Account, sid: str, path: str) -> CallerId:
+async def get(emu: "Emulator", account: Account, sid: str) -> CallerId:
     found = await records.load(emu.store, KIND, sid, CallerId) if is_sid(sid, "PN") else None
     if found is None or found.account_sid != account.sid:
-        raise NotFound(path)
+        raise NotFound()
     return found
 
 

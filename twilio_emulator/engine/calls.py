@@ -136,10 +136,10 @@ class Calls:
         found = await records.load_for_account(self.emu.store, KIND, account.sid, Call)  # oldest first
         return sorted(found, key=lambda c: c.date_created)[::-1]
 
-    async def find(self, account: Account, sid: str, path: str) -> Call:
+    async def find(self, account: Account, sid: str) -> Call:
         call = await self.get(sid) if is_sid(sid, "CA") else None
         if call is None or call.account_sid != account.sid:
-            raise NotFound(path)
+            raise NotFound()
         return call
 
     async def update(self, call: Call, status: str | None, url: str | None, method: str | None,

@@ -121,11 +121,11 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     return observe(msg, now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
 
 
-async def get(emu: "Emulator", account: Account, sid: str, path: str) -> Message:
+async def get(emu: "Emulator", account: Account, sid: str) -> Message:
     """The message as it stands now (its planned steps up to now applied)."""
     msg = await rows.get(emu.store, account.sid, sid) if is_sid(sid, ("SM", "MM")) else None
     if msg is None:
-        raise NotFound(path)
+        raise NotFound()
     return observe(msg, emu.now())
 
 
@@ -137,9 +137,9 @@ async def page(emu: "Emulator", account: Account, filters: rows.Filters, size: i
     return [observe(m, now) for m in found]
 
 
-async def update(emu: "Emulator", account: Account, sid: str, path: str, body: str | None,
+async def update(emu: "Emulator", account: Account, sid: str, body: str | None,
                  status: str | None) -> Message:
-    msg = await get(emu, account, sid, path)
+    msg = await get(emu, account, sid)
     if status is not None:
         if status != CANCELED:
             raise error(INVALID_PARAMETER, f"Status must be 'canceled', not {status!r}.")
@@ -166,38 +166,38 @@ async def update(emu: "Emulator", account: Account, sid: str, path: str, body: s
     return msg
 
 
-async def delete(emu: "Emulator", account: Account, sid: str, path: str) -> None:
-    msg = await get(emu, account, sid, path)
+async def delete(emu: "Emulator", account: Account, sid: str) -> None:
+    msg = await get(emu, account, sid)
     if not msg.is_final:
         # Twilio docs, error 20009: "Cannot delete this resource before it is complete".
         raise error(20009, "Cannot delete this resource before it is complete.")
     await emu.store.write(*rows.delete(sid))
 
 
-async def media_list(emu: "Emulator", account: Account, message_sid: str, path: str) -> list[Media]:
+async def media_list(emu: "Emulator", account: Account, message_sid: str) -> list[Media]:
     """All media of a message, oldest first (at most 10)."""
-    await get(emu, account, message_sid, path)
+    await get(emu, account, message_sid)
     return await rows.media_for(emu.store, message_sid)
 
 
-async def media_get(emu: "Emulator", account: Account, message_sid: str, sid: str, path: str) -> Media:
-    await get(emu, account, message_sid, path)
+async def media_get(emu: "Emulator", account: Account, message_sid: str, sid: str) -> Media:
+    await get(emu, account, message_sid)
     for media in await rows.media_for(emu.store, message_sid):
         if media.sid == sid:
             return media
-    raise NotFound(path)
+    raise NotFound()
 
 
-async def media_content(emu: "Emulator", account_sid: str, message_sid: str, sid: str, path: str) -> Media:
+async def media_content(emu: "Emulator", account_sid: str, message_sid: str, sid: str) -> Media:
     """A media item by its path alone (its content URL needs no credentials): 404 unless all three match."""
     account = emu.accounts.get(account_sid)
     if account is None:
-        raise NotFound(path)
-    return await media_get(emu, account, message_sid, sid, path)
+        raise NotFound()
+    return await media_get(emu, account, message_sid, sid)
 
 
-async def media_delete(emu: "Emulator", account: Account, message_sid: str, sid: str, path: str) -> None:
-    media = await media_get(emu, account, message_sid, sid, path)
+async def media_delete(emu: "Emulator", account: Account, message_sid: str, sid: str) -> None:
+    media = await media_get(emu, account, message_sid, sid)
     await emu.store.write(rows.delete_media(media.sid))
 
 

@@ -46,10 +46,10 @@ def listed(emu: "Emulator", account: Account) -> list[MessagingService]:
                   key=lambda s: (s.date_created, s.sid))
 
 
-def get(emu: "Emulator", account: Account, sid: str, path: str) -> MessagingService:
+def get(emu: "Emulator", account: Account, sid: str) -> MessagingService:
     service = emu.services.get(sid)
     if service is None or service.account_sid != account.sid:
-        raise NotFound(path)
+        raise NotFound()
     return service
 
 
@@ -77,10 +77,10 @@ def senders(emu: "Emulator", service: MessagingService, kind: str) -> list[Servi
                   key=lambda s: (s.date_created, s.sid))
 
 
-def sender(emu: "Emulator", service: MessagingService, kind: str, sid: str, path: str) -> ServiceSender:
+def sender(emu: "Emulator", service: MessagingService, kind: str, sid: str) -> ServiceSender:
     found = emu.service_senders.get(sid)
     if found is None or found.service_sid != service.sid or found.kind != kind:
-        raise NotFound(path)
+        raise NotFound()
     return found
 
 

@@ -25,8 +25,8 @@ async def alerts(emu: "Emulator", account: Account, log_level: str | None, start
     return found[::-1]
 
 
-async def alert(emu: "Emulator", account: Account, sid: str, path: str) -> Alert:
+async def alert(emu: "Emulator", account: Account, sid: str) -> Alert:
     for found in await rows.alerts(emu.store, account.sid):
         if found.sid == sid:
             return found
-    raise NotFound(path)
+    raise NotFound()

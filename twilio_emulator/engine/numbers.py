@@ -88,10 +88,10 @@ def short_codes(emu: "Emulator", account: Account, short_code: str | None,
     return owned(emu, account, numbers.SHORT_CODE, short_code, friendly_name)
 
 
-def get_short_code(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhoneNumber:
+def get_short_code(emu: "Emulator", account: Account, sid: str) -> IncomingPhoneNumber:
     code = emu.numbers.get(sid) if is_sid(sid, "SC") else None
     if code is None or code.account_sid != account.sid:
-        raise NotFound(path)
+        raise NotFound()
     return code
 
 
@@ -99,10 +99,10 @@ async def _save(emu: "Emulator", number: IncomingPhoneNumber) -> None:
     await emu.numbers.save(emu.store, number)
 
 
-def get(emu: "Emulator", account: Account, sid: str, path: str) -> IncomingPhoneNumber:
+def get(emu: "Emulator", account: Account, sid: str) -> IncomingPhoneNumber:
     number = emu.numbers.get(sid) if is_sid(sid, "PN") else None
     if number is None or number.account_sid != account.sid:
-        raise NotFound(path)
+        raise NotFound()
     return number
 
 
@@ -193,10 +193,10 @@ COUNTRIES = {c.code: c for c in (
 )}
 
 
-def country(code: str, path: str) -> Country:
+def country(code: str) -> Country:
     found = COUNTRIES.get(code.upper())
     if found is None:
-        raise NotFound(path)
+        raise NotFound()
     return found
 
 

@@ -37,7 +37,7 @@ def sender_json(s: ServiceSender, base: str) -> dict:
 
 
 def _service(request: web.Request):
-    return services.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["ServiceSid"], request.path)
+    return services.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["ServiceSid"])
 
 
 def _add_routes(kind: str) -> None:
@@ -61,13 +61,12 @@ def _add_routes(kind: str) -> None:
         return await v1_list_response(request, form, KEYS[kind], [], in_memory(found), lambda s: sender_json(s, base))
 
     async def fetch(request: web.Request) -> web.Response:
-        member = services.sender(request.app[EMULATOR], _service(request), kind, request.match_info["Sid"],
-                                 request.path)
+        member = services.sender(request.app[EMULATOR], _service(request), kind, request.match_info["Sid"])
         return json_response(sender_json(member, base_url(request)))
 
     async def delete(request: web.Request) -> web.Response:
         emu = request.app[EMULATOR]
-        member = services.sender(emu, _service(request), kind, request.match_info["Sid"], request.path)
+        member = services.sender(emu, _service(request), kind, request.match_info["Sid"])
         await services.remove_sender(emu, member)
         return web.Response(status=204)
 

@@ -68,7 +68,7 @@ def _config(form: Form) -> dict:
 
 
 def _service(request: web.Request) -> MessagingService:
-    return services.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["ServiceSid"], request.path)
+    return services.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["ServiceSid"])
 
 
 @routes.post(BASE)

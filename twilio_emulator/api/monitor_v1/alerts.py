@@ -52,5 +52,5 @@ async def list_alerts(request: web.Request) -> web.Response:
 
 @routes.get(BASE + "/{Sid}")
 async def fetch_alert(request: web.Request) -> web.Response:
-    alert = await monitor.alert(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    alert = await monitor.alert(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
     return json_response(alert_json(alert, base_url(request)))

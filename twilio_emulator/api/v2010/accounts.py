@@ -57,7 +57,7 @@ async def create_account(request: web.Request) -> web.Response:
 
 
 def _target(request: web.Request) -> Account:
-    return accounts.resolve(request.app[EMULATOR], request[PRINCIPAL], request.match_info["Sid"], request.path)
+    return accounts.resolve(request.app[EMULATOR], request[PRINCIPAL], request.match_info["Sid"])
 
 
 @routes.get("/2010-04-01/Accounts/{Sid}.json")

@@ -47,7 +47,7 @@ async def list_applications(request: web.Request) -> web.Response:
 
 
 async def _application(request: web.Request) -> Application:
-    return await applications.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    return await applications.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
 
 
 @routes.get(BASE + "/{Sid}.json")

@@ -64,7 +64,7 @@ async def list_countries(request: web.Request) -> web.Response:
 
 @routes.get(BASE + "/{CountryCode}.json")
 async def fetch_country(request: web.Request) -> web.Response:
-    c = number_ops.country(request.match_info["CountryCode"], request.path)
+    c = number_ops.country(request.match_info["CountryCode"])
     return json_response(country_json(request[ACCOUNT].sid, c))
 
 
@@ -73,7 +73,7 @@ async def list_available_numbers(request: web.Request) -> web.Response:
     type_name = request.match_info["Type"]
     if type_name not in TYPES and type_name not in OTHER_TYPES:
         raise web.HTTPNotFound()
-    c = number_ops.country(request.match_info["CountryCode"], request.path)
+    c = number_ops.country(request.match_info["CountryCode"])
     form = await Form.read(request)
     req = page_request(form)
     kind = TYPES.get(type_name)

@@ -86,7 +86,7 @@ async def list_calls(request: web.Request) -> web.Response:
 
 
 async def _call(request: web.Request) -> Call:
-    return await request.app[EMULATOR].calls.find(request[ACCOUNT], request.match_info["Sid"], request.path)
+    return await request.app[EMULATOR].calls.find(request[ACCOUNT], request.match_info["Sid"])
 
 
 @routes.get(BASE + "/{Sid}.json")

@@ -97,7 +97,7 @@ for _path_kind, _kind in KINDS.items():  # registered before /{Sid}.json so that
 
 
 def _number(request: web.Request) -> IncomingPhoneNumber:
-    return number_ops.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    return number_ops.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
 
 
 @routes.get(BASE + "/{Sid}.json")
@@ -111,8 +111,7 @@ async def update_incoming_phone_number(request: web.Request) -> web.Response:
     number = _number(request)
     new_account = None
     if form.get("AccountSid"):  # Twilio: moves the number between a main account and its subaccounts
-        new_account = accounts.resolve(request.app[EMULATOR], request[PRINCIPAL], form.get("AccountSid"),
-                                       request.path)
+        new_account = accounts.resolve(request.app[EMULATOR], request[PRINCIPAL], form.get("AccountSid"))
     number = await number_ops.update(request.app[EMULATOR], number, _config(form), new_account)
     return json_response(phone_number_json(number))
 

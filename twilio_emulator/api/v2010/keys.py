@@ -34,7 +34,7 @@ async def list_keys(request: web.Request) -> web.Response:
 
 
 def _key(request: web.Request) -> ApiKey:
-    return accounts.get_key(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    return accounts.get_key(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
 
 
 @routes.get(BASE + "/{Sid}.json")

@@ -31,8 +31,7 @@ def media_json(m: Media) -> dict:
 async def list_media(request: web.Request) -> web.Response:
     form = await Form.read(request)
     on, until, since = form.day("DateCreated"), form.day("DateCreated<"), form.day("DateCreated>")
-    media = await messaging.media_list(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
-                                       request.path)
+    media = await messaging.media_list(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"])
     # Twilio: DateCreated filters name GMT days, like DateSent on Messages (spec).
     media = [m for m in media
              if (on is None or on <= m.date_created < on + DAY) and (until is None or m.date_created < until + DAY)
@@ -45,14 +44,14 @@ async def list_media(request: web.Request) -> web.Response:
 @routes.get(BASE + "/{Sid}.json")
 async def fetch_media(request: web.Request) -> web.Response:
     media = await messaging.media_get(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
-                                      request.match_info["Sid"], request.path)
+                                      request.match_info["Sid"])
     return json_response(media_json(media))
 
 
 @routes.delete(BASE + "/{Sid}.json")
 async def delete_media(request: web.Request) -> web.Response:
     await messaging.media_delete(request.app[EMULATOR], request[ACCOUNT], request.match_info["MessageSid"],
-                                 request.match_info["Sid"], request.path)
+                                 request.match_info["Sid"])
     return web.Response(status=204)
 
 
@@ -64,7 +63,7 @@ async def fetch_media_content(request: web.Request) -> web.Response:
     Emulator: no credentials needed (Twilio's default unless "HTTP Basic Auth for media" is on); wrong
     credentials, when given, are still refused."""
     media = await messaging.media_content(request.app[EMULATOR], request.match_info["AccountSid"],
-                                          request.match_info["MessageSid"], request.match_info["Sid"], request.path)
+                                          request.match_info["MessageSid"], request.match_info["Sid"])
     data = decode_data_url(media.url)
     if data is None:
         raise web.HTTPTemporaryRedirect(media.url)

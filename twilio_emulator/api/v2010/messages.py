@@ -113,8 +113,7 @@ async def list_messages(request: web.Request) -> web.Response:
 
 @routes.get(BASE + "/{Sid}.json")
 async def fetch_message(request: web.Request) -> web.Response:
-    message = await messaging.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"],
-                                  request.path)
+    message = await messaging.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
     return _message_response(message)
 
 
@@ -122,11 +121,11 @@ async def fetch_message(request: web.Request) -> web.Response:
 async def update_message(request: web.Request) -> web.Response:
     form = await Form.read(request)
     message = await messaging.update(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"],
-                                     request.path, body=form.get("Body"), status=form.get("Status"))
+                                     body=form.get("Body"), status=form.get("Status"))
     return json_response(message_json(message))
 
 
 @routes.delete(BASE + "/{Sid}.json")
 async def delete_message(request: web.Request) -> web.Response:
-    await messaging.delete(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    await messaging.delete(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
     return web.Response(status=204)

@@ -43,7 +43,7 @@ async def list_caller_ids(request: web.Request) -> web.Response:
 
 
 async def _caller_id(request: web.Request) -> CallerId:
-    return await caller_ids.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"], request.path)
+    return await caller_ids.get(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
 
 
 @routes.get(BASE + "/{Sid}.json")

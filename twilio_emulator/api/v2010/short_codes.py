@@ -45,8 +45,7 @@ async def list_short_codes(request: web.Request) -> web.Response:
 
 
 def _short_code(request: web.Request) -> IncomingPhoneNumber:
-    return number_ops.get_short_code(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"],
-                                     request.path)
+    return number_ops.get_short_code(request.app[EMULATOR], request[ACCOUNT], request.match_info["Sid"])
 
 
 @routes.get(BASE + "/{Sid}.json")
