@@ -2,7 +2,6 @@
 read what it received."""
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from ..domain import carriers, numbers
@@ -10,6 +9,7 @@ from ..domain.carriers import Handset
 from ..domain.errors import INVALID_PARAMETER, error
 from ..domain.messages import DELIVERED, SENT, Message, observe
 from ..store import messages as rows
+from .waiting import wait_until
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -84,23 +84,12 @@ async def wait_inbox(emu: "Emulator", number: str, count: int,
     """The handset's inbox and pending messages once it has received at least `count` messages, or as they
     stand after `timeout` seconds of real time. Wakes on new messages to it and on the next planned step of
     those pending (through the scheduler, so the manual clock works too); never polls."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     parsed = numbers.parse(number)
     target = parsed.e164 if parsed else number
-    while True:
-        wake = emu.events.subscribe(lambda kind, m: kind == "message" and m.to == target)
-        try:
-            received, pending = await inbox_and_pending(emu, number)
-            remaining = deadline - loop.time()
-            if len(received) >= count or remaining <= 0:
-                return received, pending
-            soonest = min((m.timeline[0].at for m in pending if m.timeline), default=None)
-            if soonest is not None:
-                emu.scheduler.call_at(soonest, lambda w=wake: w.done() or w.set_result(None))
-            try:
-                await asyncio.wait_for(asyncio.shield(wake), remaining)
-            except asyncio.TimeoutError:
-                pass
-        finally:
-            wake.cancel()
+
+    async def look():
+        received, pending = await inbox_and_pending(emu, number)
+        soonest = min((m.timeline[0].at for m in pending if m.timeline), default=None)
+        return len(received) >= count, (received, pending), soonest
+
+    return (await wait_until(emu, look, lambda kind, m: kind == "message" and m.to == target, timeout))[1]

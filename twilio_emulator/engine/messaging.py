@@ -21,6 +21,7 @@ from . import applications, caller_ids, handsets
 from . import messaging_services as services
 from . import numbers as number_ops
 from . import opt_outs
+from .waiting import wait_until
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -212,33 +213,24 @@ async def wait_for_match(emu: "Emulator", timeout: float, *, sid: str | None = N
 
     A message that will reach a wanted status later wakes the waiter through the scheduler at that moment,
     so this works the same with the real and the manual clock."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     wanted = frozenset(statuses)
 
     def fields_match(m: Message) -> bool:
         return ((sid is None or m.sid == sid) and (to is None or m.to == to) and (from_ is None or m.from_ == from_)
                 and (body is None or body in m.body))
 
-    while True:
-        # Subscribe before looking, so that a message created between the look and the wait is not missed.
-        wake = emu.events.subscribe(lambda kind, m: kind == "message" and fields_match(m))
-        try:
-            now = emu.now()
-            soonest = None
-            for msg in await rows.recent_matching(emu.store, sid=sid, to=to, from_=from_, body=body):
-                when = time_of(msg, wanted) if wanted else msg.date_created
-                if when is None:
-                    continue
-                if when <= now:
-                    return observe(msg, now)
-                soonest = when if soonest is None else min(soonest, when)
-            if soonest is not None:
-                # Bind this iteration's future: an entry left from an earlier round must not wake a later one.
-                emu.scheduler.call_at(soonest, lambda w=wake: w.done() or w.set_result(None))
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise asyncio.TimeoutError()
-            await asyncio.wait_for(asyncio.shield(wake), remaining)
-        finally:
-            wake.cancel()
+    async def look():
+        now, soonest = emu.now(), None
+        for msg in await rows.recent_matching(emu.store, sid=sid, to=to, from_=from_, body=body):
+            when = time_of(msg, wanted) if wanted else msg.date_created
+            if when is None:
+                continue
+            if when <= now:
+                return True, observe(msg, now), None
+            soonest = when if soonest is None else min(soonest, when)
+        return False, None, soonest
+
+    found, msg = await wait_until(emu, look, lambda kind, m: kind == "message" and fields_match(m), timeout)
+    if not found:
+        raise asyncio.TimeoutError()
+    return msg
