@@ -139,6 +139,7 @@ class TwilioEmulator:
         """Buy a number (`phone_number`, else any in `area_code`); config in snake_case: sms_url, sms_method,
         sms_fallback_url, status_callback, voice_url, friendly_name… Returns the number: its E.164 string (use
         it as `from_`), with `.sid` and `.json` (the IncomingPhoneNumber's Twilio JSON, also by key)."""
+        # snake_case -> PascalCase as domain.fields.pascal does (the harness stays free of the domain's imports)
         form = {"".join(p.capitalize() for p in k.split("_")): v for k, v in config.items() if v is not None}
         form.update({"PhoneNumber": phone_number} if phone_number else {"AreaCode": area_code})
         path = f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers.json"

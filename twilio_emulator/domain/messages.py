@@ -34,7 +34,7 @@ MAX_BODY = 1600  # 21617
 MAX_MEDIA = 10  # 21623
 # Twilio: a message may wait in the outgoing queue ValidityPeriod seconds (1-36000, default 36000), then it is
 # not sent: failed, 30036 "Validity Period Expired" (spec ValidityPeriod; docs errors/30036).
-DEFAULT_VALIDITY = 36000
+DEFAULT_VALIDITY = MAX_VALIDITY = 36000
 VALIDITY_EXPIRED = (30036, "Validity Period Expired")
 
 
@@ -169,7 +169,7 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     check_content(body, req.media_urls, service=bool(req.messaging_service_sid))
     if req.status_callback is not None and not valid_callback_url(req.status_callback):
         raise error(21609, f"The StatusCallback URL {req.status_callback} is not a valid URL.")
-    if req.validity_period is not None and not 1 <= req.validity_period <= 36000:
+    if req.validity_period is not None and not valid_validity_period(req.validity_period):
         raise invalid_validity_period()
     sender = numbers.parse(req.from_) if req.from_ else None
     to = numbers.parse(req.to, sender.country if sender else None)
@@ -197,9 +197,14 @@ def check_schedule(schedule_type: str | None, send_at: float | None, now: float)
     return send_at
 
 
+def valid_validity_period(seconds: int) -> bool:
+    return 1 <= seconds <= MAX_VALIDITY
+
+
 def invalid_validity_period() -> TwilioError:
     # Twilio docs, error 21624: "Validity period can only be set to integers between 1 and 36,000 seconds".
-    return error(21624, "ValidityPeriod must be an integer between 1 and 36000 seconds.")
+    return error(21624, f"ValidityPeriod must be an integer between 1 and {MAX_VALIDITY} seconds.",
+                 param="validity_period")
 
 
 def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body: str, direction: str, status: str,

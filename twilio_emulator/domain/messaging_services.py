@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from . import numbers
 from .errors import INVALID_PARAMETER, error
-from .messages import is_http_url
+from .fields import MAX_FRIENDLY_NAME
+from .messages import invalid_validity_period, is_http_url, valid_validity_period
 
 # Settable fields and their defaults on create (Twilio's defaults for a new service; spec example for the
 # values it shows) [UNVERIFIED for smart_encoding: the console turns it on, the spec example shows false].
@@ -74,8 +75,9 @@ URL_FIELDS = {"inbound_request_url": "InboundRequestUrl", "fallback_url": "Fallb
 def check_config(config: dict) -> dict:
     """Validate settable fields (already snake_case, typed by the API layer); raises TwilioError."""
     name = config.get("friendly_name")
-    if name is not None and len(name) > 64:
-        raise error(INVALID_PARAMETER, "FriendlyName must be at most 64 characters.")
+    if name is not None and len(name) > MAX_FRIENDLY_NAME:
+        raise error(INVALID_PARAMETER, f"FriendlyName must be at most {MAX_FRIENDLY_NAME} characters.",
+                    param="friendly_name")
     for key in ("inbound_method", "fallback_method"):
         if config.get(key) is not None and config[key] not in ("GET", "POST"):
             raise error(INVALID_PARAMETER, f"{key} must be GET or POST.")
@@ -84,8 +86,8 @@ def check_config(config: dict) -> dict:
             # [UNVERIFIED] Twilio's code for a service URL that is not one: 20001, as for a number's URLs.
             raise error(INVALID_PARAMETER, f"{param} is not a valid URL: {config[key]}")
     period = config.get("validity_period")
-    if period is not None and not 1 <= period <= 36000:
-        raise error(21624, "ValidityPeriod must be an integer between 1 and 36000 seconds.")
+    if period is not None and not valid_validity_period(period):
+        raise invalid_validity_period()
     return config
 
 
