@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ..domain.errors import INVALID_PARAMETER, error
 from .forms import Form
+from .render import base_url
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 1000
 
@@ -52,25 +53,34 @@ async def fetch_page(req: PageRequest, fetch: Fetch) -> tuple[list[Any], bool, b
     return rows[:req.size], has_next, req.page > 0
 
 
-def envelope(path: str, filters: Sequence[tuple[str, str]], req: PageRequest, key: str, items: list[dict],
-             has_next: bool, has_previous: bool, sids: tuple[str, str] | None) -> dict:
+def _links(prefix: str, filters: Sequence[tuple[str, str]], req: PageRequest, has_next: bool, has_previous: bool,
+           sids: tuple[str, str] | None) -> tuple[str, str | None, str | None, str]:
+    """(first, next, previous, this) page's URI: `prefix` (a path, or an absolute URL for v1) with the
+    caller's filters, PageSize, Page and the PageToken of the boundary record."""
     def uri(page: int, token: str | None = None) -> str:
         params = [*filters, ("PageSize", str(req.size)), ("Page", str(page))]
         if token:
             params.append(("PageToken", token))
-        return f"{path}?{urlencode(params)}"
+        return f"{prefix}?{urlencode(params)}"
+    return (uri(0), uri(req.page + 1, "PA" + sids[1]) if has_next and sids else None,
+            uri(req.page - 1, "PB" + sids[0]) if has_previous and sids else None,
+            uri(req.page, ("PA" + req.after) if req.after else ("PB" + req.before) if req.before else None))
 
+
+def envelope(path: str, filters: Sequence[tuple[str, str]], req: PageRequest, key: str, items: list[dict],
+             has_next: bool, has_previous: bool, sids: tuple[str, str] | None) -> dict:
+    first, following, previous, this = _links(path, filters, req, has_next, has_previous, sids)
     start = req.page * req.size
     return {
         "end": start + len(items) - 1 if items else 0,
-        "first_page_uri": uri(0),
+        "first_page_uri": first,
         key: items,
-        "next_page_uri": uri(req.page + 1, "PA" + sids[1]) if has_next and sids else None,
+        "next_page_uri": following,
         "page": req.page,
         "page_size": req.size,
-        "previous_page_uri": uri(req.page - 1, "PB" + sids[0]) if has_previous and sids else None,
+        "previous_page_uri": previous,
         "start": start,
-        "uri": uri(req.page, ("PA" + req.after) if req.after else ("PB" + req.before) if req.before else None),
+        "uri": this,
     }
 
 
@@ -82,14 +92,20 @@ def json_response(payload: dict, status: int = 200) -> web.Response:
                         charset="utf-8")
 
 
-async def list_response(request: web.Request, form: Form, key: str, filters: Sequence[tuple[str, str]],
-                        fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
-    """Everything a v2010 list handler does after reading its filters."""
+async def _page(form: Form, fetch: Fetch, render: Callable[[Any], dict], sid_of):
+    """The page a list request asks for: (its request, the rendered items, has next, has previous, the SIDs
+    of its first and last records)."""
     req = page_request(form)
     rows, has_next, has_previous = await fetch_page(req, fetch)
     sids = (sid_of(rows[0]), sid_of(rows[-1])) if rows else None
-    return json_response(envelope(request.path, filters, req, key, [render(r) for r in rows], has_next,
-                                  has_previous, sids))
+    return req, [render(r) for r in rows], has_next, has_previous, sids
+
+
+async def list_response(request: web.Request, form: Form, key: str, filters: Sequence[tuple[str, str]],
+                        fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
+    """Everything a v2010 list handler does after reading its filters."""
+    req, items, has_next, has_previous, sids = await _page(form, fetch, render, sid_of)
+    return json_response(envelope(request.path, filters, req, key, items, has_next, has_previous, sids))
 
 
 def in_memory(records: Sequence[Any], sid_of=lambda r: r.sid) -> Fetch:
@@ -115,32 +131,14 @@ def v1_envelope(base_url: str, path: str, filters: Sequence[tuple[str, str]], re
                 items: list[dict], has_next: bool, has_previous: bool, sids: tuple[str, str] | None) -> dict:
     """The v1 page: {key: [...], "meta": {...}} with absolute URLs, built on the host the caller used (the
     SDK follows meta.next_page_url verbatim; reference §0.1.3, §5.3)."""
-    def url(page: int, token: str | None = None) -> str:
-        params = [*filters, ("PageSize", str(req.size)), ("Page", str(page))]
-        if token:
-            params.append(("PageToken", token))
-        return f"{base_url}{path}?{urlencode(params)}"
-
-    return {
-        key: items,
-        "meta": {
-            "first_page_url": url(0),
-            "key": key,
-            "next_page_url": url(req.page + 1, "PA" + sids[1]) if has_next and sids else None,
-            "page": req.page,
-            "page_size": req.size,
-            "previous_page_url": url(req.page - 1, "PB" + sids[0]) if has_previous and sids else None,
-            "url": url(req.page, ("PA" + req.after) if req.after else ("PB" + req.before) if req.before else None),
-        },
-    }
+    first, following, previous, this = _links(base_url + path, filters, req, has_next, has_previous, sids)
+    return {key: items, "meta": {"first_page_url": first, "key": key, "next_page_url": following, "page": req.page,
+                                 "page_size": req.size, "previous_page_url": previous, "url": this}}
 
 
 async def v1_list_response(request: web.Request, form: Form, key: str, filters: Sequence[tuple[str, str]],
                            fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
     """Everything a v1 list handler does after reading its filters."""
-    req = page_request(form)
-    rows, has_next, has_previous = await fetch_page(req, fetch)
-    sids = (sid_of(rows[0]), sid_of(rows[-1])) if rows else None
-    base = f"{request.scheme}://{request.host}"
-    return json_response(v1_envelope(base, request.path, filters, req, key, [render(r) for r in rows], has_next,
+    req, items, has_next, has_previous, sids = await _page(form, fetch, render, sid_of)
+    return json_response(v1_envelope(base_url(request), request.path, filters, req, key, items, has_next,
                                      has_previous, sids))
