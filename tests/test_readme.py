@@ -80,3 +80,27 @@ def test_the_first_message_examples_run_as_written_in_order(node_twilio):
         listed = CliRunner().invoke(main, ["messages", "list", "--url", serve.base_url])
         bodies = [line.rsplit(": ", 1)[-1] for line in listed.output.splitlines()[1:]]
         assert bodies == ["'Hello from Node'", "'Hello from Python'", "'Hello'"], listed.output
+
+
+def test_the_readme_node_recipe_reaches_every_product(node_twilio):
+    """Issue 15: the README's RequestClient keeps each *.twilio.com host in X-Forwarded-Host, so Lookup (its own
+    product) and Calls answer through it as through the Python SDK."""
+    js = next(code for lang, code in blocks(section("Your first message")) if lang == "js")
+    recipe = js[:js.index("(async () => {")]
+    with Serve("--timing", "instant", "--quiet") as serve:
+        script = node_twilio / "products.js"
+        script.write_text(recipe.replace(DOCUMENTED, serve.base_url) + """
+(async () => {
+  const lookup = await client.lookups.v2.phoneNumbers("+14155550123").fetch({ fields: "line_type_intelligence" });
+  const number = await client.incomingPhoneNumbers.create({ areaCode: "415" });
+  const call = await client.calls.create({ to: "+14155550197", from: number.phoneNumber,
+                                          twiml: "<Response><Say>hi</Say></Response>" });
+  console.log(JSON.stringify({ valid: lookup.valid, type: lookup.lineTypeIntelligence.type,
+                               call: call.sid, status: call.status }));
+})().catch((e) => { console.error(e); process.exit(1); });
+""")
+        node = subprocess.run(["node", str(script)], cwd=node_twilio, capture_output=True, text=True, timeout=60)
+    assert node.returncode == 0, node.stderr
+    import json
+    out = json.loads(node.stdout)
+    assert (out["valid"], out["type"], out["status"]) == (True, "mobile", "queued") and out["call"].startswith("CA")
