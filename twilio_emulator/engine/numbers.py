@@ -28,18 +28,19 @@ async def buy(emu: "Emulator", account: Account, phone_number: str | None, area_
     if phone_number:
         parsed = numbers.parse(phone_number)
         if parsed is None or (kind and parsed.kind != kind):
-            raise error(21421, f"PhoneNumber {phone_number} is invalid.")
+            raise error(21421, f"PhoneNumber {phone_number} is invalid.", param="phone_number")
         if parsed.e164 in emu.numbers_by_e164:
-            raise error(21422, f"PhoneNumber {parsed.e164} is not available.")
+            raise error(21422, f"PhoneNumber {parsed.e164} is not available.", param="phone_number")
     elif area_code:
         if not (area_code.isdigit() and len(area_code) == 3 and area_code in numbers.nanp_area_codes()):
-            raise error(21451, f"AreaCode {area_code} is invalid.")
+            raise error(21451, f"AreaCode {area_code} is invalid.", param="area_code")
         country = numbers.nanp_area_codes()[area_code][0]
         found = numbers.search_available(
             numbers.SearchCriteria(country=country, kind=numbers.LOCAL, area_code=area_code),
             emu.rng, 1, taken=emu.numbers_by_e164.keys())
         if not found:
-            raise error(21452, f"No phone numbers found in area code {area_code}.")  # [UNVERIFIED] message
+            raise error(21452, f"No phone numbers found in area code {area_code}.",  # [UNVERIFIED] message
+                        param="area_code")
         parsed = found[0]
     else:
         raise error(21421, "A 'PhoneNumber' or 'AreaCode' is required.")  # [UNVERIFIED] code for neither given
