@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..domain.accounts import (ACCOUNT_STATUSES, ACCOUNT_TYPES, CLOSED, MAX_VERIFIED, TRIAL, TRIAL_LIMIT, Account,
                                ApiKey, may_access)
 from ..domain.errors import INVALID_PARAMETER, AuthenticationFailed, NotFound, error
+from ..domain.fields import MAX_FRIENDLY_NAME
 from ..domain.sids import is_sid
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ async def create_subaccount(emu: "Emulator", parent: Account, friendly_name: str
     now = emu.now()
     if not friendly_name:
         friendly_name = "SubAccount Created at " + time.strftime("%Y-%m-%d %I:%M %p", time.gmtime(now))
-    account = Account(sid=emu.sids.new("AC"), auth_token=emu.sids.secret(), friendly_name=friendly_name[:64],
+    account = Account(sid=emu.sids.new("AC"), auth_token=emu.sids.secret(), friendly_name=friendly_name[:MAX_FRIENDLY_NAME],
                       date_created=now, date_updated=now, owner_account_sid=parent.sid)
     await _save(emu, account)
     return account
@@ -108,7 +109,7 @@ async def update_account(emu: "Emulator", account: Account, friendly_name: str |
     if account.status == CLOSED:
         raise error(INVALID_PARAMETER, "A closed account cannot be updated.")
     if friendly_name is not None:
-        account.friendly_name = friendly_name[:64]
+        account.friendly_name = friendly_name[:MAX_FRIENDLY_NAME]
     if status is not None:
         account.status = status
     account.date_updated = emu.now()
@@ -148,7 +149,7 @@ async def set_type(emu: "Emulator", account: Account, kind: str, verified_number
 
 async def create_key(emu: "Emulator", account: Account, friendly_name: str | None) -> ApiKey:
     now = emu.now()
-    key = ApiKey(sid=emu.sids.new("SK"), account_sid=account.sid, friendly_name=(friendly_name or "")[:64],
+    key = ApiKey(sid=emu.sids.new("SK"), account_sid=account.sid, friendly_name=(friendly_name or "")[:MAX_FRIENDLY_NAME],
                  secret=emu.sids.secret(), date_created=now, date_updated=now)
     return await emu.keys.save(emu.store, key)
 
@@ -166,7 +167,7 @@ def get_key(emu: "Emulator", account: Account, sid: str) -> ApiKey:
 
 async def update_key(emu: "Emulator", key: ApiKey, friendly_name: str | None) -> ApiKey:
     if friendly_name is not None:
-        key.friendly_name = friendly_name[:64]
+        key.friendly_name = friendly_name[:MAX_FRIENDLY_NAME]
     key.date_updated = emu.now()
     return await emu.keys.save(emu.store, key)
 

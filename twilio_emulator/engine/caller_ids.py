@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..domain import numbers
 from ..domain.accounts import (ALREADY_VERIFIED, MAX_VERIFIED, TRIAL, TRIAL_LIMIT, Account, CallerId, unverified)
 from ..domain.errors import INVALID_PARAMETER, NotFound, error
+from ..domain.fields import MAX_FRIENDLY_NAME
 from ..domain.messages import valid_callback_url
 from ..domain.sids import is_sid
 from ..store import records
@@ -56,7 +57,7 @@ async def verify(emu: "Emulator", account: Account, phone_number: str | None, fr
                     "or upgrade the account.")
     now = emu.now()
     caller_id = CallerId(sid=emu.sids.new("PN"), account_sid=account.sid, phone_number=parsed.e164,
-                         friendly_name=(friendly_name or parsed.national)[:64], date_created=now, date_updated=now)
+                         friendly_name=(friendly_name or parsed.national)[:MAX_FRIENDLY_NAME], date_created=now, date_updated=now)
     call_sid, code = emu.sids.new("CA"), f"{emu.rng.randrange(10 ** 6):06d}"
     await emu.store.write(records.put(KIND, caller_id))
     if status_callback:
@@ -78,7 +79,7 @@ async def get(emu: "Emulator", account: Account, sid: str) -> CallerId:
 
 async def update(emu: "Emulator", caller_id: CallerId, friendly_name: str | None) -> CallerId:
     if friendly_name is not None:
-        caller_id.friendly_name, caller_id.date_updated = friendly_name[:64], emu.now()
+        caller_id.friendly_name, caller_id.date_updated = friendly_name[:MAX_FRIENDLY_NAME], emu.now()
         await emu.store.write(records.put(KIND, caller_id))
     return caller_id
 
