@@ -38,6 +38,10 @@ def test_a_call_with_twiml_runs_and_its_sms_reaches_the_called_party(server, man
     assert (done.status, done.duration) == ("completed", "1")  # one <Say>: a second
     assert done.price == "-0.01400" and done.start_time is not None and done.end_time is not None
     [sms] = [m for m in client.messages.list() if m.direction == "outbound-call"]
+    digits = client.calls.create(to=CALLEE, from_=number, twiml=say("x"), send_digits="1234w#")
+    server.call(manual_clock.advance, 10)
+    transcript = requests.get(f"{server.base_url}/_emulator/v1/calls/{digits.sid}", timeout=10).json()["transcript"]
+    assert transcript[0] == {"verb": "SendDigits", "digits": "1234w#"}  # accepted, and seen: not dropped
     assert (sms.to, sms.from_, sms.body) == (CALLEE, number, "Your code is 4242")  # to the called party
 
 

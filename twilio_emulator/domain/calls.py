@@ -69,6 +69,7 @@ class Call:
     fallback_url: str | None = None
     fallback_method: str = "POST"
     twiml: str | None = None
+    send_digits: str | None = None  # played once the call is answered: in its transcript
     plan: int = 0  # bumped when the call's next steps change (a redirect, a hang-up): older jobs do nothing
 
     @property

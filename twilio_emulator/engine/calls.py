@@ -124,7 +124,8 @@ class Calls:
                     timeout=req.timeout or DEFAULT_TIMEOUT, url=None if req.twiml and not req.url else url,
                     method=method_of(method, "Method"), fallback_url=fallback_url,
                     fallback_method=method_of(fallback_method, "FallbackMethod"),
-                    twiml=req.twiml if not url else None)  # Twiml is ignored when Url is given too (spec)
+                    twiml=req.twiml if not url else None,  # Twiml is ignored when Url is given too (spec)
+                    send_digits=req.send_digits)
         await emu.store.write(records.put(KIND, call))
         if emu.activity.enabled:
             emu.activity.line(f"{call.sid} call from {call.from_} to {call.to} queued")
@@ -243,6 +244,8 @@ class Calls:
         elif step in (IN_PROGRESS, "redirect"):
             if step == IN_PROGRESS:
                 call.status, call.date_updated, call.answered_at = IN_PROGRESS, now, now
+                if call.send_digits:  # dialed to the answering party before the TwiML runs
+                    call.transcript.append({"verb": "SendDigits", "digits": call.send_digits})
                 await self._save(call, IN_PROGRESS)
             heard = len(call.transcript)
             target = (call.url, call.method, call.fallback_url or "", call.fallback_method) if call.url else None
