@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from . import numbers
 from .errors import INVALID_PARAMETER, error
-from .fields import MAX_FRIENDLY_NAME
+from .fields import MAX_FRIENDLY_NAME, pascal
 from .messages import invalid_validity_period, is_http_url, valid_validity_period
 
 # Settable fields and their defaults on create (Twilio's defaults for a new service; spec example for the
@@ -80,11 +80,11 @@ def check_config(config: dict) -> dict:
                     param="friendly_name")
     for key in ("inbound_method", "fallback_method"):
         if config.get(key) is not None and config[key] not in ("GET", "POST"):
-            raise error(INVALID_PARAMETER, f"{key} must be GET or POST.")
+            raise error(INVALID_PARAMETER, f"{pascal(key)} must be GET or POST.", param=key)
     for key, param in URL_FIELDS.items():  # "" clears one (it then reads null)
         if config.get(key) and not is_http_url(config[key]):
             # [UNVERIFIED] Twilio's code for a service URL that is not one: 20001, as for a number's URLs.
-            raise error(INVALID_PARAMETER, f"{param} is not a valid URL: {config[key]}")
+            raise error(INVALID_PARAMETER, f"{param} is not a valid URL: {config[key]}", param=key)
     period = config.get("validity_period")
     if period is not None and not valid_validity_period(period):
         raise invalid_validity_period()
