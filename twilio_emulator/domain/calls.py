@@ -34,7 +34,7 @@ NOT_EMULATED = ("Record", "RecordingChannels", "RecordingStatusCallback", "Recor
                 "MachineDetectionTimeout", "MachineDetectionSpeechThreshold", "MachineDetectionSpeechEndThreshold",
                 "MachineDetectionSilenceTimeout", "AsyncAmd", "AsyncAmdStatusCallback",
                 "AsyncAmdStatusCallbackMethod", "SipAuthUsername", "SipAuthPassword", "Byoc", "CallToken",
-                "ClientNotificationUrl", "TimeLimit")
+                "ClientNotificationUrl", "TimeLimit", "CallerId", "CallReason")
 # Calls errors (reference twilio-more §3.9; docs errors/212xx).
 GENERIC, NO_TO, INVALID_URL, FROM_NOT_OURS, INVALID_TO, NO_FROM = 21200, 21201, 21205, 21210, 21211, 21213
 INVALID_STATE = 21220
