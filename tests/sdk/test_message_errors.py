@@ -119,3 +119,17 @@ def test_another_accounts_message_is_not_found(client, main_client, number):
         stranger.messages(m.sid).fetch()
     assert exc.value.status == 404
     assert m.sid not in [x.sid for x in stranger.messages.list()]
+
+
+def test_a_channel_address_is_never_read_as_a_phone_number(client, number):
+    """A `whatsapp:` address used to be stripped silently (issue 16): the message went as SMS. Until WhatsApp
+    senders are emulated, no account has one, and Twilio's answer to that is an error, not an SMS."""
+    service = client.messaging.v1.services.create(friendly_name="no whatsapp")
+    for args, code in (({"from_": f"whatsapp:{number}", "to": "whatsapp:+14155550123"}, 63007),
+                       ({"from_": number, "to": "whatsapp:+14155550123"}, 21910),
+                       ({"messaging_service_sid": service.sid, "to": "whatsapp:+14155550123"}, 63007)):
+        with pytest.raises(TwilioRestException) as exc:
+            client.messages.create(body="hola", **args)
+        assert (exc.value.status, exc.value.code) == (400, code), args
+    assert client.messages.list() == []
+    assert client.lookups.v2.phone_numbers("whatsapp:+14155550123").fetch().valid is False

@@ -9,6 +9,7 @@ import binascii
 import copy
 import dataclasses
 import mimetypes
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -144,6 +145,25 @@ def check_content(body: str, media_urls: list[str], *, service: bool = False, da
             raise error(21620, f"Media URL {url} is invalid: a MediaUrl is an http or https URL.")
 
 
+CHANNEL = re.compile(r"^([a-z]+):")  # whatsapp:+1…, rcs:…, messenger:… (reference twilio-more §5.1, §6)
+
+
+def check_channels(req: SendRequest) -> None:
+    """Addresses of a channel other than SMS/MMS (`whatsapp:+1…`). Issue 16 will emulate WhatsApp and RCS
+    senders; until then no account has one, so Twilio's answer is the one an account without such a sender
+    gets — never the address silently read as a phone number. 63007: no Channel for the `From` address
+    (reference §5.4); 21910 [UNVERIFIED]: `From` and `To` of different channels."""
+    to_channel = CHANNEL.match(req.to or "")
+    from_channel = CHANNEL.match(req.from_ or "")
+    if from_channel:
+        raise error(63007, f"Twilio could not find a Channel with the specified From address: {req.from_}.")
+    if to_channel:
+        if req.messaging_service_sid and not req.from_:
+            raise error(63007, f"The Messaging Service has no {to_channel.group(1)} sender for To {req.to}.")
+        raise error(21910, f"Invalid From and To pair. From and To should be of the same channel: {req.from_} "
+                           f"cannot send to {req.to}.")
+
+
 def service_in_from(req: SendRequest) -> SendRequest:
     """Twilio's docs for 21603 and 35118: a Messaging Service SID may be given in `From`; it then works as
     `MessagingServiceSid` (issue 14: the emulator answered 21212). [UNVERIFIED] what Twilio does when both
@@ -163,6 +183,7 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
     """
     if not req.to:
         raise error(21604, "A 'To' phone number is required.")
+    check_channels(req)
     if not req.from_ and not req.messaging_service_sid:
         raise error(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
     body = req.body or ""

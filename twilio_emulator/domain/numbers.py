@@ -90,7 +90,7 @@ class Number:
 def parse(raw: str, default_region: str | None = None) -> Number | None:
     """A valid phone number, or None. E.164 is expected; a national number needs `default_region`."""
     raw = raw.strip()
-    if not raw or len(raw) > 32:
+    if not raw or len(raw) > 32 or ":" in raw:  # a channel address (whatsapp:+1…) is not a phone number
         return None
     try:
         num = phonenumbers.parse(raw, None if raw.startswith("+") else default_region)
