@@ -213,3 +213,11 @@ def test_available_numbers_bad_area_code_is_21451(url, account):
     path = f"/2010-04-01/Accounts/{account[0]}/AvailablePhoneNumbers/US/Local.json"
     assert_twilio_error(requests.get(url(path), auth=account, params={"AreaCode": "99"}), 400, 21451)
     assert_twilio_error(requests.get(url(path), auth=account, params={"Contains": "x"}), 400, 20001)
+
+
+def test_a_path_no_route_takes_is_answered_in_the_apis_shape_whatever_its_characters(server):
+    # The catch-all route's pattern missed a newline: a path with %0A and a } got aiohttp's plain-text 404.
+    rest = requests.get(f"{server.base_url}/x%0Ay%7D", timeout=10)
+    assert (rest.status_code, rest.json()["code"]) == (404, 20404)
+    control = requests.get(f"{server.base_url}/_emulator/v1/calls/a%0A%7Db", timeout=10)
+    assert control.status_code == 404 and control.json()["status"] == 404

@@ -29,7 +29,7 @@ def add_unmatched(router: web.UrlDispatcher, wrap: Callable[[Handler], Handler],
     """Register last. Any method on any path no other route serves: raises aiohttp's HTTPMethodNotAllowed if
     a resource has the path (with other methods), else HTTPNotFound, for `wrap` to answer in its shape.
     `public`: answered without credentials (a wrong path is a 404 whoever asks)."""
-    catch_all = router.add_resource("/{unmatched:.*}")
+    catch_all = router.add_resource("/{unmatched:[\\s\\S]*}")  # any character: "." misses a newline
 
     async def unmatched(request: web.Request) -> web.StreamResponse:
         allowed: set[str] = set()

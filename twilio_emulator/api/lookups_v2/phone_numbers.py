@@ -2,6 +2,8 @@
 object only when `Fields` asks for it and the number is valid; an invalid number is 200 with valid=false."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from aiohttp import web
 
 from ...domain import lookups
@@ -36,7 +38,8 @@ async def fetch_phone_number(request: web.Request) -> web.Response:
             "phone_number": parsed.number.e164 if parsed.valid else raw,
             "national_format": parsed.number.national if parsed.valid else None, "valid": parsed.valid,
             "validation_errors": list(parsed.errors), **dict.fromkeys(lookups.V2_PACKAGES[1:]),
-            "url": f"{base_url(request)}{BASE}/{parsed.number.e164 if parsed.valid else raw}"}
+            # The number as the path had it: `+` literal (reference §4), anything else a URL cannot hold encoded.
+            "url": f"{base_url(request)}{BASE}/{quote(parsed.number.e164 if parsed.valid else raw, safe='+')}"}
     if parsed.valid:
         inputs = {name: form.get(name) for name in _INPUTS}
         for name in asked:
