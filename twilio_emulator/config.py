@@ -9,9 +9,16 @@ DEFAULT_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"
 
 # Seconds each outbound step takes: queued -> sending -> sent -> delivered (reference §12).
 TIMINGS = {
-    "instant": {"sending": 0.0, "sent": 0.0, "delivered": 0.0},  # each step still 1 ms after the one before
-    # Emulator: short but ordered like Twilio's; real carriers take from under a second to minutes.
-    "realistic": {"sending": 0.1, "sent": 0.4, "delivered": 1.5},
+    "instant": {"sending": 0.0, "sent": 0.0, "delivered": 0.0, "read": 0.0},  # each still 1 ms after the last
+    # Emulator: short but ordered like Twilio's; real carriers take from under a second to minutes. `read`:
+    # a WhatsApp/RCS read receipt after delivery (its user opening the chat).
+    "realistic": {"sending": 0.1, "sent": 0.4, "delivered": 1.5, "read": 3.0},
+}
+# Seconds a WhatsApp/RCS sender takes to come online after it is created (or verified), and a Content
+# template's WhatsApp approval takes [UNVERIFIED: minutes to days on Twilio; short here so `serve` shows it].
+CHANNEL_TIMINGS = {
+    "instant": {"sender": 0.0, "approval": 0.0},
+    "realistic": {"sender": 2.0, "approval": 5.0},
 }
 # A call's progress (domain.calls): seconds to initiated, to ringing, and ringing until the handset answers.
 CALL_TIMINGS = {
@@ -40,3 +47,6 @@ class Settings:
 
     def delays(self) -> dict[str, float]:
         return {**TIMINGS[self.timing], **self.step_delays}
+
+    def channel_delay(self, what: str) -> float:
+        return CHANNEL_TIMINGS[self.timing][what]

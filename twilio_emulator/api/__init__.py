@@ -7,9 +7,11 @@ from aiohttp import web
 
 from .context import EMULATOR
 from .errors import twilio_api
+from .content_v1 import content
 from .lookups_v1 import phone_numbers as lookups_v1
 from .lookups_v2 import phone_numbers as lookups_v2
 from .messaging_v1 import senders, services
+from .messaging_v2 import senders as channel_senders
 from .monitor_v1 import alerts
 from .products import Product, host_check, routes
 from .routing import add_unmatched
@@ -20,9 +22,10 @@ from .v2010 import (accounts, applications, available_phone_numbers, calls, inco
 PRODUCTS = (
     Product("api", (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts,
                     outgoing_caller_ids, applications, calls)),
-    Product("messaging", (services, senders)),
+    Product("messaging", (services, senders, channel_senders)),
     Product("monitor", (alerts,)),
     Product("lookups", (lookups_v2, lookups_v1)),
+    Product("content", (content,)),
 )
 
 

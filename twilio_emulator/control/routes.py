@@ -14,8 +14,12 @@ from ..api.render import rfc2822
 from ..api.routing import add_unmatched, add_wrapped, record_bug
 from ..api.v2010.messages import message_json
 from ..api.v2010.short_codes import short_code_json
+from ..api.messaging_v2.senders import sender_json
+from ..domain.channels import INBOUND_EXTRAS
 from ..domain.errors import NotFound, TwilioError
 from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
+from ..engine import channels as channel_ops
+from ..engine import content as content_ops
 from ..store import webhooks as webhook_rows
 
 routes = web.RouteTableDef()
@@ -170,14 +174,20 @@ def alert_json(a) -> dict:
 async def inbound(request: web.Request) -> web.Response:
     """A handset texts one of our numbers: {"From", "To", "Body", "MediaUrl": [...], "MessagingServiceSid",
     "wait"}. 201 with the inbound Message's Twilio JSON; with "wait": true, after its webhook and TwiML were
-    carried out, with "outcome": {"webhooks", "replies", "alerts"}."""
+    carried out, with "outcome": {"webhooks", "replies", "alerts"}. A WhatsApp message (From whatsapp:+1…,
+    To a WhatsApp sender) takes its own fields too, by the webhook's name or in snake_case: ProfileName,
+    MessageType, ButtonText, ButtonPayload, Latitude, Longitude, Address, Label, Forwarded, Referral… (domain
+    channels.INBOUND_EXTRAS)."""
     body = await _params(request)
     for name in ("From", "To", "Body", "MessagingServiceSid"):
         if body.get(name) is not None and not isinstance(body[name], str):
             return control_error(400, f"{name} must be a string")
+    known = set(INBOUND_EXTRAS) | set(INBOUND_EXTRAS.values())
+    extras = {k: v for k, v in body.items() if k in known}
     emu = request.config_dict[EMULATOR]
     msg, task = await emu.inbound.receive(body.get("From"), body.get("To"), body.get("Body"),
-                                          _strings(body.get("MediaUrl"), "MediaUrl"), body.get("MessagingServiceSid"))
+                                          _strings(body.get("MediaUrl"), "MediaUrl"), body.get("MessagingServiceSid"),
+                                          extras=extras)
     if not _flag(body.get("wait")):
         return web.json_response(message_json(msg), status=201)
     outcome = await asyncio.shield(task)
@@ -185,6 +195,58 @@ async def inbound(request: web.Request) -> web.Response:
         "webhooks": [attempt_json(a) for a in outcome.webhooks],
         "replies": [message_json(m) for m in outcome.replies],
         "alerts": [alert_json(a) for a in outcome.alerts]}}, status=201)
+
+
+def _sender_json(request: web.Request, sender) -> dict:
+    """A channel sender as the Senders API shows it, plus the OTP its phone was sent (`otp`, while one is
+    awaited): what a person reads off the phone to verify the number."""
+    emu = request.config_dict[EMULATOR]
+    return {**sender_json(sender, emu.now(), "https://messaging.twilio.com"), "account_sid": sender.account_sid,
+            "otp": sender.otp}
+
+
+@routes.post("/senders")
+async def add_sender(request: web.Request) -> web.Response:
+    """A WhatsApp or RCS sender, ONLINE at once: {"sender_id": "whatsapp:+1…" | "rcs:agent", "account_sid"
+    (default: the start-up account), "webhook": {...}, "profile": {...}, "configuration": {...},
+    "friendly_name"} (the Senders API's body). 201 with the sender."""
+    emu, body = request.config_dict[EMULATOR], await _json_body(request)
+    account = _account(emu, body.pop("account_sid", None))
+    sender = await channel_ops.create(emu, account, body, online=True)
+    return web.json_response(_sender_json(request, sender), status=201)
+
+
+@routes.get("/senders/{sid}")
+async def fetch_sender(request: web.Request) -> web.Response:
+    sender = request.config_dict[EMULATOR].channel_senders.get(request.match_info["sid"])
+    if sender is None:
+        return control_error(404, f"no sender {request.match_info['sid']}")
+    return web.json_response(_sender_json(request, sender))
+
+
+@routes.post("/content/{sid}/approval")
+async def decide_approval(request: web.Request) -> web.Response:
+    """Decide a Content template's WhatsApp approval now: {"status": "approved" | "rejected" | "paused" |
+    "disabled" | "pending", "rejection_reason", "name", "category"} (WhatsApp's review, which Twilio has no API
+    for). Answers {"sid", "status"}."""
+    emu, body = request.config_dict[EMULATOR], await _json_body(request)
+    content = emu.contents.get(request.match_info["sid"])
+    if content is None:
+        return control_error(404, f"no content {request.match_info['sid']}")
+    unknown = set(body) - {"status", "rejection_reason", "name", "category"}
+    if unknown:
+        return control_error(400, f"unknown fields: {', '.join(sorted(unknown))}")
+    await content_ops.decide(emu, content, body)
+    return web.json_response({"sid": content.sid, "status": content.approval_at(emu.now())[0]})
+
+
+def _account(emu, sid):
+    if sid is not None and not isinstance(sid, str):
+        raise TwilioError(f"account_sid must be a string, not {sid!r}", code=20001, status=400)
+    account = emu.accounts.get(sid or emu.settings.account_sid)
+    if account is None:
+        raise TwilioError(f"no account {sid}", code=20404, status=404)
+    return account
 
 
 def call_json(call) -> dict:

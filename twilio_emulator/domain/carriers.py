@@ -12,7 +12,7 @@ from phonenumbers import PhoneNumberType
 from . import numbers
 from .calls import CALL_BEHAVIOURS
 from .errors import INVALID_PARAMETER, error
-from .messages import FAILED, SENT, UNDELIVERED, Step, delivery_plan
+from .messages import DELIVERED, FAILED, MIN_STEP, READ, SENT, UNDELIVERED, Step, delivery_plan
 
 MOBILE, LANDLINE, VOIP, TOLL_FREE = "mobile", "landline", "voip", "toll-free"
 LINE_TYPES = (MOBILE, LANDLINE, VOIP, TOLL_FREE)
@@ -53,6 +53,14 @@ class Handset:
     caller_name: str = ""  # what a Lookup's caller_name package answers (CNAM: US numbers only)
     caller_type: str = ""  # BUSINESS | CONSUMER | "" (unknown)
     call_behaviour: str = "answer"  # a call to it: answer | busy | no-answer | failed (domain.calls)
+    # Channels (issue 16): whether its user has WhatsApp (its identity whatsapp:+number) and an RCS-capable
+    # messaging app, whether it reports `read` on WhatsApp/RCS, and the WhatsApp profile name it shows.
+    # Emulator defaults: WhatsApp on a mobile, no RCS (so a pool's RCS sender falls back to SMS unless a
+    # test says the phone has RCS), read receipts on [UNVERIFIED: Meta's default is on].
+    whatsapp: bool = True
+    rcs: bool = False
+    read_receipts: bool = True
+    profile_name: str = ""
 
 
 @lru_cache(maxsize=65536)
@@ -85,9 +93,10 @@ def twilio_number_handset(number: str) -> Handset | None:
                    state=base.state, zip=base.zip, mms=True)
 
 
-STEPS = ("sending", "sent", "delivered")
+STEPS = ("sending", "sent", "delivered", "read")
 _TEXT_FIELDS = ("number", "carrier", "line_type", "country", "city", "state", "zip", "behaviour", "caller_name",
-                "caller_type", "call_behaviour")
+                "caller_type", "call_behaviour", "profile_name")
+_FLAGS = ("mms", "short_codes", "whatsapp", "rcs", "read_receipts")
 CALLER_TYPES = ("", "BUSINESS", "CONSUMER")
 
 
@@ -109,8 +118,9 @@ def check(handset: Handset) -> Handset:
                     param="call_behaviour")
     if handset.behaviour not in BEHAVIOURS:
         raise error(INVALID_PARAMETER, f"behaviour must be one of {', '.join(BEHAVIOURS)}", param="behaviour")
-    if not isinstance(handset.short_codes, bool) or not isinstance(handset.mms, bool):
-        raise error(INVALID_PARAMETER, "mms and short_codes must be true or false")
+    for name in _FLAGS:
+        if not isinstance(getattr(handset, name), bool):
+            raise error(INVALID_PARAMETER, f"{name} must be true or false", param=name)
     if handset.error_code is not None and (isinstance(handset.error_code, bool)
                                            or not isinstance(handset.error_code, int)):
         raise error(INVALID_PARAMETER, f"error_code must be an integer, not {handset.error_code!r}")
@@ -122,11 +132,11 @@ def check(handset: Handset) -> Handset:
         if not 30000 <= handset.error_code < 40000:
             raise error(INVALID_PARAMETER, "error_code must be a Twilio delivery error (30xxx)")
     if not isinstance(handset.delays, dict):
-        raise error(INVALID_PARAMETER, "delays must be an object of step: seconds (sending, sent, delivered)")
+        raise error(INVALID_PARAMETER, "delays must be an object of step: seconds (sending, sent, delivered, read)")
     for step, seconds in handset.delays.items():
         if step not in STEPS or isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
                 or not 0 <= seconds <= 86400:
-            raise error(INVALID_PARAMETER, "delays take sending/sent/delivered, a number from 0 to 86400 seconds "
+            raise error(INVALID_PARAMETER, "delays take sending/sent/delivered/read, a number from 0 to 86400 seconds "
                                            f"each, not {step!r}: {seconds!r}")
     handset.delays = {step: float(seconds) for step, seconds in handset.delays.items()}
     return handset
@@ -142,9 +152,9 @@ def verdict(handset: Handset, mms: bool, short_code: bool = False) -> tuple[str,
 
 
 def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset: Handset,
-         mms: bool, short_code: bool = False) -> list[Step]:
+         mms: bool, short_code: bool = False, read: bool = False) -> list[Step]:
     """The message's timeline from `now` as this handset's carrier will play it:
-    deliver      queued -> sending -> sent -> delivered
+    deliver      queued -> sending -> sent -> delivered (-> read: `read`, a WhatsApp/RCS read receipt)
     no_receipt   queued -> sending -> sent            (sent is final: no delivery receipt)
     undelivered  queued -> sending -> sent -> undelivered (code)
     failed       queued -> sending -> failed (code)   (never sent: no date_sent, no price)
@@ -162,4 +172,6 @@ def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset:
     elif behaviour == FAILED:
         sent = next(i for i, s in enumerate(steps) if s.status == SENT)
         steps = steps[:sent] + [Step(steps[sent].at, FAILED, code, text)]
+    if read and steps and steps[-1].status == DELIVERED:
+        steps.append(Step(steps[-1].at + max(dict(delays).get(READ, 0.0), MIN_STEP), READ))
     return steps

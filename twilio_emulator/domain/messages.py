@@ -9,14 +9,13 @@ import binascii
 import copy
 import dataclasses
 import mimetypes
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from . import numbers
-from .errors import TwilioError, error
+from .errors import INVALID_PARAMETER, TwilioError, error
 from .segments import segment, utf16_length
 from .sids import is_sid
 
@@ -89,6 +88,17 @@ class Message:
     sent_at: float | None = None
     planned_price: str | None = None
     sms_only: bool = False  # an MMS delivered as SMS by a Messaging Service's MMS converter
+    # A WhatsApp/RCS message's extras: an inbound one's webhook parameters (ProfileName, ButtonPayload …), an
+    # outbound template's type and rendered object ("content_type", "content") [issue 16].
+    channel_data: dict | None = None
+
+    @property
+    def channel(self) -> str:
+        """whatsapp | rcs for a message over a channel, "" for SMS/MMS (from its From, else its To)."""
+        for address in (self.from_, self.to):
+            if address and ":" in address:
+                return address.split(":", 1)[0]
+        return ""
 
     @property
     def is_final(self) -> bool:
@@ -111,6 +121,8 @@ class SendRequest:
     send_at: float | None = None
     smart_encoded: bool | None = None  # None: as the Messaging Service says (off without one)
     application_sid: str | None = None  # its message_status_callback, unless StatusCallback is given
+    content_sid: str | None = None  # a Content template (HX…) instead of Body/MediaUrl (domain.content)
+    content_variables: str | None = None  # its values: a JSON object as a string
 
 
 def is_http_url(url: str) -> bool:
@@ -145,23 +157,23 @@ def check_content(body: str, media_urls: list[str], *, service: bool = False, da
             raise error(21620, f"Media URL {url} is invalid: a MediaUrl is an http or https URL.")
 
 
-CHANNEL = re.compile(r"^([a-z]+):")  # whatsapp:+1…, rcs:…, messenger:… (reference twilio-more §5.1, §6)
-
-
-def check_channels(req: SendRequest) -> None:
-    """Addresses of a channel other than SMS/MMS (`whatsapp:+1…`). Issue 16 will emulate WhatsApp and RCS
-    senders; until then no account has one, so Twilio's answer is the one an account without such a sender
-    gets — never the address silently read as a phone number. 63007: no Channel for the `From` address
-    (reference §5.4); 21910 [UNVERIFIED]: `From` and `To` of different channels."""
-    to_channel = CHANNEL.match(req.to or "")
-    from_channel = CHANNEL.match(req.from_ or "")
-    if from_channel:
-        raise error(63007, f"Twilio could not find a Channel with the specified From address: {req.from_}.")
-    if to_channel:
-        if req.messaging_service_sid and not req.from_:
-            raise error(63007, f"The Messaging Service has no {to_channel.group(1)} sender for To {req.to}.")
+def check_addresses(req: SendRequest) -> tuple[str, str]:
+    """The channels of `To` and `From` ("" for SMS/MMS): WhatsApp and RCS addresses are kept as given, never
+    read as phone numbers (issue 16). 21910: `From` and `To` of different channels [UNVERIFIED code: Twilio's
+    "Invalid From and To pair"]; a channel the emulator does not have (messenger:) is not emulated: 21211/21212
+    say so."""
+    from .channels import CHANNELS, split  # channels imports this module
+    to, from_ = split(req.to), split(req.from_)
+    if to.channel and to.channel not in CHANNELS:
+        raise error(21211, f"The 'To' address {req.to} is of channel {to.channel}, which the emulator does not "
+                           "emulate (whatsapp: and rcs: are).")
+    if from_.channel and from_.channel not in CHANNELS:
+        raise error(21212, f"The 'From' address {req.from_} is of channel {from_.channel}, which the emulator "
+                           "does not emulate (whatsapp: and rcs: are).")
+    if req.from_ and from_.channel != to.channel:
         raise error(21910, f"Invalid From and To pair. From and To should be of the same channel: {req.from_} "
                            f"cannot send to {req.to}.")
+    return to.channel, from_.channel
 
 
 def service_in_from(req: SendRequest) -> SendRequest:
@@ -176,31 +188,45 @@ def service_in_from(req: SendRequest) -> SendRequest:
     return dataclasses.replace(req, from_=None, messaging_service_sid=req.from_)
 
 
-def validate_send(req: SendRequest) -> tuple[numbers.Number, str]:
-    """Check a create request in Twilio's order; return the parsed To and the body. Raises TwilioError.
+def validate_send(req: SendRequest) -> tuple[numbers.Number, str, str]:
+    """Check a create request in Twilio's order; return the parsed To (the number of a channel address), the
+    body and the channel of To ("" for SMS/MMS). Raises TwilioError.
 
-    Sender ownership (21606) needs the account's numbers and is checked by the engine.
+    Sender ownership (21606, 63007) needs the account's numbers and senders and is checked by the engine.
     """
     if not req.to:
         raise error(21604, "A 'To' phone number is required.")
-    check_channels(req)
+    channel, from_channel = check_addresses(req)
     if not req.from_ and not req.messaging_service_sid:
         raise error(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
     body = req.body or ""
-    check_content(body, req.media_urls, service=bool(req.messaging_service_sid))
+    if req.content_variables is not None and not req.content_sid:
+        # docs errors/21654 (a Messaging Service send: 92005, the same rule)
+        raise error(21654, "ContentSid Required: ContentVariables were given without a ContentSid.")
+    if req.content_sid:
+        if body or req.media_urls:
+            # [UNVERIFIED] code: Twilio's docs say not to send Body/MediaUrl with ContentSid (errors/63016);
+            # refused rather than one of them silently ignored.
+            raise error(INVALID_PARAMETER, "Give either ContentSid or Body/MediaUrl, not both.")
+        if not is_sid(req.content_sid, "HX"):
+            raise error(21655, f"The ContentSid is Invalid: {req.content_sid} is not a Content SID (HX…).")
+    else:
+        check_content(body, req.media_urls, service=bool(req.messaging_service_sid))
     if req.status_callback is not None and not valid_callback_url(req.status_callback):
         raise error(21609, f"The StatusCallback URL {req.status_callback} is not a valid URL.")
     if req.validity_period is not None and not valid_validity_period(req.validity_period):
         raise invalid_validity_period()
-    sender = numbers.parse(req.from_) if req.from_ else None
-    to = numbers.parse(req.to, sender.country if sender else None)
-    if to is None:
-        raise error(21211, f"The 'To' number {req.to} is not a valid phone number.")
-    if req.from_ and sender is None and not (numbers.is_alphanumeric_sender(req.from_)
-                                             or numbers.is_short_code(req.from_)):
+    sender = numbers.parse(req.from_) if req.from_ and not from_channel else None
+    to_value = req.to.split(":", 1)[1] if channel else req.to
+    to = numbers.parse(to_value, sender.country if sender else None)
+    if to is None or (channel and to.e164 != to_value.strip()):
+        raise error(21211, f"The 'To' number {req.to} is not a valid phone number"
+                           f"{' (a channel address takes E.164: ' + channel + ':+14155550100)' if channel else ''}.")
+    if req.from_ and not from_channel and sender is None and not (numbers.is_alphanumeric_sender(req.from_)
+                                                                  or numbers.is_short_code(req.from_)):
         raise error(21212, f"The 'From' number {req.from_} is not a valid phone number, shortcode, or "
                            "alphanumeric sender ID.")
-    return to, body
+    return to, body, channel
 
 
 SEND_AT_MIN, SEND_AT_MAX = 300, 35 * 86400  # seconds ahead (reference §1.1: docs of 35114/35115)
@@ -353,6 +379,10 @@ def decode_data_url(url: str) -> tuple[str, bytes] | None:
 def price_for(msg: Message, country: str) -> str:
     """Emulator: a flat, documented price list (USD): US/CA SMS 0.0079 per segment, MMS 0.0200; elsewhere
     0.0500 per segment. Twilio prices are negative decimal strings with five places ("-0.00750")."""
+    channel = msg.channel
+    if channel:
+        from .channels import price
+        return price(channel)
     return _price(country in numbers.NANP, bool(msg.num_media) and not msg.sms_only, msg.num_segments)
 
 

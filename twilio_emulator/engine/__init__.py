@@ -64,6 +64,11 @@ class Emulator:
         self.services, self.service_senders, self.sticky = service_tables()
         from .opt_outs import table as opt_out_table
         self.opt_outs = opt_out_table()  # by "scope:handset": a service sid or sender E.164 (engine.opt_outs)
+        from .channels import tables as channel_tables
+        # WhatsApp/RCS senders (XE…) by sid and sender_id, and WhatsApp conversations (engine.channels).
+        self.channel_senders, self.conversations = channel_tables()
+        from .content import table as content_table
+        self.contents = content_table()  # Content API templates (HX…) by sid (engine.content)
         # Declared handsets by E.164 (others get carriers.default_handset).
         self.handsets: Table[Handset] = Table("handset", Handset, key=attrgetter("number"), check=carriers.check)
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts): a cache
@@ -152,7 +157,8 @@ class Emulator:
         await self.handsets.load(self.store)
         for table in (self.services, self.service_senders, self.sticky):
             await table.load(self.store)
-        await self.opt_outs.load(self.store)
+        for table in (self.opt_outs, self.channel_senders, self.conversations, self.contents):
+            await table.load(self.store)
         self.auth_cache.clear()
         self.token_salt = await records.setting(self.store, "token_salt") or ""
         if not self.token_salt:

@@ -67,7 +67,9 @@ class StatusCallbacks:
             current = await message_rows.get(emu.store, msg.account_sid, msg.sid)
             if current is None or (current.status == CANCELED and step.status != CANCELED):
                 return  # canceled before this planned step: it never happens
-        params = payloads.status_callback(msg, step.status, step.error_code, step.at)
+        channel_sender = emu.channel_senders.by("sender_id", msg.from_ or "") if msg.channel else None
+        params = payloads.status_callback(msg, step.status, step.error_code, step.at,
+                                          channel_sender.sid if channel_sender else None)
         await notify(emu, account, msg.sid, KIND, f"status callback {step.status}",
                      msg.status_callback_method or "POST", msg.status_callback, params, f"status:{step.status}")
 

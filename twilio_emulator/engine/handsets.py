@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from ..domain import carriers, numbers
 from ..domain.carriers import Handset
 from ..domain.errors import INVALID_PARAMETER, error
-from ..domain.messages import DELIVERED, SENT, Message, observe
+from ..domain.channels import CHANNELS, split
+from ..domain.messages import DELIVERED, READ, SENT, Message, observe
 from ..store import messages as rows
 from .waiting import wait_until
 
@@ -15,10 +16,16 @@ if TYPE_CHECKING:
     from . import Emulator
 
 
+def _number(address: str) -> str:
+    """The phone number of a WhatsApp/RCS identity (whatsapp:+1… is the handset +1…'s WhatsApp)."""
+    found = split(address)
+    return found.value if found.channel in CHANNELS else address
+
+
 def get(emu: "Emulator", number: str) -> Handset | None:
-    """The handset for a valid number: the declared one, else Twilio for a number the emulator's accounts own,
-    else the default; None for an invalid number."""
-    parsed = numbers.parse(number)
+    """The handset for a valid number (or a WhatsApp/RCS identity of one): the declared one, else Twilio for
+    a number the emulator's accounts own, else the default; None for an invalid number."""
+    parsed = numbers.parse(_number(number))
     if parsed is None:
         return None
     declared = emu.handsets.get(parsed.e164)
@@ -35,7 +42,8 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
     if current is None:
         raise error(INVALID_PARAMETER, f"{number} is not a valid phone number")
     unknown = set(fields) - {"carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays",
-                             "city", "state", "zip", "caller_name", "caller_type", "call_behaviour"}
+                             "city", "state", "zip", "caller_name", "caller_type", "call_behaviour", "whatsapp", "rcs",
+                             "read_receipts", "profile_name"}
     if unknown:
         raise error(INVALID_PARAMETER, f"unknown handset fields: {', '.join(sorted(unknown))}")
     values = {**current.__dict__, **{k: v for k, v in fields.items() if v is not None}}
@@ -52,10 +60,19 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
     return handset
 
 
+def _address(number: str) -> str | None:
+    """The To a handset's messages have: its E.164 number, or whatsapp:/rcs: and it; None when invalid."""
+    found = split(number)
+    parsed = numbers.parse(found.value if found.channel in CHANNELS else number)
+    if parsed is None:
+        return None
+    return f"{found.channel}:{parsed.e164}" if found.channel in CHANNELS else parsed.e164
+
+
 def _received(seen: Message) -> bool:
-    """Whether a message (as it stands) has reached the handset: delivered, or sent by a carrier that gives no
-    delivery receipt (sent is then its final status)."""
-    return seen.status == DELIVERED or (seen.status == SENT and not seen.timeline)
+    """Whether a message (as it stands) has reached the handset: delivered (or read), or sent by a carrier
+    that gives no delivery receipt (sent is then its final status)."""
+    return seen.status in (DELIVERED, READ) or (seen.status == SENT and not seen.timeline)
 
 
 async def inbox(emu: "Emulator", number: str) -> list[Message]:
@@ -64,13 +81,14 @@ async def inbox(emu: "Emulator", number: str) -> list[Message]:
 
 
 async def inbox_and_pending(emu: "Emulator", number: str) -> tuple[list[Message], list[Message]]:
-    """What the handset has received by now (oldest first), and the messages to it still on their way."""
-    parsed = numbers.parse(number)
-    if parsed is None:
+    """What the handset has received by now (oldest first), and the messages to it still on their way.
+    `number` is one identity of the phone: +1… its SMS/MMS (and RCS) inbox, whatsapp:+1… its WhatsApp chats."""
+    address = _address(number)
+    if address is None:
         return [], []
     now = emu.now()
     received, pending = [], []
-    for msg in await rows.to_number(emu.store, tuple(emu.accounts), parsed.e164):
+    for msg in await rows.to_number(emu.store, tuple(emu.accounts), address):
         seen = observe(msg, now)
         if _received(seen):
             received.append(seen)
@@ -84,8 +102,7 @@ async def wait_inbox(emu: "Emulator", number: str, count: int,
     """The handset's inbox and pending messages once it has received at least `count` messages, or as they
     stand after `timeout` seconds of real time. Wakes on new messages to it and on the next planned step of
     those pending (through the scheduler, so the manual clock works too); never polls."""
-    parsed = numbers.parse(number)
-    target = parsed.e164 if parsed else number
+    target = _address(number) or number
 
     async def look():
         received, pending = await inbox_and_pending(emu, number)

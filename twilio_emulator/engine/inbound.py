@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..domain import numbers, opt_out
+from ..domain import channels, numbers, opt_out
+from ..domain.channels import ChannelSender
 from ..domain.accounts import Account
 from ..domain.errors import INVALID_PARAMETER, TwilioError, error
 from ..domain.messages import (INBOUND, OUTBOUND_REPLY, RECEIVED, RECEIVING, Message, check_content,
@@ -32,6 +33,7 @@ from ..twiml.errors import TwimlWarning
 from ..webhooks import payloads
 from ..webhooks.dispatcher import Attempt
 from . import applications, documents, handsets, messaging, opt_outs
+from . import channels as channel_ops
 from . import messaging_services as services
 from .sessions import EMPTY, Session, Text, answer_of_body
 
@@ -63,16 +65,30 @@ class Outcome:
     alerts: list[Alert] = field(default_factory=list)
 
 
-async def webhook_target(emu: "Emulator", number: IncomingPhoneNumber | None) -> tuple[tuple[str, str, str, str], str]:
+async def webhook_target(emu: "Emulator", number: IncomingPhoneNumber | None,
+                         channel_sender: ChannelSender | None = None) -> tuple[tuple[str, str, str, str], str]:
     """((url, method, fallback url, fallback method), why there is none) for a message to `number`: its
     Messaging Service's inbound_request_url/fallback_url unless the service defers to the number's webhook
     (use_inbound_webhook_on_number); else the number's, or its SmsApplicationSid's (engine.applications).
     Emulator: a service without an inbound_request_url also defers to the number (Twilio's console default
-    "Defer to sender's webhook"; the spec says such a service does not receive at all) [UNVERIFIED]."""
-    service = services.of_number(emu, number) if number is not None else None
+    "Defer to sender's webhook"; the spec says such a service does not receive at all) [UNVERIFIED].
+    A WhatsApp/RCS message to `channel_sender`: its service's URL as above, else the sender's own webhook
+    (Senders API `webhook.callback_url`), else the webhook of its number when the account owns that number on
+    Twilio [UNVERIFIED: Twilio's console offers the number's webhook for a WhatsApp sender on it]."""
+    if channel_sender is not None:
+        service = channel_ops.service_of(emu, channel_sender)
+    else:
+        service = services.of_number(emu, number) if number is not None else None
     if service is not None and not service.get("use_inbound_webhook_on_number") and service.get("inbound_request_url"):
         return (service.get("inbound_request_url"), service.get("inbound_method"), service.get("fallback_url") or "",
                 service.get("fallback_method")), ""
+    if channel_sender is not None:
+        hook = channel_sender.webhook
+        if hook.get("callback_url"):
+            return (hook["callback_url"], hook.get("callback_method", "POST"), hook.get("fallback_url", ""),
+                    hook.get("fallback_method", "POST")), ""
+        if number is None or number.account_sid != channel_sender.account_sid:
+            return ("", "POST", "", "POST"), f"sender {channel_sender.sender_id} has no webhook.callback_url"
     return await applications.target(emu, number, "sms")
 
 
@@ -84,13 +100,22 @@ class Inbound:
     # ---- receiving ------------------------------------------------------------------------------------------
     async def receive(self, from_: str | None, to: str | None, body: str | None = None,
                       media_urls: list[str] | None = None, messaging_service_sid: str | None = None,
-                      *, from_network: bool = False, arrival: str | None = None) -> tuple[Message, asyncio.Task]:
+                      *, from_network: bool = False, arrival: str | None = None,
+                      extras: dict | None = None) -> tuple[Message, asyncio.Task]:
         """The handset `from_` texts our number `to`: store the inbound message (status receiving) with its
         work row in the outbox, and start processing it. Returns the message and the task that processes it
         (its result is the Outcome). `arrival`: the outbound message this one is (its outbox row goes in the
-        same transaction). Raises TwilioError for a request the emulator cannot carry out (nothing is stored)."""
+        same transaction). Raises TwilioError for a request the emulator cannot carry out (nothing is stored).
+        `extras`: a WhatsApp message's own fields (domain.channels.INBOUND_EXTRAS: profile_name, button_payload …).
+
+        A WhatsApp/RCS message (`to` a sender such as whatsapp:+1…) opens that sender's 24-hour window with
+        its user, in the same transaction as the message."""
         emu = self.emu
         media_urls = list(media_urls or [])
+        if channels.channel_of(to):
+            return await self._receive_channel(from_, to, body or "", media_urls, extras or {})
+        if extras:
+            raise error(INVALID_PARAMETER, f"{', '.join(extras)}: only a WhatsApp/RCS message has these fields.")
         number, sender = self._check(from_, to, body or "", media_urls, messaging_service_sid, from_network)
         account = emu.accounts[number.account_sid]
         now = emu.now()
@@ -107,6 +132,48 @@ class Inbound:
         emu.events.publish("message", msg)
         work = outbox.InboundWork(msg.sid, account.sid, outbox.NEW)
         return msg, self.emu.background.spawn(self._process(account, number, copy.copy(msg), work))
+
+    async def _receive_channel(self, from_: str | None, to: str, body: str, media_urls: list[str],
+                               extras: dict) -> tuple[Message, asyncio.Task]:
+        emu = self.emu
+        channel_sender = channel_ops.by_address(emu, to)
+        if channel_sender is None or not channel_sender.online(emu.now()):
+            raise TwilioError(f"{to} is not an online WhatsApp or RCS sender of any account in this emulator "
+                              "(create one: POST https://messaging.twilio.com/v2/Channels/Senders).",
+                              code=20404, status=404)
+        channel = channel_sender.channel
+        address = channels.split(from_)
+        parsed = numbers.parse(address.value) if address.channel == channel else None
+        if parsed is None:
+            raise error(21212, f"From {from_!r} must be {channel}: and the user's E.164 number "
+                               f"({channel}:+14155550100).")
+        given = channels.check_extras(extras)
+        check_content(body, media_urls, data_urls=True)
+        if channel == channels.WHATSAPP and len(media_urls) > 1:
+            raise error(21623, "A WhatsApp message holds one media item at most.")
+        account = emu.accounts[channel_sender.account_sid]
+        now = emu.now()
+        sid = emu.sids.new("MM" if media_urls else "SM")
+        user = channels.of_number(channel, parsed.e164)
+        msg = new_message(sid=sid, account_sid=account.sid, to=channel_sender.sender_id, from_=user, body=body,
+                          direction=INBOUND, status=RECEIVING, now=now, media_urls=media_urls,
+                          media_sids=[emu.sids.new("ME") for _ in media_urls])
+        msg.num_segments = 1
+        msg.channel_data = given
+        service = channel_ops.service_of(emu, channel_sender)
+        msg.messaging_service_sid = service.sid if service else None
+        ops = [*rows.insert(msg), outbox.new_inbound(msg.sid, account.sid)]
+        conversation = None
+        if channel == channels.WHATSAPP:
+            op, conversation = channel_ops.user_wrote(emu, account.sid, channel_sender.sender_id, user, now)
+            ops.append(op)
+        await emu.store.write(*ops)
+        if conversation is not None:
+            emu.conversations.remember(conversation)
+        emu.events.publish("message", msg)
+        work = outbox.InboundWork(msg.sid, account.sid, outbox.NEW)
+        number = emu.numbers_by_e164.get(channel_sender.number)
+        return msg, emu.background.spawn(self._process(account, number, copy.copy(msg), work, channel_sender))
 
     def _check(self, from_: str | None, to: str | None, body: str, media_urls: list[str],
                messaging_service_sid: str | None, from_network: bool) -> tuple[IncomingPhoneNumber, str]:
@@ -151,7 +218,9 @@ class Inbound:
                 await emu.store.write(outbox.finished(work.message_sid))
                 continue
             msg.media = await rows.media_for(emu.store, msg.sid)
-            self.emu.background.spawn(self._process(account, emu.numbers_by_e164.get(msg.to), msg, work))
+            channel_sender = channel_ops.by_address(emu, msg.to) if msg.channel else None
+            number = emu.numbers_by_e164.get(channel_sender.number if channel_sender else msg.to)
+            self.emu.background.spawn(self._process(account, number, msg, work, channel_sender))
         for sid, account_sid, due in await outbox.pending_arrivals(emu.store):
             msg = await rows.get(emu.store, account_sid, sid)
             if msg is None:
@@ -174,18 +243,24 @@ class Inbound:
 
     # ---- processing -----------------------------------------------------------------------------------------
     async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message,
-                       work: outbox.InboundWork) -> Outcome:
+                       work: outbox.InboundWork, channel_sender: ChannelSender | None = None) -> Outcome:
         """Process an inbound message from the stage its outbox row says, each stage's end committed with the
         change it made: new -> (keyword reply) -> webhook -> answered -> (each reply) -> done."""
         emu = self.emu
         outcome = Outcome(msg)
         try:
-            kind = self._keyword_kind(number, msg)
+            kind = self._keyword_kind(number, msg) if channel_sender is None else None
             if work.stage == outbox.NEW:
                 now = emu.now()
                 # Twilio: the message is 'received' when the webhook is sent; date_sent is that moment (spec).
                 msg.status, msg.date_updated, msg.date_sent = RECEIVED, now, now
                 msg.price = price_for(msg, number.country if number else "US")
+                if channel_sender is not None and channel_sender.channel == channels.RCS and opt_out.keyword(msg.body):
+                    # Fail loudly: Twilio unifies RCS opt-outs with SMS (reference api §11); not emulated yet.
+                    alert = emu.new_alert(account.sid, 21610, f"{msg.body.strip()} from {msg.from_} over RCS: RCS "
+                                          "opt-out keywords are not emulated (no opt-out was recorded)", None, None,
+                                          msg.sid, level="warning")
+                    await emu.store.write(log_rows.insert_alert(alert))
                 if kind is not None:  # recorded and answered even when the number has no webhook
                     await self._keyword(account, number, msg, kind, outcome)
                 else:
@@ -194,7 +269,7 @@ class Inbound:
                 if emu.activity.enabled:
                     emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
                 work.stage = outbox.WEBHOOK
-            (url, method, fallback_url, fallback_method), why = await webhook_target(emu, number)
+            (url, method, fallback_url, fallback_method), why = await webhook_target(emu, number, channel_sender)
             if not url:  # no webhook: the message is received, and the debugger says why nothing was called
                 alert = emu.new_alert(account.sid, applications.MISCONFIGURED_WEBHOOK,
                                       f"Message {msg.sid} to {msg.to} reached no webhook: {why}", None, None,
@@ -207,9 +282,11 @@ class Inbound:
             sender = handsets.get(emu, msg.from_ or "")
             recipient = handsets.get(emu, msg.to)
             media = [(m.content_type, self.media_url(m.account_sid, msg.sid, m.sid)) for m in msg.media]
-            session = Session(emu, account, msg.sid,
-                              payloads.incoming_message(msg, sender, recipient, media, opt_out_type=kind),
-                              conversation=f"{msg.from_}|{msg.to}")
+            if channel_sender is not None:
+                params = payloads.incoming_channel_message(msg, media, self._channel_extras(msg, sender, media))
+            else:
+                params = payloads.incoming_message(msg, sender, recipient, media, opt_out_type=kind)
+            session = Session(emu, account, msg.sid, params, conversation=f"{msg.from_}|{msg.to}")
             outcome.webhooks, outcome.alerts = session.webhooks, session.alerts
             if work.stage == outbox.WEBHOOK:
                 answer, doc_url = await session.fetch("incoming_message", method, url, fallback_method, fallback_url)
@@ -230,6 +307,20 @@ class Inbound:
             log.exception("processing inbound %s failed", msg.sid)
             emu.record_internal_error(f"inbound {msg.sid}: {exc!r}")
         return outcome
+
+    @staticmethod
+    def _channel_extras(msg: Message, handset, media: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """WhatsApp: ProfileName (given, else the handset's), WaId (the user's digits), MessageType, then what
+        the injection gave (reference twilio-more §5.6). RCS: only what was given [UNVERIFIED: RCS inbound
+        parameters]."""
+        given = dict(msg.channel_data or {})
+        if msg.channel != channels.WHATSAPP:
+            return list(given.items())
+        out = [("ProfileName", given.pop("ProfileName", None) or (handset.profile_name if handset else "")),
+               ("WaId", (msg.from_ or "").split(":", 1)[-1].lstrip("+")),
+               ("MessageType", channels.message_type(given, msg.body, [t for t, _ in media]))]
+        given.pop("MessageType", None)
+        return out + list(given.items())
 
     def _keyword_kind(self, number: IncomingPhoneNumber | None, msg: Message) -> str | None:
         # Twilio: a short code outside a Messaging Service leaves HELP/STOP to the app (reference §11).

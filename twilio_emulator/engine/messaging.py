@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from ..domain.accounts import TRIAL, Account, trial_body
 from ..domain.applications import INVALID_APPLICATION
 from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
-from ..domain import carriers, magic_numbers, numbers
+from ..domain import carriers, channels, magic_numbers, numbers
+from ..domain import content as content_rules
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, DELIVERED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
                                SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
                                mms_as_sms, new_message, observe, service_in_from, time_of,
@@ -18,6 +19,8 @@ from ..store import Op, outbox
 from ..store import messages as rows
 from ..store import webhooks as log_rows
 from . import applications, caller_ids, handsets
+from . import channels as channel_ops
+from . import content as content_ops
 from . import messaging_services as services
 from . import numbers as number_ops
 from . import opt_outs
@@ -33,7 +36,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     that commit in the same transaction as the message (the progress of the work that sends it). `auto_reply`:
     Twilio's own answer to a keyword (STOP, HELP …), which a trial's rules do not hold back [UNVERIFIED]."""
     req = service_in_from(req)
-    to, body = validate_send(req)
+    to, body, channel = validate_send(req)
     now = emu.now()
     service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
     application = None
@@ -42,52 +45,94 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         if application is None:  # [UNVERIFIED] code: 21218 is Calls' "Invalid ApplicationSid" (reference §2.6)
             raise error(INVALID_APPLICATION, f"ApplicationSid {req.application_sid} is not an application of this "
                         "account.")
+    template = content_ops.for_message(emu, account, req.content_sid) if req.content_sid else None
     send_at = None
     if req.schedule_type or req.send_at is not None:
         if service is None:
             # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
             raise error(35118, "MessagingServiceSid is required to schedule a message.")
         send_at = check_schedule(req.schedule_type, req.send_at, now)
+    handset = handsets.get(emu, to.e164)
+    channel_sender = None
+    if req.from_ and channel:  # whatsapp:+… / rcs:… From: an online sender of the account, else 63007
+        channel_sender = channel_ops.sender_for(emu, account, req.from_)
+    elif service is not None and not req.from_ and channel:  # a channel To: the pool's sender of that channel
+        channel_sender = channel_ops.in_pool(emu, service, channel)
+        if channel_sender is None:
+            raise error(channels.NO_CHANNEL, f"The Messaging Service has no online {channel} sender for To "
+                                             f"{req.to}.")
+    elif service is not None and not req.from_:
+        # RCS first when the pool has an RCS sender and the phone takes RCS; else SMS/MMS from the pool, the
+        # same message (reference twilio-more §6) [UNVERIFIED: the Message's `to` stays the E.164 number].
+        rcs = channel_ops.in_pool(emu, service, channels.RCS)
+        if rcs is not None and handset.rcs:
+            channel_sender, channel = rcs, channels.RCS
+    rendered = None
+    if template is not None:
+        rendered = content_rules.render(template, req.content_variables, rich=bool(channel))
+        body, media_urls = rendered.body, rendered.media
+    else:
+        media_urls = req.media_urls
+    if channel == channels.WHATSAPP and len(media_urls) > 1:
+        # [UNVERIFIED] code; WhatsApp takes one media item per message (reference twilio-more §5.7).
+        raise error(21623, "A WhatsApp message takes one media item (MediaUrl) at most.")
     smart = req.smart_encoded if req.smart_encoded is not None else bool(service and service.get("smart_encoding"))
-    if smart:  # [UNVERIFIED] the message's body shows the replaced text, as the handset gets it
+    if smart and not channel:  # [UNVERIFIED] the message's body shows the replaced text, as the handset gets it
         body = smart_encode(body)
     if account.type == TRIAL and not auto_reply:  # only to verified numbers, and Twilio says it is a trial
         await caller_ids.check_recipient(emu, account, to.e164)
         body = trial_body(body)
-    media_urls = req.media_urls
-    magic_numbers.check(to.e164, req.from_, bool(media_urls))
-    handset = handsets.get(emu, to.e164)
-    if req.from_:
+    if not channel:
+        magic_numbers.check(to.e164, req.from_, bool(media_urls))
+    if channel_sender is not None:
+        sender = channel_sender.sender_id
+    elif req.from_:
         sender = number_ops.sms_sender(emu, account, req.from_, to)
     else:
         try:
             sender = services.pick(emu, service, to, handset)
         except TwilioError as exc:  # no usable sender: accepted, then failed (Twilio does not refuse the call)
             sender, fail = None, (exc.code, exc.message)
-    if sender is not None:
+    if sender is not None and channel != channels.WHATSAPP:  # WhatsApp has no STOP (reference api §11)
         opt_outs.check(emu, service, sender, to.e164)
+    if channel == channels.WHATSAPP and fail is None:
+        fail = _whatsapp_refusal(emu, sender, f"{channel}:{to.e164}", template, rendered, handset)
+    elif channel == channels.RCS and fail is None and not handset.rcs:
+        fail = (channels.NOT_ON_CHANNEL, f"{to.e164} cannot receive RCS messages.")  # [UNVERIFIED] code
     start = SCHEDULED if send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
     media_sids = [emu.sids.new("ME") for _ in media_urls]
     short_code = sender is not None and numbers.is_short_code(sender)
-    converted = bool(media_urls) and not handset.mms and service is not None and service.get("mms_converter")
+    converted = bool(media_urls) and not channel and not handset.mms and service is not None and \
+        service.get("mms_converter")
     if converted:  # Twilio's MMS converter: the handset gets an SMS with a link to each media item
         body = mms_as_sms(body, [emu.inbound.media_url(account.sid, sid, m) for m in media_sids])
-    msg = new_message(sid=sid, account_sid=account.sid, to=to.e164, from_=sender, body=body,
+    # A channel To is kept as given (normalised to E.164); an RCS message chosen by the pool keeps the number.
+    to_address = f"{channel}:{to.e164}" if channel and channels.channel_of(req.to) else to.e164
+    msg = new_message(sid=sid, account_sid=account.sid, to=to_address, from_=sender, body=body,
                       direction=direction, status=start, now=now, media_urls=media_urls,
                       media_sids=media_sids, req=req, as_sms=converted)
+    if channel:
+        msg.num_segments = 1  # no GSM-7/UCS-2 segments on WhatsApp/RCS (reference twilio-more §5.5)
+    if rendered is not None:
+        msg.channel_data = {"content_sid": template.sid, "content_type": rendered.type, "content": rendered.spec}
+    if channel_sender is not None and not msg.status_callback and not application:
+        msg.status_callback = channel_sender.webhook.get("status_callback_url")
+        if msg.status_callback and channel_sender.webhook.get("status_callback_method", "POST") == "GET":
+            msg.status_callback_method = "GET"
     if application is not None and not msg.status_callback:  # the message's own StatusCallback wins (spec)
         msg.status_callback = application.get("message_status_callback") or application.get("sms_status_callback")
     if service is not None and not msg.status_callback:
         msg.status_callback = service.get("status_callback")
+    mms = bool(media_urls) and not converted and not channel
+    read = bool(channel) and handset.read_receipts
     if fail is not None:
         plan = [Step(now + MIN_STEP, FAILED, *fail)]
     elif send_at is not None:  # scheduled -> queued at SendAt, then the carrier's plan from there
         plan = [Step(send_at, QUEUED), *carriers.plan(QUEUED, send_at, emu.lifecycle.delays, handset,
-                                                      bool(media_urls) and not converted, short_code)]
+                                                      mms, short_code, read)]
     else:
-        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, bool(media_urls) and not converted,
-                             short_code)
+        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, mms, short_code, read)
     if fail is None:  # the per-message ValidityPeriod wins over the service's
         validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
         plan = expire(plan, send_at if send_at is not None else now, validity)
@@ -101,7 +146,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     ops = rows.insert(msg)
     if held is not None:
         ops.append(emu.media.hold(msg, *held))
-    if to.e164 in emu.numbers_by_e164:  # to a number of ours: on delivery it arrives there (engine.inbound)
+    if not channel and to.e164 in emu.numbers_by_e164:  # to a number of ours: it arrives there (engine.inbound)
         delivered = next((step.at for step in msg.timeline if step.status == DELIVERED), None)
         if delivered is not None:
             ops.append(outbox.arrival(sid, account.sid, delivered))
@@ -120,6 +165,32 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     if held is not None:
         emu.media.schedule(sid, account.sid, held[1])
     return observe(msg, now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
+
+
+def _whatsapp_refusal(emu: "Emulator", sender: str, user: str, template, rendered, handset) -> tuple[int, str] | None:
+    """What WhatsApp does with a message Twilio accepted (201, then failed: reference twilio-more §5.3
+    [UNVERIFIED that 63016 is not refused at the API]): 63003 when the phone has no WhatsApp; outside the
+    24-hour window a free-form message (any Body: since 2025-04 template text in Body too) is 63016, and
+    so is a template that is not approved for WhatsApp, or one of the types that cannot open a conversation;
+    63028 when ContentVariables name a placeholder the template does not have; 63021 over 1024 characters."""
+    if not handset.whatsapp:
+        return channels.NOT_ON_CHANNEL, f"{user} is not a WhatsApp user (Twilio could not find the To address)."
+    if rendered is not None and rendered.unknown_variables:
+        return 63028, (f"Number of parameters does not match the template: {', '.join(rendered.unknown_variables)} "
+                       "is no placeholder of it.")
+    if channel_ops.window_open(emu, sender, user):
+        return None
+    if template is None:
+        return channels.OUTSIDE_WINDOW, channels.OUTSIDE_WINDOW_TEXT
+    status, _ = template.approval_at(emu.now())
+    if status != content_rules.APPROVED:
+        return channels.OUTSIDE_WINDOW, (f"{channels.OUTSIDE_WINDOW_TEXT} Template {template.sid} is not approved "
+                                         f"for WhatsApp (its approval is {status}).")
+    if rendered.type in content_rules.SESSION_ONLY:
+        return channels.OUTSIDE_WINDOW, f"A {rendered.type} template cannot start a WhatsApp conversation."
+    if len(rendered.body) > content_rules.MAX_TEMPLATE_TEXT:
+        return 63021, "The template's text with its values exceeds 1024 characters."
+    return None
 
 
 async def get(emu: "Emulator", account: Account, sid: str) -> Message:

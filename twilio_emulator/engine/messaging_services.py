@@ -84,7 +84,7 @@ def sender(emu: "Emulator", service: MessagingService, kind: str, sid: str) -> S
     return found
 
 
-def _check_room(emu: "Emulator", service: MessagingService) -> None:
+def check_room(emu: "Emulator", service: MessagingService) -> None:
     if len(emu.service_senders.group("service", service.sid)) >= MAX_SENDERS:
         # Twilio: 412 Precondition Failed with 21714 (issue 14, as apps see it on Twilio).
         raise error(21714, f"Messaging Service Number Pool size limit reached ({MAX_SENDERS} senders).", status=412)
@@ -113,7 +113,7 @@ async def _add_owned(emu: "Emulator", account: Account, service: MessagingServic
         raise error(21712, "Phone Number or Short Code is associated with another Messaging Service.")
     if not number.sms_capable:
         raise error(21715, f"{what} {number.phone_number} does not have SMS or MMS capability.")
-    _check_room(emu, service)
+    check_room(emu, service)
     now = emu.now()
     caps = [name for key, name in (("mms", "MMS"), ("sms", "SMS"), ("voice", "Voice"))
             if number.capabilities.get(key)]
@@ -140,7 +140,7 @@ async def add_alpha_sender(emu: "Emulator", account: Account, service: Messaging
                                        "with at least one letter.")
     if any(s.address == alpha for s in senders(emu, service, "alpha_sender")):
         raise error(80104, f"Alpha sender {alpha} has already been added to this service.", status=409)
-    _check_room(emu, service)
+    check_room(emu, service)
     now = emu.now()
     member = ServiceSender(sid=emu.sids.new("AI"), account_sid=account.sid, service_sid=service.sid,
                            kind="alpha_sender", address=alpha, country="", capabilities=["SMS"],

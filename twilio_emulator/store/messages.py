@@ -11,7 +11,8 @@ _COLUMNS = ("sid, account_sid, to_, from_, body, status, direction, date_created
             "num_segments, num_media, price, price_unit, error_code, error_message, messaging_service_sid, extra, "
             "timeline")
 _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({rows_in(_COLUMNS.split(','))})"
-_EXTRA = ("status_callback", "status_callback_method", "provide_feedback", "validity_period", "send_at", "sms_only")
+_EXTRA = ("status_callback", "status_callback_method", "provide_feedback", "validity_period", "send_at", "sms_only",
+          "channel_data")
 
 
 def insert(msg: Message) -> list[Op]:

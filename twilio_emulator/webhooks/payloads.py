@@ -5,15 +5,20 @@ import time
 from email.utils import formatdate
 from typing import Protocol
 
-from ..domain.messages import DELIVERED, UNDELIVERED, Message
+from ..domain.messages import DELIVERED, READ, UNDELIVERED, Message
 
 API_VERSION = "2010-04-01"
 
 
-def status_callback(msg: Message, status: str, error_code: int | None, at: float) -> list[tuple[str, str]]:
+def status_callback(msg: Message, status: str, error_code: int | None, at: float,
+                    channel_install_sid: str | None = None) -> list[tuple[str, str]]:
     """A message status callback (reference §7.2; captured payloads): MessageSid/SmsSid,
     MessageStatus/SmsStatus, AccountSid, From, To, ApiVersion; MessagingServiceSid when sent through one;
-    ErrorCode for failed/undelivered; RawDlrDoneDate (YYMMDDhhmm) with a delivery receipt."""
+    ErrorCode for failed/undelivered; RawDlrDoneDate (YYMMDDhhmm) with an SMS/MMS delivery receipt. A WhatsApp
+    or RCS message adds ChannelPrefix, ChannelToAddress (the number without its prefix), ChannelInstallSid
+    (its sender's XE…) and, for delivered/read/undelivered, EventType [reference api §7.2; UNVERIFIED: which
+    statuses carry EventType]."""
+    channel = msg.channel
     params = [("SmsSid", msg.sid), ("SmsStatus", status), ("MessageStatus", status), ("To", msg.to),
               ("MessageSid", msg.sid), ("AccountSid", msg.account_sid), ("From", msg.from_ or ""),
               ("ApiVersion", API_VERSION)]
@@ -21,7 +26,13 @@ def status_callback(msg: Message, status: str, error_code: int | None, at: float
         params.append(("MessagingServiceSid", msg.messaging_service_sid))
     if error_code is not None:
         params.append(("ErrorCode", str(error_code)))
-    if status in (DELIVERED, UNDELIVERED):
+    if channel:
+        params += [("ChannelPrefix", channel), ("ChannelToAddress", msg.to.split(":", 1)[-1])]
+        if channel_install_sid:
+            params.append(("ChannelInstallSid", channel_install_sid))
+        if status in (DELIVERED, READ, UNDELIVERED):
+            params.append(("EventType", status.upper()))
+    elif status in (DELIVERED, UNDELIVERED):
         params.append(("RawDlrDoneDate", time.strftime("%y%m%d%H%M", time.gmtime(at))))
     return params
 
@@ -40,6 +51,22 @@ def _geo(prefix: str, place: Place | None) -> list[tuple[str, str]]:
         return [(f"{prefix}City", ""), (f"{prefix}State", ""), (f"{prefix}Zip", ""), (f"{prefix}Country", "")]
     return [(f"{prefix}City", place.city.upper()), (f"{prefix}State", place.state), (f"{prefix}Zip", place.zip),
             (f"{prefix}Country", place.country)]
+
+
+def incoming_channel_message(msg: Message, media: list[tuple[str, str]],
+                             extras: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An inbound WhatsApp/RCS message's webhook (reference twilio-more §5.6, in the order of a captured
+    request): the SMS set without the geo keys (captures have none), then the channel's own parameters
+    (`extras`: ProfileName, WaId, MessageType, ButtonPayload …)."""
+    params = [("SmsMessageSid", msg.sid), ("NumMedia", str(len(media))), ("SmsSid", msg.sid),
+              ("SmsStatus", "received"), ("Body", msg.body), ("To", msg.to), ("NumSegments", str(msg.num_segments)),
+              ("ReferralNumMedia", "0"), ("MessageSid", msg.sid), ("AccountSid", msg.account_sid),
+              ("From", msg.from_ or ""), ("ApiVersion", API_VERSION)]
+    for i, (content_type, url) in enumerate(media):
+        params += [(f"MediaContentType{i}", content_type), (f"MediaUrl{i}", url)]
+    if msg.messaging_service_sid:
+        params.append(("MessagingServiceSid", msg.messaging_service_sid))
+    return [*params, *extras]
 
 
 def incoming_message(msg: Message, sender: Place | None, recipient: Place | None,

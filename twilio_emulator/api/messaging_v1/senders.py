@@ -1,10 +1,13 @@
-"""Wire format for a service's sender pool: /v1/Services/{ServiceSid}/PhoneNumbers, /AlphaSenders and
-/ShortCodes (create, list, fetch, delete). `capabilities` is an array of strings here (spec)."""
+"""Wire format for a service's sender pool: /v1/Services/{ServiceSid}/PhoneNumbers, /AlphaSenders,
+/ShortCodes and /ChannelSenders (create, list, fetch, delete). `capabilities` is an array of strings here
+(spec); a channel sender (WhatsApp, RCS) has `sender` and `sender_type` instead, and the service's SID as
+`messaging_service_sid` (spec messaging v1 ChannelSender)."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from ...domain.messaging_services import ServiceSender
+from ...engine import channels
 from ...engine import messaging_services as services
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
@@ -13,11 +16,18 @@ from ..render import base_url, iso8601
 from .services import BASE
 
 routes = web.RouteTableDef()
-PATHS = {"phone_number": "PhoneNumbers", "short_code": "ShortCodes", "alpha_sender": "AlphaSenders"}
-KEYS = {"phone_number": "phone_numbers", "short_code": "short_codes", "alpha_sender": "alpha_senders"}
+PATHS = {"phone_number": "PhoneNumbers", "short_code": "ShortCodes", "alpha_sender": "AlphaSenders",
+         channels.POOL_KIND: "ChannelSenders"}
+KEYS = {"phone_number": "phone_numbers", "short_code": "short_codes", "alpha_sender": "alpha_senders",
+        channels.POOL_KIND: "senders"}
 
 
 def sender_json(s: ServiceSender, base: str) -> dict:
+    if s.kind == channels.POOL_KIND:
+        return {"account_sid": s.account_sid, "messaging_service_sid": s.service_sid, "sid": s.sid,
+                "sender": s.address, "sender_type": channels.sender_type(s), "country_code": s.country or None,
+                "date_created": iso8601(s.date_created), "date_updated": iso8601(s.date_updated),
+                "url": f"{base}{BASE}/{s.service_sid}/{PATHS[s.kind]}/{s.sid}"}
     out = {
         "account_sid": s.account_sid,
         "capabilities": s.capabilities,
@@ -50,6 +60,8 @@ def _add_routes(kind: str) -> None:
             member = await services.add_phone_number(emu, request[ACCOUNT], service, form.get("PhoneNumberSid"))
         elif kind == "short_code":
             member = await services.add_short_code(emu, request[ACCOUNT], service, form.get("ShortCodeSid"))
+        elif kind == channels.POOL_KIND:
+            member = await channels.add_to_pool(emu, request[ACCOUNT], service, form.get("Sid"))
         else:
             member = await services.add_alpha_sender(emu, request[ACCOUNT], service, form.get("AlphaSender"))
         return json_response(sender_json(member, base_url(request)), status=201)
