@@ -27,18 +27,20 @@ FUZZ = settings(max_examples=EXAMPLES * 10, deadline=None, database=None, derand
 
 # Each control endpoint with the fields it reads (JSON bodies).
 ENDPOINTS = {
-    "/inbound": ("From", "To", "Body", "MediaUrl", "MessagingServiceSid", "wait"),
+    "/inbound": ("From", "To", "Body", "MediaUrl", "MessagingServiceSid", "wait", "ProfileName", "button_payload",
+                 "message_type", "Latitude", "forwarded"),
+    "/senders": ("sender_id", "account_sid", "webhook", "profile", "configuration", "friendly_name"),
     "/calls": ("From", "To", "wait"),
     "/short_codes": ("short_code", "country", "account_sid", "friendly_name", "sms_url", "sms_method",
                      "sms_fallback_url", "sms_fallback_method"),
     "/handsets": ("number", "carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays",
-                  "city", "state", "zip"),
+                  "city", "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name"),
     "/scenario": ("scenario", "account_sid"),
     "/clock": ("mode",),
     "/clock/advance": ("seconds",),
 }
 NUMBER = "+14155550190"  # ours, with a webhook on loopback that nothing answers
-PLAUSIBLE = st.sampled_from([NUMBER, "+14155550191", "+447700900123", "12345", "ACME", "", "US", "GET", "POST",
+PLAUSIBLE = st.sampled_from([NUMBER, f"whatsapp:{NUMBER}", "rcs:fuzz", "+14155550191", "+447700900123", "12345", "ACME", "", "US", "GET", "POST",
                              "manual", "real", "deliver", "failed", "landline", "30003", NOWHERE, MAIN, "MG" + "0" * 32])
 LEAF = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False, allow_infinity=False),
                  st.text(max_size=30), PLAUSIBLE)

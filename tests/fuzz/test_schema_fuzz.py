@@ -36,7 +36,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # make test draws the same examples every run (a red CI is then reproducible); make fuzz sets FUZZ_RANDOM=1.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
 SPECS = ("twilio_api_v2010.json", "twilio_messaging_v1.json", "twilio_monitor_v1.json", "twilio_lookups_v1.json",
-         "twilio_lookups_v2.json")
+         "twilio_lookups_v2.json", "twilio_messaging_v2.json", "twilio_content_v1.json")
 FIGURES: Counter = Counter()
 
 
@@ -121,7 +121,11 @@ def world(emulator) -> dict[str, list[str]]:
     sub = c.api.v2010.accounts.create(friendly_name="fuzz")
     app = c.applications.create(friendly_name="fuzz")
     call = c.calls.create(to="+14155550199", from_=number.phone_number, twiml="<Response><Say>fuzz</Say></Response>")
-    return {"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
+    sender = requests.post(f"{emulator.base_url}/_emulator/v1/senders", json={"sender_id": "rcs:fuzz_agent"},
+                           timeout=10).json()
+    content = requests.post(f"{emulator.base_url}/v1/Content", auth=(MAIN, TOKEN), timeout=10, json={
+        "language": "en", "types": {"twilio/text": {"body": "Hi {{1}}"}}}).json()
+    return {"XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
             "MM": [msg.sid], "SM": [msg.sid], "ME": [m.sid for m in media], "SK": [key.sid], "AC": [sub.sid],
             "NO": []}
 

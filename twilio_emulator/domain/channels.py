@@ -157,11 +157,12 @@ def check_parts(body: dict, channel: str) -> tuple[dict, dict, dict]:
     for key in ("callback_url", "fallback_url", "status_callback_url"):
         if webhook.get(key) and not is_http_url(webhook[key]):
             raise error(INVALID_PARAMETER, f"webhook.{key} is not a valid URL: {webhook[key]}", param=key)
-    for key in ("callback_method", "fallback_method", "status_callback_method"):
+    for key, allowed in (("callback_method", ("POST", "PUT")), ("fallback_method", ("POST", "PUT")),
+                         ("status_callback_method", ("POST", "GET"))):  # spec enums; a status callback's free
         if key in webhook:
             webhook[key] = webhook[key].upper()
-            if webhook[key] not in ("POST", "PUT", "GET"):
-                raise error(INVALID_PARAMETER, f"webhook.{key} must be POST or PUT.", param=key)
+            if webhook[key] not in allowed:
+                raise error(INVALID_PARAMETER, f"webhook.{key} must be {' or '.join(allowed)}.", param=key)
     for key, (item_key, _) in PROFILE_LISTS.items():
         items = profile.get(key)
         if items is not None and not (isinstance(items, list) and all(

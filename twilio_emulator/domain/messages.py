@@ -123,6 +123,7 @@ class SendRequest:
     application_sid: str | None = None  # its message_status_callback, unless StatusCallback is given
     content_sid: str | None = None  # a Content template (HX…) instead of Body/MediaUrl (domain.content)
     content_variables: str | None = None  # its values: a JSON object as a string
+    fallback_from: str | None = None  # RCS: the pool's SMS/MMS sender to fall back to (reference twilio-more §6)
 
 
 def is_http_url(url: str) -> bool:
@@ -197,6 +198,11 @@ def validate_send(req: SendRequest) -> tuple[numbers.Number, str, str]:
     if not req.to:
         raise error(21604, "A 'To' phone number is required.")
     channel, from_channel = check_addresses(req)
+    if req.fallback_from is not None:  # docs errors/21664, 21666 (21667 needs the pool: engine)
+        if req.from_:
+            raise error(21664, "FallbackFrom cannot be used with From: give MessagingServiceSid and no From.")
+        if not req.messaging_service_sid:
+            raise error(21666, "FallbackFrom requires a MessagingServiceSid.")
     if not req.from_ and not req.messaging_service_sid:
         raise error(21603, "A 'From' or 'MessagingServiceSid' parameter is required to send a message.")
     body = req.body or ""

@@ -65,6 +65,8 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         # RCS first when the pool has an RCS sender and the phone takes RCS; else SMS/MMS from the pool, the
         # same message (reference twilio-more §6) [UNVERIFIED: the Message's `to` stays the E.164 number].
         rcs = channel_ops.in_pool(emu, service, channels.RCS)
+        if req.fallback_from is not None and rcs is None:
+            raise error(21667, "FallbackFrom requires a Messaging Service with an RCS sender.")
         if rcs is not None and handset.rcs:
             channel_sender, channel = rcs, channels.RCS
     rendered = None
@@ -88,6 +90,8 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         sender = channel_sender.sender_id
     elif req.from_:
         sender = number_ops.sms_sender(emu, account, req.from_, to)
+    elif req.fallback_from is not None:  # RCS not possible: the pinned fallback sender, one of the account's
+        sender = number_ops.sms_sender(emu, account, req.fallback_from, to)
     else:
         try:
             sender = services.pick(emu, service, to, handset)

@@ -36,8 +36,9 @@ def sender_json(s: ChannelSender, now: float, base: str, status: str | None = No
     }
     if s.channel == RCS:  # spec rcs_compliance_response [UNVERIFIED: carriers as the emulator's one US route]
         country = "ONLINE" if status == "ONLINE" else "TWILIO_REVIEW"
-        out["compliance"] = {"registration_sid": None, "countries": [
-            {"country": "US", "registration_sid": None, "status": country,
+        registration = f"CR{s.sid[2:]}"  # the emulator's stand-in for the sender's compliance registration
+        out["compliance"] = {"registration_sid": registration, "countries": [
+            {"country": "US", "registration_sid": registration, "status": country,
              "carriers": [{"name": "Emulated US Carrier", "status": "APPROVED" if country == "ONLINE"
                            else "CARRIER_REVIEW"}]}]}
     return out

@@ -88,7 +88,7 @@ async def create_message(request: web.Request) -> web.Response:
         validity_period=form.int("ValidityPeriod", invalid=invalid_validity_period),
         schedule_type=form.choice("ScheduleType", ("fixed",)), send_at=form.datetime("SendAt"),
         application_sid=form.get("ApplicationSid"), content_sid=form.get("ContentSid"),
-        content_variables=form.get("ContentVariables")))
+        content_variables=form.get("ContentVariables"), fallback_from=form.get("FallbackFrom")))
     # A Messaging Service picks the sender when the message leaves the queue: until then there is no From.
     sender = message.from_ or f"service {message.messaging_service_sid}"
     request[NOTE] = f"{message.sid} {message.status} from {sender} to {message.to}, {message.num_segments} segment(s)"
