@@ -10,6 +10,7 @@ from twilio.rest.content.v1.content.approval_create import ApprovalCreateList
 
 TYPES = {
     "twilio/text": {"body": "Hi {{1}}, your order {{2}} is on its way."},
+    # Media on loopback, where nothing listens: the download fails at once and nothing leaves the machine.
     "twilio/media": {"body": "Your receipt, {{1}}", "media": ["http://127.0.0.1:9/receipts/{{2}}.pdf"]},
     "twilio/quick-reply": {"body": "Hi {{1}}, rate us?", "actions": [{"title": "Good", "id": "good"},
                                                                      {"title": "Bad", "id": "bad"}]},
