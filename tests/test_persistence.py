@@ -235,3 +235,43 @@ def test_a_store_from_before_records_were_keyed_by_kind_keeps_every_record(tmp_p
         keys = {(k, key) for k, key in db.execute("SELECT kind, key FROM records")}
     assert ("handset", declared) in keys and ("service_sender", pn) in keys and ("phone_number", pn) in keys
     assert ("sticky_sender", f"{mg}:{stuck}") in keys and ("setting", "token_salt") in keys
+
+
+def test_whatsapp_senders_windows_templates_and_an_unprocessed_message_survive_a_restart(tmp_path):
+    import sqlite3
+
+    import requests
+    from twilio.rest.content.v1.content import ContentList
+
+    from tests.support.receiver import Receiver
+
+    settings = Settings(db_path=str(tmp_path / "state.db"), timing="instant", log_requests=False)
+    user = "whatsapp:+14155550163"
+    with Receiver(body="<Response><Message>still on WhatsApp</Message></Response>", content_type="text/xml") as app:
+        with EmulatorThread(settings) as first:
+            c = twilio_emulator.client(first.base_url)
+            number = c.incoming_phone_numbers.create(phone_number="+14155550164")
+            sender = requests.post(f"{first.base_url}/_emulator/v1/senders", timeout=10, json={
+                "sender_id": f"whatsapp:{number.phone_number}", "webhook": {"callback_url": app.url("/wa")}}).json()
+            content = c.content.v1.contents.create(ContentList.ContentCreateRequest(
+                {"language": "en", "types": {"twilio/text": {"body": "kept"}}}))
+            sid = requests.post(f"{first.base_url}/_emulator/v1/inbound", timeout=10, json={
+                "From": user, "To": sender["sender_id"], "Body": "hi", "ProfileName": "Ann",
+                "wait": True}).json()["sid"]
+        with sqlite3.connect(settings.db_path) as db:  # as if it crashed before the webhook
+            db.execute("UPDATE messages SET status = 'receiving' WHERE sid = ?", (sid,))
+            db.execute("INSERT INTO inbound_work (message_sid, account_sid, stage) SELECT sid, account_sid, 'new' "
+                       "FROM messages WHERE sid = ?", (sid,))
+        requests_before = len(app.requests)
+        with EmulatorThread(settings) as second:
+            second.call(second.emulator.drain)
+            c = twilio_emulator.client(second.base_url)
+            assert c.messaging.v2.channels_senders(sender["sid"]).fetch().status == "ONLINE"
+            assert c.content.v1.contents(content.sid).fetch().types == {"twilio/text": {"body": "kept"}}
+            assert len(app.requests) == requests_before + 1
+            assert (app.requests[-1].form["ProfileName"], app.requests[-1].form["From"]) == (["Ann"], [user])
+            replies = [m for m in c.messages.list(to=user) if m.body == "still on WhatsApp"]
+            assert len(replies) == 2 and replies[0].from_ == sender["sender_id"]
+            # The user's message still holds the 24-hour window open after the restart.
+            free = c.messages.create(from_=sender["sender_id"], to=user, body="free-form")
+            assert second.call(second.emulator.wait_for_message, free.sid, "read").error_code is None

@@ -31,8 +31,25 @@ application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
 application/vnd.openxmlformats-officedocument.wordprocessingml.document
 """.split())
 
+# WhatsApp and RCS (reference twilio-more §5.7, §6): up to 16 MB; on WhatsApp images up to 5 MB, and only
+# the types WhatsApp takes; another type is 63021, "invalid content for channel" (reference §5.4).
+CHANNEL_TOTAL = 16 * 1024 * 1024
+WHATSAPP_IMAGE = 5 * 1024 * 1024
+WHATSAPP_TYPES = frozenset("""
+image/jpeg image/jpg image/png image/webp
+audio/ogg audio/amr audio/amr-nb audio/3gpp audio/aac audio/mpeg audio/mp4
+video/mp4 video/3gpp
+application/pdf application/msword application/vnd.ms-excel application/vnd.ms-powerpoint
+application/vnd.openxmlformats-officedocument.presentationml.presentation
+application/vnd.openxmlformats-officedocument.spreadsheetml.sheet
+application/vnd.openxmlformats-officedocument.wordprocessingml.document
+text/vcard text/x-vcard
+""".split())
+
 RETRIEVAL_FAILURE, CONNECTION_FAILURE, INVALID_CONTENT_TYPE, TOO_LARGE = 11200, 11205, 12300, 11751
+CHANNEL_CONTENT = 63021
 TITLES = {
+    CHANNEL_CONTENT: "Channel invalid content error",
     RETRIEVAL_FAILURE: "HTTP retrieval failure",
     CONNECTION_FAILURE: "HTTP connection failure",
     INVALID_CONTENT_TYPE: "Invalid Content-Type",
@@ -66,9 +83,15 @@ class Refusal:
         return TITLES[self.code]
 
 
-def verdict(downloads: list[Download]) -> Refusal | None:
-    """Why the message cannot go, from the first download that fails; None when all of them can."""
-    total = 0
+def limit(channel: str) -> int:
+    """The bytes a message's media may add up to: 5 MB for an MMS, 16 MB on WhatsApp and RCS."""
+    return CHANNEL_TOTAL if channel else MAX_TOTAL
+
+
+def verdict(downloads: list[Download], channel: str = "") -> Refusal | None:
+    """Why the message cannot go, from the first download that fails; None when all of them can. `channel`:
+    whatsapp | rcs | "" (SMS/MMS)."""
+    total, most = 0, limit(channel)
     for d in downloads:
         if d.error is not None or d.status is None:
             return Refusal(CONNECTION_FAILURE, f"media {d.url} could not be fetched: {d.error}")
@@ -78,8 +101,11 @@ def verdict(downloads: list[Download]) -> Refusal | None:
         if kind not in ACCEPTED_TYPES:
             shown = f"Content-Type {d.content_type!r}" if d.content_type else "no Content-Type"
             return Refusal(INVALID_CONTENT_TYPE, f"media {d.url} has {shown}, which Twilio does not accept")
+        if channel == "whatsapp" and kind not in WHATSAPP_TYPES:
+            return Refusal(CHANNEL_CONTENT, f"media {d.url} is {kind}, which WhatsApp does not take")
+        if channel == "whatsapp" and kind.startswith("image/") and d.size > WHATSAPP_IMAGE:
+            return Refusal(TOO_LARGE, f"image {d.url} is over WhatsApp's 5 MB for an image")
         total += d.size
-        if total > MAX_TOTAL:
-            return Refusal(TOO_LARGE, f"the media add up to more than {MAX_TOTAL // (1024 * 1024)} MB "
-                           f"(at {d.url})")
+        if total > most:
+            return Refusal(TOO_LARGE, f"the media add up to more than {most // (1024 * 1024)} MB (at {d.url})")
     return None

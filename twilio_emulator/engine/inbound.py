@@ -148,7 +148,8 @@ class Inbound:
             raise error(21212, f"From {from_!r} must be {channel}: and the user's E.164 number "
                                f"({channel}:+14155550100).")
         given = channels.check_extras(extras)
-        check_content(body, media_urls, data_urls=True)
+        if body or media_urls or not ({"Latitude", "ButtonPayload", "ButtonText"} & set(given)):
+            check_content(body, media_urls, data_urls=True)  # a shared location or a tap may have no text
         if channel == channels.WHATSAPP and len(media_urls) > 1:
             raise error(21623, "A WhatsApp message holds one media item at most.")
         account = emu.accounts[channel_sender.account_sid]

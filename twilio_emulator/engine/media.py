@@ -61,15 +61,16 @@ class MediaFetches:
             return
         due, offsets = held
         items = await rows.media_for(emu.store, sid)
-        downloads, remaining = [], rules.MAX_TOTAL
+        channel = msg.channel
+        downloads, remaining = [], rules.limit(channel)
         for item in items:
             got = await emu.dispatcher.download(item.url, max(remaining, 0))
             downloads.append(got)
             remaining -= got.size
-            if rules.verdict(downloads) is not None:
+            if rules.verdict(downloads, channel) is not None:
                 break
         now = emu.now()
-        refusal = rules.verdict(downloads)
+        refusal = rules.verdict(downloads, channel)
         ops: list[Op] = [log_rows.log_attempt(account_sid, sid, KIND, _as_attempt(d), now) for d in downloads]
         if refusal is not None:  # nothing is sent: the message fails where it stood (no price)
             steps = [Step(now + MIN_STEP, FAILED, refusal.code, refusal.title)]
