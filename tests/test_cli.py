@@ -318,3 +318,21 @@ def test_every_command_option_says_what_it_does():
     missing = [f"{name} {param.opts[0]}" for name, command in commands(main) for param in command.params
                if isinstance(param, click.Option) and not param.hidden and not param.help]
     assert missing == []
+
+
+def test_send_writes_on_whatsapp_and_the_reply_stays_there(server):
+    from tests.support.receiver import Receiver
+
+    c = twilio_emulator.client(server.base_url)
+    with Receiver(body="<Response><Message>hi Ann</Message></Response>", content_type="text/xml") as app:
+        number = c.incoming_phone_numbers.create(area_code="415").phone_number
+        requests.post(f"{server.base_url}/_emulator/v1/senders", timeout=10, json={
+            "sender_id": f"whatsapp:{number}", "webhook": {"callback_url": app.url("/wa")}})
+        result = CliRunner().invoke(main, ["send", "--url", server.base_url, "--from", "whatsapp:+14155550183",
+                                           "--to", f"whatsapp:{number}", "--body", "hello", "--profile-name", "Ann"])
+        form = app.wait_for(1)[0].form
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert re.match(rf"SM\w{{32}} received: whatsapp:\+14155550183 -> whatsapp:\{number}: 'hello'", lines[0])
+    assert re.match(rf"  reply SM\w{{32}} whatsapp:\{number} -> whatsapp:\+14155550183: 'hi Ann'", lines[2])
+    assert form["ProfileName"] == ["Ann"]

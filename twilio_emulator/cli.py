@@ -127,17 +127,22 @@ URL_OPTION = click.option("--url", envvar="TWILIO_EMULATOR_URL", default="http:/
 
 @main.command()
 @URL_OPTION
-@click.option("--from", "from_", required=True, help="The handset that texts (E.164).")
-@click.option("--to", required=True, help="One of the emulator's numbers.")
+@click.option("--from", "from_", required=True,
+              help="The handset that texts (E.164), or writes on WhatsApp/RCS (whatsapp:+1…, rcs:+1…).")
+@click.option("--to", required=True, help="One of the emulator's numbers, or a WhatsApp/RCS sender (whatsapp:+1…).")
 @click.option("--body", default="", help="The text.")
-@click.option("--media-url", multiple=True, help="A media URL (repeatable, up to 10).")
+@click.option("--media-url", multiple=True, help="A media URL (repeatable, up to 10; one on WhatsApp).")
+@click.option("--profile-name", help="WhatsApp: the user's profile name (ProfileName).")
+@click.option("--button-payload", help="WhatsApp/RCS: the payload of a tapped button (ButtonPayload).")
 @click.option("--no-wait", is_flag=True, help="Return at once instead of after the app's webhook and TwiML.")
 @click.option("--json", "as_json", is_flag=True, help="Print the emulator's JSON answer.")
-def send(url, from_, to, body, media_url, no_wait, as_json) -> None:
-    """Inject an inbound SMS/MMS: the handset --from texts the number --to; print what happened."""
+def send(url, from_, to, body, media_url, profile_name, button_payload, no_wait, as_json) -> None:
+    """Inject an inbound message: the handset --from texts the number --to (SMS/MMS), or writes to a WhatsApp
+    or RCS sender; print what happened."""
     import json
 
     fields = {"From": from_, "To": to, "Body": body, "MediaUrl": list(media_url), "wait": not no_wait}
+    fields.update({k: v for k, v in (("ProfileName", profile_name), ("ButtonPayload", button_payload)) if v})
     answer = _control(url, "POST", "/inbound", fields)
     if as_json:
         click.echo(json.dumps(answer, indent=2))

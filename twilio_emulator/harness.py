@@ -31,6 +31,14 @@ class Sms:
     def __str__(self) -> str:
         return f"{self.from_} -> {self.to}: {self.body!r} ({self.status})"
 
+    @property
+    def channel(self) -> str:
+        """"whatsapp" or "rcs" for a message over that channel, "sms" (or "mms", with media) otherwise."""
+        for address in (self.from_ or "", self.to):
+            if address.startswith(("whatsapp:", "rcs:")):
+                return address.split(":", 1)[0]
+        return "mms" if self.num_media else "sms"
+
 
 class Handset:
     def __init__(self, harness: "TwilioEmulator", number: str):
@@ -53,46 +61,62 @@ class Phone:
         phone.expect_no_sms()                     # and nothing more arrives
 
     Each expect_sms takes the phone's next unread message, waiting for it (no sleep: the emulator answers
-    when it arrives). A failed expectation shows the conversation and the webhook log."""
+    when it arrives). A failed expectation shows the conversation and the webhook log.
+
+    The same phone on WhatsApp is `twilio_emulator.phone("whatsapp:+14155550100")`: it writes to a WhatsApp
+    sender (`send("whatsapp:+1…", "hi", profile_name="Ann", button_payload="yes")`) and reads its WhatsApp
+    chats (`expect_message(contains=…, channel="whatsapp")`)."""
 
     def __init__(self, harness: "TwilioEmulator", number: str):
         self.harness, self.number = harness, number
         self.read = 0  # messages of the inbox already taken by expect_sms
         self.last_from: str | None = None
 
-    def send(self, to: str, body: str = "", media_urls: list[str] | tuple = ()) -> dict:
-        """Text `body` to `to` (one of your numbers); returns once your app's webhook answered and its TwiML
-        ran: {"sid", …, "outcome": {"webhooks", "replies", "alerts"}}."""
+    def send(self, to: str, body: str = "", media_urls: list[str] | tuple = (), **extras) -> dict:
+        """Text `body` to `to` (one of your numbers, or a WhatsApp sender); returns once your app's webhook
+        answered and its TwiML ran: {"sid", …, "outcome": {"webhooks", "replies", "alerts"}}. `extras`: a
+        WhatsApp message's own fields (profile_name, button_payload, latitude …)."""
         self.last_from = self.last_from or to
-        return self.harness.send_sms(self.number, to, body, media_urls)
+        return self.harness.send_sms(self.number, to, body, media_urls, **extras)
 
-    def reply(self, body: str = "", media_urls: list[str] | tuple = ()) -> dict:
+    def reply(self, body: str = "", media_urls: list[str] | tuple = (), **extras) -> dict:
         """Answer whoever sent the last message this phone read (or the number it last texted)."""
         if self.last_from is None:
             raise AssertionError(f"{self.number} has nobody to reply to: it has neither received nor sent an SMS")
-        return self.harness.send_sms(self.number, self.last_from, body, media_urls)
+        return self.harness.send_sms(self.number, self.last_from, body, media_urls, **extras)
 
     def expect_sms(self, contains: str | None = None, *, from_: str | None = None, matches: str | None = None,
                    timeout: float = 5.0) -> Sms:
         """The next SMS this phone receives (waiting up to `timeout` seconds of real time for it), which must
         contain `contains`, come from `from_` and match the regular expression `matches`, when given."""
         __tracebackhide__ = True
+        return self.expect_message(contains, from_=from_, matches=matches, timeout=timeout)
+
+    def expect_message(self, contains: str | None = None, *, from_: str | None = None, matches: str | None = None,
+                       channel: str | None = None, timeout: float = 5.0) -> Sms:
+        """expect_sms for any channel: also `channel` ("whatsapp", "rcs", "sms", "mms") when given. A
+        whatsapp: phone reads its WhatsApp chats; a plain number its SMS, MMS and RCS messages."""
+        __tracebackhide__ = True
         answer = self.harness.remote.control("GET", f"/handsets/{quote(self.number)}/messages",
                                              query={"count": self.read + 1, "timeout": timeout})
         inbox = answer["messages"]
         wanted = " ".join(filter(None, (f"containing {contains!r}" if contains else "",
                                         f"from {from_}" if from_ else "",
-                                        f"matching {matches!r}" if matches else "")))
+                                        f"matching {matches!r}" if matches else "",
+                                        f"over {channel}" if channel else "")))
+        what = "message" if channel or ":" in self.number else "SMS"
         if len(inbox) <= self.read:
-            self.harness.fail(f"expected an SMS to {self.number} {wanted}".rstrip() +
+            self.harness.fail(f"expected an {what} to {self.number} {wanted}".rstrip() +
                               f", but none arrived within {timeout:g} s", self)
         sms = Sms.of(inbox[self.read])
         self.read += 1
         self.last_from = sms.from_
         self.harness.expected.add(sms.sid)
         if (contains is not None and contains not in sms.body) or (from_ is not None and sms.from_ != from_) or \
-                (matches is not None and not re.search(matches, sms.body)):
-            self.harness.fail(f"expected the next SMS to {self.number} {wanted}, got {sms}", self)
+                (matches is not None and not re.search(matches, sms.body)) or \
+                (channel is not None and sms.channel != channel):
+            self.harness.fail(f"expected the next {what} to {self.number} {wanted}, got {sms} over {sms.channel}",
+                              self)
         return sms
 
     def expect_no_sms(self) -> None:
@@ -150,8 +174,29 @@ class TwilioEmulator:
                                                             "account_sid": self.account_sid, **config})
 
     def set_handset(self, number: str, **fields) -> dict:
-        """Declare a handset: carrier, line_type, mms, short_codes, behaviour, error_code, delays…"""
+        """Declare a handset: carrier, line_type, mms, short_codes, behaviour, error_code, delays, whatsapp,
+        rcs, read_receipts, profile_name…"""
         return self.remote.control("POST", "/handsets", {"number": number, **fields})
+
+    def add_whatsapp_sender(self, number: str, webhook_url: str | None = None, **fields) -> dict:
+        """Make `number` (E.164; usually one you bought) a WhatsApp sender of this account, online at once;
+        `webhook_url`: where its inbound messages go (else the number's own webhook). `fields`: the Senders
+        API's webhook/profile objects. Returns the sender (its `sid` is XE…, `sender_id` whatsapp:+1…)."""
+        body = {"sender_id": f"whatsapp:{number}", "account_sid": self.account_sid, **fields}
+        if webhook_url:
+            body["webhook"] = {"callback_url": webhook_url, **body.get("webhook", {})}
+        return self.remote.control("POST", "/senders", body)
+
+    def add_template(self, types: dict | str, variables: dict | None = None, language: str = "en",
+                     approval: str | None = "approved", friendly_name: str = "") -> str:
+        """A Content template (`types`, or a body text for a twilio/text template), its WhatsApp approval
+        decided (`approval`: approved, rejected …; None leaves it unsubmitted). Returns its HX… SID."""
+        kinds = {"twilio/text": {"body": types}} if isinstance(types, str) else types
+        created = self.remote.rest("POST", "/v1/Content", (self.account_sid, self.auth_token), json_body={
+            "friendly_name": friendly_name, "language": language, "variables": variables or {}, "types": kinds})
+        if approval:
+            self.remote.control("POST", f"/content/{created['sid']}/approval", {"status": approval})
+        return created["sid"]
 
     def load_scenario(self, name: str, **variables: str) -> dict:
         """Load a scenario file: a path, or a name in the fixtures directory (with or without .toml/.json).
@@ -185,10 +230,11 @@ class TwilioEmulator:
     def handset(self, number: str) -> Handset:
         return Handset(self, number)
 
-    def send_sms(self, from_: str, to: str, body: str = "", media_urls: list[str] | tuple = ()) -> dict:
-        """The handset `from_` texts your number `to`; returns once the webhook and its TwiML have run."""
+    def send_sms(self, from_: str, to: str, body: str = "", media_urls: list[str] | tuple = (), **extras) -> dict:
+        """The handset `from_` texts your number `to` (or writes to a WhatsApp sender: whatsapp: on both);
+        returns once the webhook and its TwiML have run. `extras`: WhatsApp fields (profile_name …)."""
         return self.remote.control("POST", "/inbound", {"From": from_, "To": to, "Body": body,
-                                                         "MediaUrl": list(media_urls), "wait": True})
+                                                         "MediaUrl": list(media_urls), "wait": True, **extras})
 
     def wait_for_message(self, *, sid: str | None = None, to: str | None = None, from_: str | None = None,
                          status: str | tuple | None = None, body: str | None = None, timeout: float = 10) -> Sms:

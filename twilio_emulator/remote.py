@@ -30,14 +30,18 @@ class Remote:
         return self._send(method, CONTROL + path, query, data, {"Content-Type": "application/json"} if data else {})
 
     def rest(self, method: str, path: str, auth: tuple[str, str], form: dict | None = None,
-             query: dict | None = None) -> dict:
-        """A Twilio REST call (form-encoded in, JSON out) with HTTP Basic credentials."""
+             query: dict | None = None, json_body: dict | None = None) -> dict:
+        """A Twilio REST call (form-encoded in, or `json_body` for the products that take JSON; JSON out) with
+        HTTP Basic credentials."""
         token = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
         headers = {"Authorization": f"Basic {token}"}
         data = None
         if form is not None:
             data = urllib.parse.urlencode(form, doseq=True).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        elif json_body is not None:
+            data = json.dumps(json_body).encode()
+            headers["Content-Type"] = "application/json"
         return self._send(method, path, query, data, headers)
 
     def events(self, path: str, query: dict | None = None):

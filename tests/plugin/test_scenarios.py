@@ -13,7 +13,8 @@ ECHO = "<Response><Message>Thanks, a human will answer soon.</Message></Response
 def test_support_line_two_way_conversation(twilio_emulator, twilio_client):
     with Receiver(body=ECHO, content_type="text/xml") as app:
         loaded = twilio_emulator.load_scenario("support_line", SUPPORT_APP_URL=app.url("").rstrip("/"))
-        assert loaded["loaded"] == {"accounts": 0, "numbers": 1, "short_codes": 0, "services": 0, "handsets": 2}
+        assert loaded["loaded"] == {"accounts": 0, "numbers": 1, "short_codes": 0, "senders": 0, "services": 0,
+                                    "handsets": 2, "templates": 0}
         customer = twilio_emulator.phone("+14155550100")
         customer.send("+14155550001", "My order is late")
         assert customer.expect_sms(contains="a human will answer", from_="+14155550001")
@@ -79,6 +80,12 @@ def test_state_is_reset_between_tests(twilio_emulator, twilio_client):
      'sms_url = "${NOT_SET_ANYWHERE}/sms"  # see ${NOT_SET_ANYWHERE}\n', 4, "undefined variable ${NOT_SET_ANYWHERE}"),
     ("handset.toml", '[[handsets]]\nnumber = "+14155550130"\nbehaviour = "explode"\n', 3,
      "handsets[0].behaviour: behaviour must be one of"),
+    ("sender.toml", '[[senders]]\nsender_id = "whatsapp:+14155550020"\n\n[[senders]]\nsender_id = "whatsapp:12"\n',
+     5, "senders[1].sender_id: sender_id whatsapp:12 must be whatsapp: and an E.164"),
+    ("wa_pool.toml", '[[services]]\nfriendly_name = "x"\nchannel_senders = ["whatsapp:+14155550029"]\n', 3,
+     "services[0].channel_senders[0]: whatsapp:+14155550029 is not a WhatsApp/RCS sender of this account"),
+    ("template.toml", '[[templates]]\nlanguage = "en"\ntypes = { "twilio/text" = { body = "x" } }\n'
+     'approval = "maybe"\n', 4, "templates[0].approval: approval status must be one of"),
 ])
 def test_a_bad_scenario_file_names_file_line_and_mistake(twilio_emulator, tmp_path, name, text, line, what):
     path = tmp_path / name
@@ -87,3 +94,42 @@ def test_a_bad_scenario_file_names_file_line_and_mistake(twilio_emulator, tmp_pa
         twilio_emulator.load_scenario(str(path))
     assert (caught.value.path, caught.value.line) == (str(path), line), str(caught.value)
     assert what in caught.value.message
+
+
+def test_a_whatsapp_shop_scenario_with_phones_on_whatsapp_and_sms(twilio_emulator, twilio_client):
+    answer = "<Response><Message>Thanks, Ann!</Message></Response>"
+    with Receiver(routes={"/whatsapp": (200, answer, "text/xml")}) as app:
+        loaded = twilio_emulator.load_scenario("whatsapp_shop", SHOP_APP_URL=app.url("").rstrip("/"))
+        assert (loaded["loaded"]["senders"], loaded["loaded"]["templates"]) == (1, 1)
+        ann = twilio_emulator.phone("whatsapp:+14155550130")
+        sent = ann.send("whatsapp:+14155550020", "Where is my order?")
+        assert sent["outcome"]["replies"][0]["from"] == "whatsapp:+14155550020"
+        assert ann.expect_message(contains="Thanks, Ann", channel="whatsapp").from_ == "whatsapp:+14155550020"
+        assert app.wait_for(1)[0].param("ProfileName") == "Ann"  # the handset's profile name
+    service = twilio_client.messaging.v1.services.list()[0]
+    update = twilio_client.messages.create(messaging_service_sid=service.sid, to="whatsapp:+14155550130",
+                                           content_sid="HX00000000000000000000000000000001",
+                                           content_variables='{"1": "A-1"}')
+    assert ann.expect_message(contains="Your order A-1 has shipped", channel="whatsapp").sid == update.sid
+    assert twilio_emulator.wait_for_message(sid=update.sid, status="read").status == "read"
+    bob = twilio_client.messages.create(from_="whatsapp:+14155550020", to="whatsapp:+14155550131",
+                                        content_sid="HX00000000000000000000000000000001")
+    assert twilio_emulator.wait_for_message(sid=bob.sid, status="failed").error_code == 63003  # no WhatsApp
+    by_sms = twilio_client.messages.create(messaging_service_sid=service.sid, to="+14155550131", body="On SMS")
+    assert twilio_emulator.phone("+14155550131").expect_message(channel="sms").sid == by_sms.sid
+    ann.expect_no_sms()
+
+
+def test_the_harness_adds_senders_and_templates(twilio_emulator, twilio_client):
+    number = twilio_emulator.add_number()
+    sender = twilio_emulator.add_whatsapp_sender(number, profile={"name": "Acme"})
+    assert sender["status"] == "ONLINE" and sender["sender_id"] == f"whatsapp:{number}"
+    sid = twilio_emulator.add_template("Hi {{1}}", variables={"1": "there"})
+    msg = twilio_client.messages.create(from_=f"whatsapp:{number}", to="whatsapp:+14155550132", content_sid=sid)
+    phone = twilio_emulator.phone("whatsapp:+14155550132")
+    assert phone.expect_message(contains="Hi there").channel == "whatsapp"
+    assert msg.body == "Hi there"
+    with pytest.raises(AssertionError) as failed:
+        twilio_client.messages.create(from_=f"whatsapp:{number}", to="whatsapp:+14155550132", body="free-form")
+        phone.expect_message(timeout=1)  # outside the window it never arrives: failed 63016
+    assert "none arrived" in str(failed.value)

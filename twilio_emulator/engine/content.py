@@ -21,14 +21,22 @@ def table() -> Table[Content]:
     return Table(KIND, Content)
 
 
-async def create(emu: "Emulator", account: Account, body: dict, approval: dict | None = None) -> Content:
-    """A template; `approval` (scenario files, the control API): its WhatsApp approval as already decided,
-    {"name", "category", "status"}."""
+async def create(emu: "Emulator", account: Account, body: dict, approval: dict | None = None,
+                 sid: str | None = None) -> Content:
+    """A template; `approval` (scenario files): its WhatsApp approval as already decided, {"name", "category",
+    "status"}; `sid` (scenario files): the HX… SID an app's configuration names."""
     name, language, variables, types = rules.check(body)
+    if sid is not None and (not isinstance(sid, str) or not is_sid(sid, "HX") or sid in emu.contents):
+        raise error(INVALID_PARAMETER, f"sid must be a Content SID (HX + 32 hex digits) not used yet, not {sid!r}.",
+                    param="sid")
     now = emu.now()
-    content = Content(sid=emu.sids.new("HX"), account_sid=account.sid, friendly_name=name, language=language,
+    content = Content(sid=sid or emu.sids.new("HX"), account_sid=account.sid, friendly_name=name, language=language,
                       variables=variables, types=types, date_created=now, date_updated=now)
     if approval is not None:
+        unknown = set(approval) - {"status", "name", "category", "rejection_reason"}
+        if unknown:
+            raise error(INVALID_PARAMETER, f"approval.{sorted(unknown)[0]} is not a field of an approval.",
+                        param="approval")
         content.approval = _decided(approval, now)
     return await emu.contents.save(emu.store, content)
 

@@ -1,6 +1,6 @@
 """Scenarios: a whole simulated world described in one document (a fixtures/*.toml or *.json file, already
-parsed into a dict): accounts, numbers with their webhooks, short codes, Messaging Services with their sender
-pools, and handsets with their carriers and behaviours.
+parsed into a dict): accounts, numbers with their webhooks, short codes, WhatsApp/RCS senders, Messaging
+Services with their sender pools, handsets with their carriers and behaviours, and Content templates.
 
 Applied section by section, in that order, through the engine's own operations, so every rule of the API
 holds (a number is bought as with IncomingPhoneNumbers, a service member added as with /PhoneNumbers…).
@@ -19,16 +19,20 @@ from ..domain.phone_numbers import SETTABLE as NUMBER_FIELDS
 from ..domain.fields import pascal
 from ..domain.sids import is_sid
 from . import accounts, handsets
+from . import channels as channel_ops
+from . import content as content_ops
 from . import messaging_services as services
 from . import numbers as number_ops
 
 if TYPE_CHECKING:
     from . import Emulator
 
-SECTIONS = ("accounts", "numbers", "short_codes", "services", "handsets")
-_POOL = ("phone_numbers", "short_codes", "alpha_senders")
+SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates")
+_POOL = ("phone_numbers", "short_codes", "alpha_senders", "channel_senders")
 _HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
-                   "state", "zip")
+                   "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name")
+_SENDER_FIELDS = ("sender_id", "account", "webhook", "profile", "configuration", "friendly_name")
+_TEMPLATE_FIELDS = ("sid", "account", "friendly_name", "language", "variables", "types", "approval")
 
 
 class ScenarioError(Exception):
@@ -167,6 +171,37 @@ async def _service(emu: "Emulator", item: dict, where: str, account: Account) ->
             await add(emu, account, service, owned.sid)
     for alpha in item.get("alpha_senders", []):
         await services.add_alpha_sender(emu, account, service, alpha)
+    for i, address in enumerate(item.get("channel_senders", [])):
+        sender = channel_ops.by_address(emu, address)
+        if sender is None or sender.account_sid != account.sid:
+            raise ScenarioError(f"{where}.channel_senders[{i}]", f"{address} is not a WhatsApp/RCS sender of this "
+                                                                  "account (list it under [[senders]] first)")
+        await channel_ops.add_to_pool(emu, account, service, sender.sid)
+
+
+async def _sender(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """A WhatsApp or RCS sender, online at once (as the control API's POST /senders)."""
+    _only(item, where, _SENDER_FIELDS)
+    await channel_ops.create(emu, account, {k: v for k, v in item.items() if k != "account"}, online=True)
+
+
+async def _template(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """A Content template; `sid` (HX…) lets an app's configuration name it; `approval`: its WhatsApp approval,
+    already decided: "approved" (or a table: status, name, category, rejection_reason)."""
+    _only(item, where, _TEMPLATE_FIELDS)
+    approval = item.get("approval")
+    if isinstance(approval, str):
+        approval = {"status": approval}
+    if approval is not None and not isinstance(approval, dict):
+        raise ScenarioError(f"{where}.approval", "must be a status (\"approved\") or a table of status, name, "
+                                                 "category")
+    body = {k: v for k, v in item.items() if k not in ("sid", "account", "approval")}
+    try:
+        await content_ops.create(emu, account, body, approval, sid=item.get("sid"))
+    except TwilioError as exc:
+        if approval is not None and exc.param in ("status", "name", "category", "rejection_reason", "approval"):
+            raise ScenarioError(f"{where}.approval", f"{exc.message} (Twilio error {exc.code})") from None
+        raise
 
 
 async def _handset(emu: "Emulator", item: dict, where: str, _account: Account) -> None:
@@ -182,5 +217,5 @@ async def _handset(emu: "Emulator", item: dict, where: str, _account: Account) -
         raise ScenarioError(where, str(exc)) from None
 
 
-_APPLY = {"accounts": _account_item, "numbers": _number, "short_codes": _short_code, "services": _service,
-          "handsets": _handset}
+_APPLY = {"accounts": _account_item, "numbers": _number, "short_codes": _short_code, "senders": _sender,
+          "services": _service, "handsets": _handset, "templates": _template}
