@@ -104,3 +104,14 @@ def test_the_readme_node_recipe_reaches_every_product(node_twilio):
     import json
     out = json.loads(node.stdout)
     assert (out["valid"], out["type"], out["status"]) == (True, "mobile", "queued") and out["call"].startswith("CA")
+
+
+def test_the_whatsapp_example_runs_as_written_with_serves_default_timing():
+    """Issue 16: the README's WhatsApp example against `serve` as `make serve` starts it (realistic timing)."""
+    (python, expected) = [code for lang, code in blocks(section("WhatsApp, RCS and Content templates"))
+                          if lang in ("python", "text")][:2]
+    with Serve("--quiet") as serve:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
+    assert printed.getvalue() == expected

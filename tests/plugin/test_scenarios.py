@@ -1,4 +1,4 @@
-"""The three scenario files in fixtures/ load and work, through the plugin's own fixtures; bad files are
+"""The four scenario files in fixtures/ load and work, through the plugin's own fixtures; bad files are
 reported with the file, the line and what is wrong."""
 from __future__ import annotations
 

@@ -12,8 +12,6 @@ from typing import NamedTuple
 
 from . import numbers
 from .errors import INVALID_PARAMETER, error
-from .fields import MAX_FRIENDLY_NAME
-from .messages import is_http_url
 
 WHATSAPP, RCS = "whatsapp", "rcs"
 CHANNELS = (WHATSAPP, RCS)
@@ -138,6 +136,8 @@ def _object(value, name: str) -> dict:
 def check_parts(body: dict, channel: str) -> tuple[dict, dict, dict]:
     """(configuration, webhook, profile) of a create or update body, each checked: known keys, strings,
     http(s) URLs, POST/PUT methods (spec enums)."""
+    from .fields import MAX_FRIENDLY_NAME  # fields and messages import this module
+    from .messages import is_http_url
     configuration = _object(body.get("configuration"), "configuration")
     webhook = _object(body.get("webhook"), "webhook")
     profile = _object(body.get("profile"), "profile")

@@ -15,6 +15,8 @@ from typing import NamedTuple
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from . import numbers
+from .channels import CHANNELS, split
+from .channels import price as channel_price
 from .errors import INVALID_PARAMETER, TwilioError, error
 from .segments import segment, utf16_length
 from .sids import is_sid
@@ -163,7 +165,6 @@ def check_addresses(req: SendRequest) -> tuple[str, str]:
     read as phone numbers (issue 16). 21910: `From` and `To` of different channels [UNVERIFIED code: Twilio's
     "Invalid From and To pair"]; a channel the emulator does not have (messenger:) is not emulated: 21211/21212
     say so."""
-    from .channels import CHANNELS, split  # channels imports this module
     to, from_ = split(req.to), split(req.from_)
     if to.channel and to.channel not in CHANNELS:
         raise error(21211, f"The 'To' address {req.to} is of channel {to.channel}, which the emulator does not "
@@ -387,8 +388,7 @@ def price_for(msg: Message, country: str) -> str:
     0.0500 per segment. Twilio prices are negative decimal strings with five places ("-0.00750")."""
     channel = msg.channel
     if channel:
-        from .channels import price
-        return price(channel)
+        return channel_price(channel)
     return _price(country in numbers.NANP, bool(msg.num_media) and not msg.sms_only, msg.num_segments)
 
 

@@ -161,10 +161,17 @@ def service_of(emu: "Emulator", sender: ChannelSender) -> MessagingService | Non
 
 # ---- sending -----------------------------------------------------------------------------------------------
 
+SANDBOX = "whatsapp:+14155238886"  # Twilio's shared WhatsApp Sandbox number (reference twilio-more §5.8)
+
+
 def sender_for(emu: "Emulator", account: Account, address: str) -> ChannelSender:
     """The account's online sender `address` (a channel `From`), else 63007 (docs errors/63007: also a sender
-    still being created or verified)."""
+    still being created or verified). The WhatsApp Sandbox is not emulated: its number says so."""
     sender = emu.channel_senders.by("sender_id", address)
+    if sender is None and address == SANDBOX:
+        raise error(NO_CHANNEL, f"{SANDBOX} is Twilio's WhatsApp Sandbox, which the emulator does not emulate: "
+                                "register a sender of your own (POST /v2/Channels/Senders, or [[senders]] in a "
+                                "scenario file) and send from it.")
     if sender is None or sender.account_sid != account.sid or not sender.online(emu.now()):
         state = "" if sender is None or sender.account_sid != account.sid else \
             f" (it is {sender.status_at(emu.now())}, not ONLINE)"
