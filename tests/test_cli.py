@@ -336,3 +336,16 @@ def test_send_writes_on_whatsapp_and_the_reply_stays_there(server):
     assert re.match(rf"SM\w{{32}} received: whatsapp:\+14155550183 -> whatsapp:\{number}: 'hello'", lines[0])
     assert re.match(rf"  reply SM\w{{32}} whatsapp:\{number} -> whatsapp:\+14155550183: 'hi Ann'", lines[2])
     assert form["ProfileName"] == ["Ann"]
+
+
+def test_messages_list_takes_a_whatsapp_address(server):
+    c = twilio_emulator.client(server.base_url)
+    number = c.incoming_phone_numbers.create(area_code="415").phone_number
+    requests.post(f"{server.base_url}/_emulator/v1/senders", json={"sender_id": f"whatsapp:{number}"}, timeout=10)
+    requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=10, json={
+        "From": "whatsapp:+14155550184", "To": f"whatsapp:{number}", "Body": "window", "wait": True})
+    c.messages.create(from_=f"whatsapp:{number}", to="whatsapp:+14155550184", body="on WhatsApp")
+    listed = CliRunner().invoke(main, ["messages", "list", "--url", server.base_url, "--to", "whatsapp:4155550184"])
+    assert listed.exit_code == 0, listed.output
+    assert "(--to whatsapp:4155550184 read as whatsapp:+14155550184)" in listed.output
+    assert f"whatsapp:{number} -> whatsapp:+14155550184: 'on WhatsApp'" in listed.output

@@ -224,16 +224,21 @@ def _message_line(m: dict) -> str:
 
 def _number_option(value: str | None, name: str) -> str | None:
     """A --to/--from filter as Twilio stores it: a national US/CA number (4155550199, (415) 555-0199) becomes
-    E.164, as a filter on the national form would silently match nothing; short codes and sender IDs stay."""
-    if value is None or value.startswith("+") or sum(c.isdigit() for c in value) < 10:
+    E.164, as a filter on the national form would silently match nothing; short codes and sender IDs stay; a
+    channel address (whatsapp:4155550199) keeps its prefix."""
+    if value is None:
+        return None
+    prefix, _, number = value.rpartition(":")
+    if number.startswith("+") or sum(c.isdigit() for c in number) < 10:
         return value
     from .domain.numbers import parse
-    parsed = parse(value, "US")
+    parsed = parse(number, "US")
     if parsed is None:
         raise click.BadParameter(f"{value!r} is not a phone number (give it in E.164: +14155550199)", param_hint=name)
-    if parsed.e164 != value:
-        click.echo(f"({name} {value} read as {parsed.e164})", err=True)
-    return parsed.e164
+    normalised = f"{prefix}:{parsed.e164}" if prefix else parsed.e164
+    if normalised != value:
+        click.echo(f"({name} {value} read as {normalised})", err=True)
+    return normalised
 
 
 _HEADER = f"{'DATE UPDATED':<31}  {'SID':<34}  {'STATUS':<11} {'DIRECTION':<14} FROM -> TO: BODY"
@@ -242,7 +247,8 @@ _HEADER = f"{'DATE UPDATED':<31}  {'SID':<34}  {'STATUS':<11} {'DIRECTION':<14} 
 @messages.command("list")
 @URL_OPTION
 @_account_options
-@click.option("--to", default=None, help="Only messages to this number (E.164; a US national number is read as +1…).")
+@click.option("--to", default=None, help="Only messages to this number (E.164; a US national number is read as +1…; "
+                                         "whatsapp:+1… for WhatsApp).")
 @click.option("--from", "from_", default=None, help="Only messages from this number, short code or sender ID.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many, at most.")
 def messages_list(url, account_sid, auth_token, to, from_, limit) -> None:

@@ -44,9 +44,11 @@ class Address(NamedTuple):
 def split(address: str | None) -> Address:
     """`whatsapp:+14155550100` -> ("whatsapp", "+14155550100"); any other prefix (`messenger:`) keeps its
     channel name, so that the caller refuses it rather than reads it as a number."""
-    found = _PREFIX.match(address or "")
-    if found is None:
+    if not address or ":" not in address:  # the common case (a phone number) without the regex
         return Address("", address or "")
+    found = _PREFIX.match(address)
+    if found is None:
+        return Address("", address)
     return Address(found.group(1), found.group(2))
 
 

@@ -106,7 +106,7 @@ def check(body: dict) -> tuple[str, str, dict, dict]:
         for need in REQUIRED[kind]:
             if spec.get(need) in (None, "", []):
                 _fail(f"types.{kind}.{need} is required.", "types")
-        for text_field in ("body", "title", "subtitle", "button", "footer", "header_text"):
+        for text_field in ("body", "title", "subtitle", "button", "footer", "header_text", "label", "address", "id"):
             if text_field in spec and not isinstance(spec[text_field], str):
                 _fail(f"types.{kind}.{text_field} must be a string.", "types")
         if "media" in spec and not (isinstance(spec["media"], list) and all(isinstance(m, str) for m in spec["media"])):
