@@ -53,20 +53,15 @@ def _geo(prefix: str, place: Place | None) -> list[tuple[str, str]]:
             (f"{prefix}Country", place.country)]
 
 
+_GEO_KEYS = frozenset(f"{side}{part}" for side in ("To", "From") for part in ("City", "State", "Zip", "Country"))
+
+
 def incoming_channel_message(msg: Message, media: list[tuple[str, str]],
                              extras: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """An inbound WhatsApp/RCS message's webhook (reference twilio-more §5.6, in the order of a captured
     request): the SMS set without the geo keys (captures have none), then the channel's own parameters
     (`extras`: ProfileName, WaId, MessageType, ButtonPayload …)."""
-    params = [("SmsMessageSid", msg.sid), ("NumMedia", str(len(media))), ("SmsSid", msg.sid),
-              ("SmsStatus", "received"), ("Body", msg.body), ("To", msg.to), ("NumSegments", str(msg.num_segments)),
-              ("ReferralNumMedia", "0"), ("MessageSid", msg.sid), ("AccountSid", msg.account_sid),
-              ("From", msg.from_ or ""), ("ApiVersion", API_VERSION)]
-    for i, (content_type, url) in enumerate(media):
-        params += [(f"MediaContentType{i}", content_type), (f"MediaUrl{i}", url)]
-    if msg.messaging_service_sid:
-        params.append(("MessagingServiceSid", msg.messaging_service_sid))
-    return [*params, *extras]
+    return [*(p for p in incoming_message(msg, None, None, media) if p[0] not in _GEO_KEYS), *extras]
 
 
 def incoming_message(msg: Message, sender: Place | None, recipient: Place | None,
