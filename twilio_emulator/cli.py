@@ -70,6 +70,7 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
 
     def banner() -> None:
         click.echo(f"twilio-emulator listening on {base}\n"
+                   f"  inspector:   {base}/  (open it in a browser)\n"
                    f"  account SID: {account_sid}\n"
                    f"  auth token:  {auth_token}\n"
                    f"  storage:     {'in memory' if db_path == ':memory:' else db_path}\n"

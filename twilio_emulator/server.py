@@ -8,7 +8,7 @@ import sys
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from . import api
+from . import api, inspector
 from .api.context import EMULATOR, NOTE
 from .config import Settings
 from .control import routes as control
@@ -39,6 +39,7 @@ def build_app(emulator: Emulator) -> web.Application:
     app[EMULATOR] = emulator
     api.add_routes(app)
     app.add_subapp(control.PREFIX, control.build())
+    inspector.add_routes(app)
     api.add_unmatched_route(app)
 
     async def end_streams(app: web.Application) -> None:  # before aiohttp waits for open requests

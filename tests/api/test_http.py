@@ -205,7 +205,12 @@ def test_accounts_list_envelope(url, account):
 
 
 def test_non_api_path_is_plain_404(url):
-    assert requests.get(url("/")).status_code == 404
+    # The root is the web inspector (issue 17); any other path no product has is Twilio's 404.
+    assert requests.get(url("/nowhere")).status_code == 404
+    root = requests.get(url("/"))
+    assert root.status_code == 200 and root.headers["Content-Type"].startswith("text/html")
+    assert requests.get(url("/_emulator/inspector/nothing.js")).status_code == 404
+    assert requests.post(url("/")).status_code == 405
 
 
 def test_available_numbers_bad_area_code_is_21451(url, account):

@@ -20,6 +20,7 @@ from ..domain.errors import NotFound, TwilioError
 from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
 from ..engine import channels as channel_ops
 from ..engine import content as content_ops
+from . import views
 from ..store import webhooks as webhook_rows
 
 routes = web.RouteTableDef()
@@ -59,25 +60,43 @@ async def wait_for_message(request: web.Request) -> web.Response:
 HEARTBEAT = 15.0  # seconds: a comment line on an idle stream, so that a client that left is noticed
 
 
+def _event(change) -> bytes:
+    if isinstance(change, webhook_rows.Logged):
+        row = webhook_rows.as_row(change)
+        data = {**attempt_row_json(row), "resource_sid": row["resource_sid"], "kind": row["kind"]}
+        return f"event: webhook\ndata: {json.dumps(data)}\n\n".encode()
+    return f"event: message\ndata: {json.dumps(message_json(change))}\n\n".encode()
+
+
+def attempt_row_json(row: dict) -> dict:
+    """A logged request as GET /webhooks lists it."""
+    return {**row, "date_created": rfc2822(row["date_created"])}
+
+
 @routes.get("/messages/stream")
 async def message_stream(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: `event: message` with the Message JSON at every change of every message of
     `account_sid` (all accounts without it) from now on: created or received, each status step as it
-    happens, canceled, redacted. Runs until the client goes or the server stops."""
+    happens, canceled, redacted. With `events=message,webhook`, also `event: webhook` with each request made
+    for them as GET /webhooks lists it (the inspector's live detail). Runs until the client goes or the
+    server stops."""
     emu, account_sid = request.config_dict[EMULATOR], request.query.get("account_sid")
+    wanted = set(request.query.get("events", "message").split(","))
+    if not wanted <= {"message", "webhook"}:
+        return control_error(400, "events takes message and webhook, comma-separated")
     if account_sid is not None and account_sid not in emu.accounts:
         return control_error(404, f"no account {account_sid}")
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     closing = asyncio.ensure_future(emu.closing.wait())
     try:
-        async with watch.message_changes(emu, account_sid) as changes:
+        async with watch.message_changes(emu, account_sid, webhooks="webhook" in wanted) as changes:
             await response.prepare(request)
             await response.write(b": stream of message changes\n\n")
             while not closing.done():
                 change = asyncio.ensure_future(changes.get())
                 await asyncio.wait((change, closing), timeout=HEARTBEAT, return_when=asyncio.FIRST_COMPLETED)
                 if change.done():
-                    chunk = f"event: message\ndata: {json.dumps(message_json(change.result()))}\n\n".encode()
+                    chunk = _event(change.result())
                 else:
                     change.cancel()
                     chunk = b": still here\n\n"
@@ -359,9 +378,12 @@ async def configure_account(request: web.Request) -> web.Response:
 
 @routes.post("/scenario")
 async def load_scenario(request: web.Request) -> web.Response:
-    """Load a scenario document (a fixtures/ file, parsed): {"scenario": {...}, "account_sid": optional}.
-    Answers 201 with how many of each thing it created; 400 with "where" naming the faulty entry."""
+    """Load a scenario document (a fixtures/ file, parsed): {"scenario": {...}, "account_sid": optional}, or
+    the text of a TOML file as {"toml": "…"} (the inspector's upload). Answers 201 with how many of each
+    thing it created; 400 with "where" naming the faulty entry."""
     body = await _json_body(request)
+    if "toml" in body:
+        body["scenario"] = views.parse_toml(body.pop("toml"))
     account_sid = body.get("account_sid")
     if account_sid is not None and not isinstance(account_sid, str):
         return control_error(400, "account_sid must be a string")
@@ -430,12 +452,13 @@ async def list_webhooks(request: web.Request) -> web.Response:
     """Every outgoing webhook request with its parameters, headers, response and duration, oldest first;
     ?sid= narrows them to one resource (a message)."""
     found = await webhook_rows.attempts(request.config_dict[EMULATOR].store, request.query.get("sid"))
-    return web.json_response({"webhooks": [{**w, "date_created": rfc2822(w["date_created"])} for w in found]})
+    return web.json_response({"webhooks": [attempt_row_json(w) for w in found]})
 
 
 def build() -> web.Application:
     """The control API as a sub-application: its error wrapper touches only its own routes."""
     app = web.Application()
     add_wrapped(app.router, routes, control_errors)
+    add_wrapped(app.router, views.routes, control_errors)
     add_unmatched(app.router, control_errors)
     return app

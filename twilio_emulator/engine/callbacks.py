@@ -80,7 +80,8 @@ async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: 
     verification): signed, with the idempotency token of (resource, event), in the webhook log, one serve-log
     line, and an 11200 alert when it fails. Nothing is retried (as Twilio). The one bookkeeping of them all."""
     attempt = await emu.dispatcher.send(method, url, params, account.auth_token, token=emu.token(resource_sid, event))
-    ops = [rows.log_attempt(account.sid, resource_sid, kind, attempt, emu.now())]
+    logged = rows.Logged(account.sid, resource_sid, kind, attempt, emu.now())
+    ops = [rows.log_attempt(*logged)]
     if not attempt.ok:
         alert = emu.new_alert(account.sid, 11200, failure_text(attempt), method, attempt.url, resource_sid)
         ops.append(rows.insert_alert(alert))
@@ -88,7 +89,7 @@ async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: 
     if emu.activity.enabled:
         emu.activity.line(f"{resource_sid} {label} -> {method} {attempt.url} "
                           f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
-    emu.events.publish("webhook", attempt)
+    emu.events.publish("webhook", logged)
     return attempt
 
 

@@ -71,7 +71,8 @@ class MediaFetches:
                 break
         now = emu.now()
         refusal = rules.verdict(downloads, channel)
-        ops: list[Op] = [log_rows.log_attempt(account_sid, sid, KIND, _as_attempt(d), now) for d in downloads]
+        logged = [log_rows.Logged(account_sid, sid, KIND, _as_attempt(d), now) for d in downloads]
+        ops: list[Op] = [log_rows.log_attempt(*entry) for entry in logged]
         if refusal is not None:  # nothing is sent: the message fails where it stood (no price)
             steps = [Step(now + MIN_STEP, FAILED, refusal.code, refusal.title)]
             ops.append(log_rows.insert_alert(emu.new_alert(account_sid, refusal.code, refusal.detail, "GET",
@@ -90,6 +91,8 @@ class MediaFetches:
         await emu.store.write(*ops)
         msg.media = items
         view = observe(msg, now)
+        for entry in logged:
+            emu.events.publish("webhook", entry)
         emu.events.publish("message", view)
         emu.lifecycle.track(view)
         if emu.activity.enabled:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates")
 _POOL = ("phone_numbers", "short_codes", "alpha_senders", "channel_senders")
-_HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
+HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
                    "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name")
 _SENDER_FIELDS = ("sender_id", "account", "webhook", "profile", "configuration", "friendly_name")
 _TEMPLATE_FIELDS = ("sid", "account", "friendly_name", "language", "variables", "types", "approval")
@@ -205,7 +205,7 @@ async def _template(emu: "Emulator", item: dict, where: str, account: Account) -
 
 
 async def _handset(emu: "Emulator", item: dict, where: str, _account: Account) -> None:
-    _only(item, where, ("number", *_HANDSET_FIELDS))
+    _only(item, where, ("number", *HANDSET_FIELDS))
     if not isinstance(item.get("number"), str):
         raise ScenarioError(f"{where}.number", "an E.164 number (a string) is required")
     fields = {k: v for k, v in item.items() if k != "number"}

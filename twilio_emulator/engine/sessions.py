@@ -66,7 +66,8 @@ class Session:
                                             self.account.auth_token, token=emu.token(self.resource_sid, event or kind),
                                             cookie=cookie)
         self.webhooks.append(attempt)
-        ops = [log_rows.log_attempt(self.account.sid, self.resource_sid, kind, attempt, emu.now())]
+        logged = log_rows.Logged(self.account.sid, self.resource_sid, kind, attempt, emu.now())
+        ops = [log_rows.log_attempt(*logged)]
         if self.conversation is not None and attempt.set_cookies:
             self._jar = cookies.update(self._jar, attempt.set_cookies, emu.now())
             ops.append(jar_rows.put(self.account.sid, self.conversation, self._jar))
@@ -74,7 +75,7 @@ class Session:
         if emu.activity.enabled:
             emu.activity.line(f"{self.resource_sid} {kind.replace('_', ' ')} -> {method} {attempt.url} "
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
-        emu.events.publish("webhook", attempt)
+        emu.events.publish("webhook", logged)
         return answer_of(attempt)
 
     async def fetch(self, kind: str, method: str, url: str, fallback_method: str, fallback_url: str):

@@ -243,3 +243,48 @@ async def with_status_callback(store: Store) -> list[Message]:
 def set_media_type(media_sid: str, content_type: str, at: float) -> Op:
     """The Content-Type the media's URL answered with (engine.media), in place of the guess from its URL."""
     return "UPDATE media SET content_type = ?, date_updated = ? WHERE sid = ?", (content_type, at, media_sid)
+
+
+async def phones(store: Store, account_sid: str, limit: int = 200) -> list[tuple[str, int]]:
+    """The addresses this account's messages went to or came from (the phones of its conversations), each with
+    the seq of its newest message, newest conversation first: one pass over the account's rows (the inspector's
+    list of phones)."""
+    rows = await store.fetchall(
+        "SELECT CASE WHEN direction = 'inbound' THEN from_ ELSE to_ END AS phone, MAX(seq) AS last "
+        "FROM messages WHERE account_sid = ? GROUP BY phone ORDER BY last DESC LIMIT ?", (account_sid, limit))
+    return [(r["phone"], r["last"]) for r in rows if r["phone"]]
+
+
+async def by_seq(store: Store, seqs: list[int]) -> list[Message]:
+    if not seqs:
+        return []
+    rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE seq IN ({rows_in(seqs)})", tuple(seqs))
+    return [_message(r) for r in rows]
+
+
+async def browse(store: Store, account_sid: str, *, number: str | None = None, direction: str | None = None,
+                 text: str | None = None, before_sid: str | None = None, limit: int = 50) -> list[Message]:
+    """Newest first, after the record `before_sid`: the account's messages to or from `number` (the
+    (account_sid, to_/from_, seq) indexes, merged), of `direction` ("inbound", or "outbound" for every
+    outbound-*), whose body contains `text`."""
+    where, params = ["account_sid = ?"], [account_sid]
+    if direction == "inbound":
+        where.append("direction = 'inbound'")
+    elif direction == "outbound":
+        where.append("direction != 'inbound'")
+    if text:
+        where.append("instr(lower(body), lower(?)) > 0")
+        params.append(text)
+    if before_sid:
+        where.append("seq < coalesce((SELECT seq FROM messages WHERE sid = ?), 0)")
+        params.append(before_sid)
+    base = " AND ".join(where)
+    if number:
+        one = f"SELECT seq, {_COLUMNS} FROM messages WHERE {base} AND {{}} = ? ORDER BY seq DESC LIMIT ?"
+        sql = (f"SELECT * FROM ({one.format('to_')}) UNION SELECT * FROM ({one.format('from_')}) "
+               "ORDER BY seq DESC LIMIT ?")
+        rows = await store.fetchall(sql, (*params, number, limit, *params, number, limit, limit))
+    else:
+        rows = await store.fetchall(f"SELECT {_COLUMNS} FROM messages WHERE {base} ORDER BY seq DESC LIMIT ?",
+                                    (*params, limit))
+    return [_message(r) for r in rows]

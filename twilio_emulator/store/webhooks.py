@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from . import Op, Store
 
@@ -20,11 +21,31 @@ class Alert:
     date_created: float
 
 
+class Logged(NamedTuple):
+    """A request as the webhook log has it (what the "webhook" event carries: the inspector's live view)."""
+    account_sid: str
+    resource_sid: str | None
+    kind: str
+    attempt: Any  # webhooks.dispatcher.Attempt
+    at: float
+
+
+def as_row(logged: Logged) -> dict:
+    """A Logged request in the shape attempts() reads rows back in."""
+    a = logged.attempt
+    return {"account_sid": logged.account_sid, "resource_sid": logged.resource_sid, "kind": logged.kind,
+            "method": a.method, "url": a.url, "params": [list(p) for p in a.params], "headers": a.headers,
+            "response_status": a.status, "response_body": a.body, "error": a.error, "duration_ms": a.duration_ms,
+            "date_created": logged.at, "response_headers": a.response_headers}
+
+
 def log_attempt(account_sid: str, resource_sid: str | None, kind: str, attempt, at: float) -> Op:
     return ("INSERT INTO webhook_log (account_sid, resource_sid, kind, method, url, params, headers, "
-            "response_status, response_body, error, duration_ms, date_created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            "response_status, response_body, error, duration_ms, date_created, response_headers) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (account_sid, resource_sid, kind, attempt.method, attempt.url, json.dumps(attempt.params),
-             json.dumps(attempt.headers), attempt.status, attempt.body, attempt.error, attempt.duration_ms, at))
+             json.dumps(attempt.headers), attempt.status, attempt.body, attempt.error, attempt.duration_ms, at,
+             json.dumps(attempt.response_headers)))
 
 
 def insert_alert(alert: Alert) -> Op:
@@ -41,6 +62,7 @@ async def attempts(store: Store, resource_sid: str | None = None, limit: int = 1
     for r in reversed(rows):
         d = dict(r)
         d["params"], d["headers"] = json.loads(d["params"]), json.loads(d["headers"])
+        d["response_headers"] = json.loads(d.get("response_headers") or "{}")
         out.append(d)
     return out
 

@@ -31,6 +31,7 @@ class Attempt:
     duration_ms: float = 0.0
     # Every Set-Cookie header of the answer and of the redirects that led to it, with the URL that set it.
     set_cookies: list[tuple[str, str]] = field(default_factory=list)
+    response_headers: dict[str, str] = field(default_factory=dict)  # the answer's (repeated ones joined)
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,8 @@ class Dispatcher:
                 attempt.set_cookies = [(str(r.url), value) for r in (*resp.history, resp)
                                        for value in r.headers.getall("Set-Cookie", ())]
                 attempt.content_type = resp.headers.get("Content-Type", "")
+                for name in resp.headers:
+                    attempt.response_headers[name] = ", ".join(resp.headers.getall(name))
                 chunks, size = [], 0
                 while size <= MAX_BODY:  # read() returns what has arrived: loop up to the limit (+1) or EOF
                     chunk = await resp.content.read(MAX_BODY + 1 - size)
