@@ -110,3 +110,10 @@ def test_every_product_module_is_registered():
     modules = {".".join(f.relative_to(PKG.parent).with_suffix("").parts) for f in (PKG / "api").glob("*/*.py")
                if f.name != "__init__.py"}
     assert modules - registered == set()
+
+
+def test_the_inspector_is_a_client_of_the_public_apis_only():
+    # Issue 17: the page reads and drives the emulator through the control and REST APIs; its package only
+    # serves the files, and knows nothing of the engine, the store or the domain.
+    assert offenders("inspector", (INNER + "engine", INNER + "store", INNER + "domain", INNER + "api",
+                                   INNER + "control", INNER + "server")) == []

@@ -1,0 +1,192 @@
+"""The web inspector in Chromium (issue 17): what an SDK send looks like live, texting the app from a phone
+and seeing its TwiML reply, a message's detail with its signed webhook request, the manual clock, filters,
+the world and its handsets, themes — all without a reload, elements found by role and label."""
+from __future__ import annotations
+
+import re
+
+import requests
+from playwright.sync_api import expect
+from twilio.request_validator import RequestValidator
+
+import twilio_emulator
+from tests.support.receiver import Receiver
+
+PHONE = "+14155550142"
+PONG = "<Response><Message>pong from the app</Message></Response>"
+SEEN_STATUSES = """() => {
+  window.__seen = [];
+  new MutationObserver((changes) => {
+    for (const c of changes) for (const n of c.addedNodes) if (n.querySelectorAll)
+      for (const s of n.querySelectorAll('[data-status]')) window.__seen.push(s.dataset.status);
+  }).observe(document.getElementById('bubbles'), {childList: true, subtree: true});
+}"""
+
+
+def client(server):
+    return twilio_emulator.client(server.base_url)
+
+
+def test_an_sdk_send_appears_live_and_ticks_to_delivered(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    number = c.incoming_phone_numbers.create(area_code="415").phone_number
+    sent = c.messages.create(from_=number, to=PHONE, body="Your order has shipped")
+    phone = page.get_by_role("list", name="Phones").get_by_role("button", name=re.compile(re.escape(PHONE)))
+    expect(phone).to_be_visible()  # arrived over the event stream: no reload
+    phone.click()
+    page.evaluate(SEEN_STATUSES)
+    bubble = page.get_by_role("button", name=re.compile(f"Sent message {sent.sid}"))
+    expect(bubble).to_contain_text("Your order has shipped")
+    expect(bubble.locator("[data-status]")).to_have_text("delivered", timeout=10000)
+    expect(bubble).to_contain_text(number)  # the sender
+    seen = page.evaluate("() => window.__seen")
+    assert seen[-1] == "delivered" and len(seen) >= 2, seen  # it ticked through statuses on the page
+
+
+def test_texting_the_app_from_a_phone_shows_the_twiml_reply_live(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    with Receiver(routes={"/sms": (200, PONG, "text/xml")}) as app:
+        number = c.incoming_phone_numbers.create(area_code="415", sms_url=app.url("/sms")).phone_number
+        page.reload()  # the To list now has the number (bought after the page opened)
+        page.get_by_role("status").filter(has_text="live").wait_for()
+        form = page.get_by_role("form", name="Text your app from a phone")
+        form.get_by_label("From").fill(PHONE)
+        form.get_by_label("To").select_option(number)
+        form.get_by_label("Body").fill("ping")
+        form.get_by_role("button", name="Send").click()
+        thread = page.get_by_role("list", name="Conversation")
+        expect(thread.get_by_role("button", name=re.compile("Received message .*: ping"))).to_be_visible()
+        reply = thread.get_by_role("button", name=re.compile("Sent message .*: pong from the app"))
+        expect(reply).to_be_visible()
+        expect(reply.locator("[data-status]")).to_have_text("delivered", timeout=10000)
+        got = app.wait_for(1)[0]
+    assert got.param("Body") == "ping" and got.param("From") == PHONE
+    keyword = form.get_by_role("button", name="STOP")
+    keyword.click()
+    expect(thread.get_by_role("button", name=re.compile("Sent message .*unsubscribed"))).to_be_visible()
+
+
+def test_message_detail_shows_the_signed_webhook_request_and_the_twiml(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    with Receiver(routes={"/sms": (200, PONG, "text/xml")}) as app:
+        number = c.incoming_phone_numbers.create(area_code="415", sms_url=app.url("/sms?shop=1")).phone_number
+        answer = requests.post(f"{inspector_server.base_url}/_emulator/v1/inbound", timeout=30, json={
+            "From": PHONE, "To": number, "Body": "ping", "wait": True}).json()
+        got = app.wait_for(1)[0]
+    page.get_by_role("list", name="Phones").get_by_role("button", name=re.compile(re.escape(PHONE))).click()
+    page.get_by_role("button", name=re.compile(f"Received message {answer['sid']}")).click()
+    dialog = page.get_by_role("dialog", name=f"Message {answer['sid']}")
+    expect(dialog).to_be_visible()
+    request = dialog.get_by_role("article", name="incoming message request")
+    expect(request).to_contain_text(f"POST {app.url('/sms?shop=1')}")
+    signature = got.headers["X-Twilio-Signature"]
+    assert RequestValidator(c.password).validate(got.url, {k: v[0] for k, v in got.form.items()}, signature)
+    expect(request.get_by_role("row", name=re.compile("X-Twilio-Signature"))).to_contain_text(signature)
+    expect(request.get_by_role("row", name=re.compile("^Body ping"))).to_be_visible()
+    twiml = request.get_by_label("TwiML answer")
+    expect(twiml).to_have_text("<Response>\n  <Message>pong from the app</Message>\n</Response>")
+    expect(request.get_by_role("row", name="Content-Type text/xml")).to_be_visible()
+    expect(request.locator("pre.curl")).to_contain_text("X-Twilio-Signature: " + signature)
+    expect(dialog.get_by_role("region", name="Timeline")).to_contain_text("received")
+    dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_be_hidden()
+
+
+def test_the_manual_clock_moves_a_message_on(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    number = c.incoming_phone_numbers.create(area_code="415").phone_number
+    page.get_by_role("button", name="Stop the clock").click()
+    expect(page.get_by_role("button", name="Run the clock")).to_be_visible()
+    sent = c.messages.create(from_=number, to=PHONE, body="wait for the clock")
+    page.get_by_role("list", name="Phones").get_by_role("button", name=re.compile(re.escape(PHONE))).click()
+    status = page.get_by_role("button", name=re.compile(f"Sent message {sent.sid}")).locator("[data-status]")
+    expect(status).to_have_text("queued")
+    page.get_by_label("Advance by (seconds)").fill("5")
+    page.get_by_role("button", name="Advance").click()
+    expect(status).to_have_text("delivered")
+    page.get_by_role("button", name="Run the clock").click()
+    expect(page.get_by_role("button", name="Stop the clock")).to_be_visible()
+
+
+def test_filtering_messages_by_text_status_direction_and_number(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    number = c.incoming_phone_numbers.create(area_code="415").phone_number
+    requests.post(f"{inspector_server.base_url}/_emulator/v1/handsets", timeout=10,
+                  json={"number": "+14155550143", "behaviour": "failed", "error_code": 30008})
+    ok = [c.messages.create(from_=number, to=PHONE, body=f"invoice {i}") for i in range(3)]
+    bad = c.messages.create(from_=number, to="+14155550143", body="receipt")
+    for m in (*ok, bad):
+        inspector_server.call(inspector_server.emulator.wait_for_message, m.sid, ("delivered", "failed"))
+    page.get_by_role("tab", name="Messages").click()
+    rows = page.get_by_role("table", name="Messages").locator("tbody tr")
+    expect(rows).to_have_count(4)
+    filters = page.get_by_role("form", name="Filter messages")
+    filters.get_by_label("Text").fill("INVOICE")
+    filters.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(3)
+    filters.get_by_label("Text").fill("")
+    filters.get_by_label("Status").select_option("failed")
+    filters.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("30008")
+    filters.get_by_role("button", name="Clear").click()
+    filters.get_by_label("Number").fill(PHONE)
+    filters.get_by_label("Direction").select_option("outbound")
+    filters.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(3)
+    rows.first.press("Enter")  # keyboard: a row opens its message
+    expect(page.get_by_role("dialog", name=re.compile(f"Message {ok[-1].sid}"))).to_be_visible()
+
+
+def test_the_world_shows_numbers_services_and_edits_a_handset(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    number = c.incoming_phone_numbers.create(area_code="415", sms_url="http://127.0.0.1:9/sms")
+    service = c.messaging.v1.services.create(friendly_name="Reminders")
+    c.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=number.sid)
+    c.messages.create(messaging_service_sid=service.sid, to=PHONE, body="hi")
+    page.get_by_role("tab", name="World").click()
+    expect(page.get_by_role("region", name="Numbers")).to_contain_text(number.phone_number)
+    expect(page.get_by_role("region", name="Messaging Services")).to_contain_text(
+        re.compile(f"Reminders.*{re.escape(number.phone_number)}"))
+    handsets = page.get_by_role("region", name="Handsets")
+    handsets.get_by_role("button", name=f"Edit handset {PHONE}").click()
+    form = handsets.get_by_role("form", name=f"Handset {PHONE}")
+    form.get_by_label("Carrier").fill("Test Mobile")
+    form.get_by_label("Behaviour").select_option("undelivered")
+    form.get_by_label("Error code").fill("30003")
+    form.get_by_role("button", name="Save handset").click()
+    expect(form).to_be_hidden()  # saved: the table shows the handset as declared
+    expect(handsets.get_by_role("row", name=re.compile("^" + re.escape(PHONE)))).to_contain_text("undelivered (30003)")
+    declared = requests.get(f"{inspector_server.base_url}/_emulator/v1/handsets/{PHONE}", timeout=10).json()
+    assert (declared["carrier"], declared["behaviour"], declared["error_code"]) == ("Test Mobile", "undelivered", 30003)
+    page.get_by_role("tab", name="Alerts").click()  # the service's webhook-less number: nothing failed yet
+    expect(page.get_by_role("table", name="Alerts")).to_be_visible()
+
+
+def test_a_scenario_file_loads_and_the_world_exports(inspector_server, inspector, tmp_path):
+    page = inspector.page
+    scenario = tmp_path / "shop.toml"
+    scenario.write_text('[[numbers]]\nphone_number = "+14155550044"\nfriendly_name = "Shop"\n\n'
+                        '[[handsets]]\nnumber = "+14155550145"\ncarrier = "Scenario Mobile"\n')
+    page.get_by_role("tab", name="World").click()
+    form = page.get_by_role("region", name="Scenario")
+    form.get_by_label("Scenario file").set_input_files(str(scenario))
+    form.get_by_role("button", name="Load scenario").click()
+    expect(form).to_contain_text("loaded: 1 numbers, 1 handsets")
+    expect(page.get_by_role("region", name="Numbers")).to_contain_text("+14155550044")
+    with page.expect_download() as download:
+        form.get_by_role("button", name="Export as scenario").click()
+    exported = download.value.path().read_text()
+    assert '"phone_number": "+14155550044"' in exported and '"Scenario Mobile"' in exported
+
+
+def test_dark_theme_and_keyboard_tabs(inspector):
+    page = inspector.page
+    theme = page.get_by_role("button", name="Dark theme")
+    theme.click()
+    expect(theme).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    page.get_by_role("tab", name="Phones").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="Messages")).to_be_focused()
+    expect(page.get_by_role("tab", name="Messages")).to_have_attribute("aria-selected", "true")
