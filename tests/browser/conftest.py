@@ -30,8 +30,10 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped: Playwright's sync API holds an event loop on this thread while it runs, which would
+    break other modules' asyncio.run()."""
     reason = _missing()
     if reason:
         if os.environ.get("CI"):
