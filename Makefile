@@ -45,3 +45,4 @@ bench: install browser
 	$(PYTHON) benchmarks/bench_inbound.py
 	$(PYTHON) benchmarks/bench_plugin.py
 	$(PYTHON) benchmarks/bench_list.py
+	$(PYTHON) benchmarks/bench_inspector.py

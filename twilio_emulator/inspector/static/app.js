@@ -359,18 +359,19 @@ function requestOf(w, alerts) {
     el("h4", {}, `${w.kind.replace(/_/g, " ")}: ${w.method} ${w.url} → `,
       el("span", { class: failed ? "error" : "status-delivered" }, w.error || String(w.response_status)),
       ` (${Number(w.duration_ms).toFixed(1)} ms, ${shortTime(w.date_created)})`),
+    raised.map((a) => el("p", { class: "error" }, `Alert ${a.error_code}: ${a.alert_text}`)),
+    w.error ? el("p", { class: "error" }, w.error) : null,
+    body ? el("pre", { "aria-label": isXml ? "TwiML answer" : "Response body" }, isXml ? prettyXml(body) : body) : null,
     el("div", { class: "row" },
       el("button", { type: "button", onclick: async () => {
         try { await navigator.clipboard.writeText(curl); copied.textContent = "copied"; }
         catch (e) { copied.textContent = "select the command below to copy it"; }
       } }, "Copy as curl"), copied),
     el("details", {}, el("summary", {}, "curl"), el("pre", { class: "curl" }, curl)),
-    el("h3", {}, "Parameters"), table(w.params),
-    el("h3", {}, "Request headers"), table(Object.entries(w.headers)),
-    el("h3", {}, "Response"),
-    w.error ? el("p", { class: "error" }, w.error) : table(Object.entries(w.response_headers || {})),
-    body ? el("pre", { "aria-label": isXml ? "TwiML answer" : "Response body" }, isXml ? prettyXml(body) : body) : null,
-    raised.map((a) => el("p", { class: "error" }, `Alert ${a.error_code}: ${a.alert_text}`)));
+    el("div", { class: "columns" },
+      el("div", {}, el("h3", {}, "Parameters"), table(w.params)),
+      el("div", {}, el("h3", {}, "Request headers"), table(Object.entries(w.headers)),
+        w.error ? null : [el("h3", {}, "Response headers"), table(Object.entries(w.response_headers || {}))])));
 }
 
 function renderDetail(d) {
