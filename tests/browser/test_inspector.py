@@ -55,7 +55,9 @@ def test_texting_the_app_from_a_phone_shows_the_twiml_reply_live(inspector_serve
         form.get_by_label("Body").fill("ping")
         form.get_by_role("button", name="Send").click()
         thread = page.get_by_role("list", name="Conversation")
-        expect(thread.get_by_role("button", name=re.compile("Received message .*: ping"))).to_be_visible()
+        ping = thread.get_by_role("button", name=re.compile("Received message .*: ping"))
+        expect(ping).to_be_visible()
+        expect(ping).to_contain_text(f"incoming message: POST {app.url('/sms')} → 200")  # the webhook, live
         reply = thread.get_by_role("button", name=re.compile("Sent message .*: pong from the app"))
         expect(reply).to_be_visible()
         expect(reply.locator("[data-status]")).to_have_text("delivered", timeout=10000)

@@ -6,7 +6,7 @@ const CONTROL = "/_emulator/v1";
 const state = {
   accounts: [], account: null, phones: [], selected: null, thread: [], byPhone: new Map(),
   list: [], next: null, filters: {}, detailSid: null, clock: null, targets: [], alerts: [], stream: null,
-  view: "phones",
+  view: "phones", hooks: new Map(),
 };
 const $ = (id) => document.getElementById(id);
 
@@ -132,6 +132,11 @@ function onMessage(m) {
 const refreshAlerts = debounce(() => loadAlerts().catch(report), 150);
 function onWebhook(w) {
   if (state.detailSid && w.resource_sid === state.detailSid) refreshDetail();
+  const shown = state.thread.find((m) => m.sid === w.resource_sid);
+  if (shown) {
+    state.hooks.set(w.resource_sid, [...(state.hooks.get(w.resource_sid) || []), w]);
+    renderBubble(shown, false);
+  }
   if (w.error || !(w.response_status >= 200 && w.response_status < 300)) refreshAlerts();
 }
 
@@ -186,7 +191,9 @@ function bubbleOf(m) {
       el("span", { class: "meta" },
         el("span", {}, `${m.from || "(the service picks a sender)"} · `),
         el("span", { class: `status status-${m.status}`, "data-status": m.status }, statusText(m)),
-        el("span", {}, ` · ${shortTime(m.date_updated)}`))));
+        el("span", {}, ` · ${shortTime(m.date_updated)}`)),
+      (state.hooks.get(m.sid) || []).map((w) => el("span", { class: "meta hook" },
+        `${w.kind.replace(/_/g, " ")}: ${w.method} ${w.url} → ${w.error || w.response_status} (${Number(w.duration_ms).toFixed(1)} ms)`))));
   if (media) loadMedia(m, media);
   return node;
 }
