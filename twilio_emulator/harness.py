@@ -187,6 +187,16 @@ class TwilioEmulator:
             body["webhook"] = {"callback_url": webhook_url, **body.get("webhook", {})}
         return self.remote.control("POST", "/senders", body)
 
+    def fault(self, where: str, do: dict, match: dict | None = None, times: int | None = None,
+              probability: float | None = None, seed: int | None = None) -> "Fault":
+        """A fault rule for the length of a `with` block (or until .remove()): where ("api", "callback",
+        "webhook", "carrier"), what it does and matches, for the next `times` events or with a `probability`
+        (see the README's fault rules). `.fired` reads how often it acted."""
+        body = {"where": where, "do": do, "match": match or {}}
+        body.update({k: v for k, v in (("times", times), ("probability", probability), ("seed", seed))
+                     if v is not None})
+        return Fault(self, self.remote.control("POST", "/faults", body))
+
     def add_template(self, types: dict | str, variables: dict | None = None, language: str = "en",
                      approval: str | None = "approved", friendly_name: str = "") -> str:
         """A Content template (`types`, or a body text for a twilio/text template), its WhatsApp approval
@@ -290,6 +300,27 @@ class TwilioEmulator:
     def fail(self, message: str, phone: Phone | None = None) -> None:
         __tracebackhide__ = True  # pytest shows the test's line, not this one
         raise AssertionError(f"{message}\n{self.report(phone)}")
+
+
+class Fault:
+    """A fault rule the test set (TwilioEmulator.fault): a context manager that removes it at the end."""
+
+    def __init__(self, harness: "TwilioEmulator", data: dict):
+        self.harness, self.id, self.data = harness, data["id"], data
+
+    @property
+    def fired(self) -> int:
+        """How often the rule acted so far."""
+        return self.harness.remote.control("GET", f"/faults/{self.id}")["fired"]
+
+    def remove(self) -> None:
+        self.harness.remote.control("DELETE", f"/faults/{self.id}")
+
+    def __enter__(self) -> "Fault":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
 
 
 class OwnedNumber(str):

@@ -394,6 +394,37 @@ async def load_scenario(request: web.Request) -> web.Response:
     return web.json_response({"loaded": counts}, status=201)
 
 
+def fault_json(rule) -> dict:
+    return {"id": rule.sid, "where": rule.where, "match": rule.match, "do": rule.do, "times": rule.times,
+            "probability": rule.probability, "seed": rule.seed, "fired": rule.fired, "seen": rule.seen,
+            "date_created": rfc2822(rule.date_created)}
+
+
+@routes.post("/faults")
+async def add_fault(request: web.Request) -> web.Response:
+    """A fault rule (issue 18): {"where": "api" | "callback" | "webhook" | "carrier", "match": {...},
+    "do": {...}, "times": N | "probability": p, "seed": n}. 201 with it and its "id"; 400 naming the field."""
+    rule = await request.config_dict[EMULATOR].faults.add(await _json_body(request))
+    return web.json_response(fault_json(rule), status=201)
+
+
+@routes.get("/faults")
+async def list_faults(request: web.Request) -> web.Response:
+    """Every rule, oldest first, with how often each fired ("fired") and matched ("seen")."""
+    return web.json_response({"faults": [fault_json(r) for r in request.config_dict[EMULATOR].faults.listed()]})
+
+
+@routes.get("/faults/{id}")
+async def fetch_fault(request: web.Request) -> web.Response:
+    return web.json_response(fault_json(request.config_dict[EMULATOR].faults.get(request.match_info["id"])))
+
+
+@routes.delete("/faults/{id}")
+async def delete_fault(request: web.Request) -> web.Response:
+    await request.config_dict[EMULATOR].faults.remove(request.match_info["id"])
+    return web.Response(status=204)
+
+
 @routes.post("/drain")
 async def drain(request: web.Request) -> web.Response:
     """Wait until every webhook request already started (and what follows from it) has finished."""

@@ -21,7 +21,10 @@ BEHAVIOURS = (DELIVER, UNDELIVERED, FAILED, NO_RECEIPT)
 
 # Delivery errors and the titles Twilio gives them (docs, errors/30003 … 30011; reference §6.3).
 DELIVERY_ERRORS = {
+    30001: "Queue overflow",
+    30002: "Account suspended",
     30003: "Unreachable destination handset",
+    30004: "Message blocked",
     30005: "Unknown destination handset",
     30006: "Landline or unreachable carrier",
     30007: "Message filtered",

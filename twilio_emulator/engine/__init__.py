@@ -69,6 +69,8 @@ class Emulator:
         self.channel_senders, self.conversations = channel_tables()
         from .content import table as content_table
         self.contents = content_table()  # Content API templates (HX…) by sid (engine.content)
+        from .faults import Faults
+        self.faults = Faults(self)  # fault rules (FR…): where the emulator is imperfect on demand
         # Declared handsets by E.164 (others get carriers.default_handset).
         self.handsets: Table[Handset] = Table("handset", Handset, key=attrgetter("number"), check=carriers.check)
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts): a cache
@@ -157,7 +159,8 @@ class Emulator:
         await self.handsets.load(self.store)
         for table in (self.services, self.service_senders, self.sticky):
             await table.load(self.store)
-        for table in (self.opt_outs, self.channel_senders, self.conversations, self.contents):
+        self.faults.clear_generators()
+        for table in (self.opt_outs, self.channel_senders, self.conversations, self.contents, self.faults.table):
             await table.load(self.store)
         self.auth_cache.clear()
         self.token_salt = await records.setting(self.store, "token_salt") or ""

@@ -13,6 +13,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from ..domain import faults
 from ..domain.messages import CANCELED, FAILED, OUTBOUND_CALL, SCHEDULED, SENT, Message, Step
 from ..store import messages as message_rows
 from ..store import webhooks as rows
@@ -32,6 +33,7 @@ class StatusCallbacks:
         # The latest callback task of each message: the next one waits for it, so that an app receives a
         # message's callbacks in the order of its statuses (each in its own task, they could overtake).
         self._last: dict[str, asyncio.Task] = {}
+        self._held: dict[str, Step] = {}  # a callback a `reorder` fault rule holds until the next one went
 
     def schedule(self, msg: Message, steps: list[Step]) -> None:
         if msg.direction == OUTBOUND_CALL:
@@ -52,6 +54,43 @@ class StatusCallbacks:
         self._spawn(msg, step)
 
     def _spawn(self, msg: Message, step: Step) -> None:
+        held = self._held.pop(msg.sid, None)
+        rule = self._fault(msg, step) if len(self.emu.faults) else None
+        effect = rule.do["effect"] if rule is not None else None
+        if effect == faults.DROP:
+            self.emu.background.spawn(self._dropped(msg, step, rule.sid))
+        elif effect == faults.DELAY:  # on its own, outside the chain: the ones after it overtake it
+            self.emu.scheduler.call_at(self.emu.now() + rule.do["seconds"], self._spawn_alone, msg, step)
+        elif effect == faults.REORDER:
+            self._held[msg.sid] = step
+        else:
+            self._chain(msg, step)
+            if effect == faults.DUPLICATE:  # the same request again, with the same idempotency token
+                self._chain(msg, step)
+        if held is not None:  # the step a reorder held goes after the one that followed it
+            self._chain(msg, held)
+
+    def _fault(self, msg: Message, step: Step):
+        event = {"to": msg.to, "from": msg.from_, "status": step.status, "account_sid": msg.account_sid,
+                 "url": msg.status_callback}
+        # A reorder needs a later callback of the message to swap with.
+        later = any(s.at > step.at for s in msg.timeline)
+        return self.emu.faults.fire("callback", event,
+                                    lambda r: r.do["effect"] != faults.REORDER or (later and msg.sid not in self._held))
+
+    def _spawn_alone(self, msg: Message, step: Step) -> None:
+        self.emu.background.spawn(self._send(msg, step))
+
+    async def _dropped(self, msg: Message, step: Step, rule_sid: str) -> None:
+        """A callback a `drop` rule ate: in the webhook log as not sent (so that a restart does not send it)."""
+        attempt = Attempt("POST", msg.status_callback or "", payloads.status_callback(msg, step.status, step.error_code,
+                                                                                     step.at), {},
+                          error=f"dropped by fault rule {rule_sid}")
+        logged = rows.Logged(msg.account_sid, msg.sid, KIND, attempt, self.emu.now())
+        await self.emu.store.write(rows.log_attempt(*logged))
+        self.emu.events.publish("webhook", logged)
+
+    def _chain(self, msg: Message, step: Step) -> None:
         task = self.emu.background.spawn(self._send(msg, step, self._last.get(msg.sid)))
         self._last[msg.sid] = task
         task.add_done_callback(lambda t, sid=msg.sid: self._last.get(sid) is t and self._last.pop(sid))

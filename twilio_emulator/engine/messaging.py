@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import TYPE_CHECKING
 
 from ..domain.accounts import TRIAL, Account, trial_body
@@ -128,6 +129,8 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         msg.status_callback = application.get("message_status_callback") or application.get("sms_status_callback")
     if service is not None and not msg.status_callback:
         msg.status_callback = service.get("status_callback")
+    if len(emu.faults) and fail is None:
+        handset = _carrier_fault(emu, account.sid, to, sender, handset)
     mms = bool(media_urls) and not converted and not channel
     read = bool(channel) and handset.read_receipts
     if fail is not None:
@@ -169,6 +172,21 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     if held is not None:
         emu.media.schedule(sid, account.sid, held[1])
     return observe(msg, now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
+
+
+def _carrier_fault(emu: "Emulator", account_sid: str, to: numbers.Number, sender: str | None, handset):
+    """A carrier fault rule (issue 18) on this message: the handset as the carrier will treat it this time —
+    undelivered/failed with the rule's code, or its delivery `seconds` later."""
+    rule = emu.faults.fire("carrier", {"to": to.e164, "from": sender, "country": to.country,
+                                       "account_sid": account_sid})
+    if rule is None:
+        return handset
+    if rule.do.get("effect") == "delay":
+        delays = dict(handset.delays)
+        delays["delivered"] = delays.get("delivered", dict(emu.lifecycle.delays).get("delivered", 0.0)) + \
+            rule.do["seconds"]
+        return dataclasses.replace(handset, delays=delays)
+    return dataclasses.replace(handset, behaviour=rule.do["status"], error_code=rule.do["error_code"])
 
 
 def _whatsapp_refusal(emu: "Emulator", sender: str, user: str, template, rendered, handset) -> tuple[int, str] | None:

@@ -27,7 +27,7 @@ from . import numbers as number_ops
 if TYPE_CHECKING:
     from . import Emulator
 
-SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates")
+SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates", "faults")
 _POOL = ("phone_numbers", "short_codes", "alpha_senders", "channel_senders")
 HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
                    "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name")
@@ -217,5 +217,10 @@ async def _handset(emu: "Emulator", item: dict, where: str, _account: Account) -
         raise ScenarioError(where, str(exc)) from None
 
 
-_APPLY = {"accounts": _account_item, "numbers": _number, "short_codes": _short_code, "senders": _sender,
+async def _fault(emu: "Emulator", item: dict, where: str, _account: Account) -> None:
+    """A fault rule, as POST /_emulator/v1/faults takes it (where, match, do, times | probability, seed)."""
+    await emu.faults.add(item)
+
+
+_APPLY = {"faults": _fault, "accounts": _account_item, "numbers": _number, "short_codes": _short_code, "senders": _sender,
           "services": _service, "handsets": _handset, "templates": _template}

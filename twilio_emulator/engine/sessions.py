@@ -62,9 +62,14 @@ class Session:
             if self._jar is None:
                 self._jar = await jar_rows.jar(emu.store, self.account.sid, self.conversation)
             cookie = cookies.header(self._jar, url, emu.now())
-        attempt = await emu.dispatcher.send(method, url, self.params if params is None else params,
-                                            self.account.auth_token, token=emu.token(self.resource_sid, event or kind),
-                                            cookie=cookie)
+        sent = self.params if params is None else params
+        rule = self._fault(url, sent) if len(emu.faults) else None
+        if rule is not None:  # a webhook fault rule: the request fails on the emulator's side, the app unreached
+            what = "timeout after 15 s" if rule.do["effect"] == "timeout" else "connection refused"
+            attempt = Attempt(method, url, sent, {}, error=f"{what} (fault rule {rule.sid})")
+        else:
+            attempt = await emu.dispatcher.send(method, url, sent, self.account.auth_token,
+                                                token=emu.token(self.resource_sid, event or kind), cookie=cookie)
         self.webhooks.append(attempt)
         logged = log_rows.Logged(self.account.sid, self.resource_sid, kind, attempt, emu.now())
         ops = [log_rows.log_attempt(*logged)]
@@ -77,6 +82,11 @@ class Session:
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
         emu.events.publish("webhook", logged)
         return answer_of(attempt)
+
+    def _fault(self, url: str, params: list[tuple[str, str]]):
+        given = dict(params)
+        return self.emu.faults.fire("webhook", {"to": given.get("To"), "from": given.get("From"), "url": url,
+                                                "account_sid": self.account.sid})
 
     async def fetch(self, kind: str, method: str, url: str, fallback_method: str, fallback_url: str):
         """The primary URL's answer; on failure an alert, then the fallback URL's. Returns (answer, URL of the

@@ -132,11 +132,11 @@ function onMessage(m) {
 const refreshAlerts = debounce(() => loadAlerts().catch(report), 150);
 function onWebhook(w) {
   if (state.detailSid && w.resource_sid === state.detailSid) refreshDetail();
+  // Kept whether or not its message is on screen yet (the webhook can beat the thread's own load).
+  state.hooks.set(w.resource_sid, [...(state.hooks.get(w.resource_sid) || []), w]);
+  if (state.hooks.size > 5000) state.hooks.delete(state.hooks.keys().next().value);  // the oldest
   const shown = state.thread.find((m) => m.sid === w.resource_sid);
-  if (shown) {
-    state.hooks.set(w.resource_sid, [...(state.hooks.get(w.resource_sid) || []), w]);
-    renderBubble(shown, false);
-  }
+  if (shown) renderBubble(shown, false);
   if (w.error || !(w.response_status >= 200 && w.response_status < 300)) refreshAlerts();
 }
 
