@@ -29,6 +29,7 @@ FUZZ = settings(max_examples=EXAMPLES * 10, deadline=None, database=None, derand
 ENDPOINTS = {
     "/inbound": ("From", "To", "Body", "MediaUrl", "MessagingServiceSid", "wait", "ProfileName", "button_payload",
                  "message_type", "Latitude", "forwarded"),
+    "/faults": ("where", "match", "do", "times", "probability", "seed"),
     "/senders": ("sender_id", "account_sid", "webhook", "profile", "configuration", "friendly_name"),
     "/calls": ("From", "To", "wait"),
     "/short_codes": ("short_code", "country", "account_sid", "friendly_name", "sms_url", "sms_method",
@@ -41,7 +42,8 @@ ENDPOINTS = {
 }
 NUMBER = "+14155550190"  # ours, with a webhook on loopback that nothing answers
 PLAUSIBLE = st.sampled_from([NUMBER, f"whatsapp:{NUMBER}", "rcs:fuzz", "+14155550191", "+447700900123", "12345", "ACME", "", "US", "GET", "POST",
-                             "manual", "real", "deliver", "failed", "landline", "30003", NOWHERE, MAIN, "MG" + "0" * 32])
+                             "manual", "real", "deliver", "failed", "landline", "30003", "api", "callback", "webhook", "carrier",
+                             "drop", "delay", "duplicate", "reorder", NOWHERE, MAIN, "MG" + "0" * 32])
 LEAF = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False, allow_infinity=False),
                  st.text(max_size=30), PLAUSIBLE)
 JSON_VALUE = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=4) |
@@ -95,6 +97,9 @@ def test_control_json_of_any_shape_is_answered_below_500(emulator, endpoint):
         run()
     finally:
         requests.post(f"{emulator.base_url}/_emulator/v1/clock", json={"mode": "real"}, timeout=10)
+        # A fuzzed fault rule (an api 500 on everything, say) must not reach the other endpoints' tests.
+        for rule in requests.get(f"{emulator.base_url}/_emulator/v1/faults", timeout=10).json()["faults"]:
+            requests.delete(f"{emulator.base_url}/_emulator/v1/faults/{rule['id']}", timeout=10)
 
 
 @pytest.mark.parametrize("endpoint", [*ENDPOINTS, "/reset", "/drain"])
