@@ -73,7 +73,11 @@ def test_alerts_and_webhooks_over_the_control_api(emu, sub):
     assert [a["error_code"] for a in alerts["alerts"] if a["resource_sid"] == m.sid] == [11200] * 3
     assert alerts["alerts"][0]["sid"].startswith("NO") and alerts["alerts"][0]["date_created"].endswith("+0000")
     hooks = requests.get(f"{emu.base_url}/_emulator/v1/webhooks", params={"sid": m.sid}).json()["webhooks"]
-    assert len(hooks) == 3 and all(h["response_status"] is None and h["error"] for h in hooks)
+    # Each of the three callbacks is tried twice: Twilio retries a connection failure once by default (the
+    # connection overrides' rc=1, rp=ct; reference twilio-more §10.2), with the same idempotency token.
+    assert len(hooks) == 6 and all(h["response_status"] is None and h["error"] for h in hooks)
+    tokens = [h["headers"]["I-Twilio-Idempotency-Token"] for h in hooks]
+    assert tokens[0::2] == tokens[1::2] and len(set(tokens)) == 3
     assert hooks[0]["headers"]["User-Agent"] == "TwilioProxy/1.1"
 
 

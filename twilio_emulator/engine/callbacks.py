@@ -1,6 +1,7 @@
 """Status callbacks: at each planned step of a message that has a StatusCallback, POST the step to the app,
 signed. Each request runs in its own task, so a slow or dead receiver never holds up the scheduler or other
-messages; every attempt is logged and a failure becomes an 11200 alert. Nothing is retried (as Twilio).
+messages; every attempt is logged and a failure becomes an 11200 alert. Retries are the dispatcher's (the
+URL's connection overrides: by default one retry of a connection failure, as Twilio).
 
 Crash-safe without an outbox of their own: a message's planned steps are stored with it, and every request
 sent is in the webhook log, so after a restart recover() sends each step not logged yet, with the token the
@@ -117,10 +118,11 @@ async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: 
                  params: list[tuple[str, str]], event: str) -> Attempt:
     """One request whose answer Twilio does not act on (a status callback of a message or a call, a caller-ID
     verification): signed, with the idempotency token of (resource, event), in the webhook log, one serve-log
-    line, and an 11200 alert when it fails. Nothing is retried (as Twilio). The one bookkeeping of them all."""
+    line, and an 11200 alert when it fails (after the retries the URL's connection overrides allow, each one
+    logged). The one bookkeeping of them all."""
     attempt = await emu.dispatcher.send(method, url, params, account.auth_token, token=emu.token(resource_sid, event))
-    logged = rows.Logged(account.sid, resource_sid, kind, attempt, emu.now())
-    ops = [rows.log_attempt(*logged)]
+    tries = [rows.Logged(account.sid, resource_sid, kind, a, emu.now()) for a in (*attempt.earlier, attempt)]
+    ops = [rows.log_attempt(*t) for t in tries]
     if not attempt.ok:
         alert = emu.new_alert(account.sid, 11200, failure_text(attempt), method, attempt.url, resource_sid)
         ops.append(rows.insert_alert(alert))
@@ -128,7 +130,8 @@ async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: 
     if emu.activity.enabled:
         emu.activity.line(f"{resource_sid} {label} -> {method} {attempt.url} "
                           f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
-    emu.events.publish("webhook", logged)
+    for logged in tries:
+        emu.events.publish("webhook", logged)
     return attempt
 
 

@@ -71,8 +71,9 @@ class Session:
             attempt = await emu.dispatcher.send(method, url, sent, self.account.auth_token,
                                                 token=emu.token(self.resource_sid, event or kind), cookie=cookie)
         self.webhooks.append(attempt)
-        logged = log_rows.Logged(self.account.sid, self.resource_sid, kind, attempt, emu.now())
-        ops = [log_rows.log_attempt(*logged)]
+        tries = [log_rows.Logged(self.account.sid, self.resource_sid, kind, a, emu.now())
+                 for a in (*attempt.earlier, attempt)]  # each retry the connection overrides made, then it
+        ops = [log_rows.log_attempt(*t) for t in tries]
         if self.conversation is not None and attempt.set_cookies:
             self._jar = cookies.update(self._jar, attempt.set_cookies, emu.now())
             ops.append(jar_rows.put(self.account.sid, self.conversation, self._jar))
@@ -80,7 +81,8 @@ class Session:
         if emu.activity.enabled:
             emu.activity.line(f"{self.resource_sid} {kind.replace('_', ' ')} -> {method} {attempt.url} "
                               f"{attempt.status or attempt.error} ({attempt.duration_ms:.1f} ms)")
-        emu.events.publish("webhook", logged)
+        for logged in tries:
+            emu.events.publish("webhook", logged)
         return answer_of(attempt)
 
     def _fault(self, url: str, params: list[tuple[str, str]]):

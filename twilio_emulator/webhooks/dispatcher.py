@@ -29,6 +29,10 @@ class Attempt:
     content_type: str = ""
     error: str | None = None  # connection refused, timeout, …
     duration_ms: float = 0.0
+    # The attempts before this one that failed and were retried (the connection overrides' `rc`/`rp`), oldest
+    # first: each is logged; this one is the outcome.
+    earlier: list["Attempt"] = field(default_factory=list)
+    failure: str = ""  # why it failed, as `rp` names failures: ct | rt | 4xx | 5xx ("" when it did not)
     # Every Set-Cookie header of the answer and of the redirects that led to it, with the URL that set it.
     set_cookies: list[tuple[str, str]] = field(default_factory=list)
     response_headers: dict[str, str] = field(default_factory=dict)  # the answer's (repeated ones joined)
@@ -39,20 +43,47 @@ class Attempt:
         return self.error is None and self.status is not None and 200 <= self.status < 300
 
 
-def connection_timeout(url: str, default: float) -> float:
-    """Seconds allowed for the whole request: Twilio's connection overrides in the URL fragment
-    (`#tt=5000`, total time, or `#rt=…`, read timeout, in ms; reference §7.4) shorten the default (15 s).
-    Emulator: one number bounds the whole request; connect and read timeouts are not told apart."""
+@dataclass(frozen=True)
+class Overrides:
+    """Twilio's connection overrides in a webhook URL's fragment (reference twilio-more §10.1): `ct` connect
+    timeout, `rt` read timeout, `tt` the whole budget with retries (ms), `rc` retries after a failed attempt,
+    `rp` which failures are retried (`4xx`, `5xx`, `ct` connect failures, `rt` read timeouts, `all`).
+    Defaults: ct 5 s, rt and tt the emulator's webhook timeout (Twilio's 15 s), rc 1, rp `ct` [UNVERIFIED:
+    the reference could not read the defaults row; `ct` is its first candidate]. `e` and `sni` (the edge
+    Twilio sends from, TLS SNI) change nothing on loopback and are accepted as given."""
+    connect: float
+    read: float
+    total: float
+    retries: int
+    policy: frozenset[str]
+
+
+_RETRY_KINDS = frozenset({"4xx", "5xx", "ct", "rt"})
+
+
+def overrides(url: str, default: float) -> Overrides:
     fragment = urlsplit(url).fragment
-    if not fragment:
-        return default
-    values = dict(pair.partition("=")[::2] for pair in fragment.split("&"))
-    for key, low, high in (("tt", 100, 15000), ("rt", 100, 15000)):
+    values = dict(pair.partition("=")[::2] for pair in fragment.split("&")) if fragment else {}
+
+    def ms(key: str, low: int, high: int, fallback: float) -> float:
         try:
             return min(max(int(values[key]), low), high) / 1000
         except (KeyError, ValueError):
-            continue
-    return default
+            return fallback
+    total = ms("tt", 100, 15000, default)
+    try:
+        retries = min(max(int(values["rc"]), 0), 5)
+    except (KeyError, ValueError):
+        retries = 1
+    asked = {p.strip().lower() for p in values.get("rp", "ct").split(",") if p.strip()}
+    policy = _RETRY_KINDS if "all" in asked else frozenset(asked & _RETRY_KINDS)
+    return Overrides(connect=min(ms("ct", 100, 10000, 5.0), total), read=min(ms("rt", 100, 15000, default), total),
+                     total=total, retries=retries, policy=policy)
+
+
+def connection_timeout(url: str, default: float) -> float:
+    """Seconds allowed for the whole request, retries included (`#tt`, else the webhook timeout)."""
+    return overrides(url, default).total
 
 
 class Dispatcher:
@@ -89,13 +120,27 @@ class Dispatcher:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if cookie:
             headers["Cookie"] = cookie
-        attempt = Attempt(method, target, params, headers)
-        timeout = connection_timeout(url, self.timeout)
+        rules = overrides(url, self.timeout)
+        deadline = time.perf_counter() + rules.total
+        earlier: list[Attempt] = []
+        while True:
+            attempt = await self._attempt(method, target, params, headers, body, rules, deadline)
+            if not attempt.failure or attempt.failure not in rules.policy or len(earlier) >= rules.retries \
+                    or time.perf_counter() >= deadline:
+                attempt.earlier = earlier
+                return attempt
+            earlier.append(attempt)  # retried at once, with the same token and signature
+
+    async def _attempt(self, method: str, target: str, params, headers: dict, body: str | None, rules: Overrides,
+                       deadline: float) -> Attempt:
+        attempt = Attempt(method, target, params, dict(headers))
+        remaining = max(deadline - time.perf_counter(), 0.001)
         started = time.perf_counter()
         try:
             async with self._client().request(
                     method, URL(target, encoded=True), data=body, headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
+                    timeout=aiohttp.ClientTimeout(total=remaining, sock_connect=min(rules.connect, remaining),
+                                                  sock_read=min(rules.read, remaining))) as resp:
                 attempt.status = resp.status
                 attempt.set_cookies = [(str(r.url), value) for r in (*resp.history, resp)
                                        for value in r.headers.getall("Set-Cookie", ())]
@@ -111,8 +156,13 @@ class Dispatcher:
                     size += len(chunk)
                 attempt.raw = b"".join(chunks)
                 attempt.body = attempt.raw[:MAX_BODY].decode("utf-8", "replace")
+            if 400 <= attempt.status < 600:
+                attempt.failure = "4xx" if attempt.status < 500 else "5xx"
         except (asyncio.TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
-            attempt.error = _failure(exc, timeout)
+            attempt.error = _failure(exc, rules.total)
+            connect = isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)) or \
+                (attempt.status is None and not isinstance(exc, (asyncio.TimeoutError, aiohttp.ServerDisconnectedError)))
+            attempt.failure = "ct" if connect else "rt"
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         return attempt
 
