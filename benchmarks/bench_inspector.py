@@ -112,7 +112,7 @@ def main(count: int, loads: int, samples: int) -> None:
         started = time.perf_counter()
         asyncio.run(fill(db, count))
         print(f"store of {count:,} messages to {len(PHONES):,} phones made in {time.perf_counter() - started:.1f} s")
-        with EmulatorThread(Settings(db_path=db, timing="realistic", log_requests=False)) as server:
+        with EmulatorThread(Settings(db_path=db, timing="realistic", log_requests=False, throughput=False)) as server:
             figures = measure(server.base_url, loads, samples)
     print(f"inspector over {count:,} messages (median of {loads} loads; ms)")
     print(f"  first render of the phone list (from navigation): {statistics.median(figures['phones']):8.1f}")

@@ -22,7 +22,7 @@ def rss_mb() -> float:
 
 
 async def main(count: int) -> None:
-    emu = Emulator(Settings(timing="realistic"), ActivityLog(open(os.devnull, "w")))
+    emu = Emulator(Settings(timing="realistic", throughput=False), ActivityLog(open(os.devnull, "w")))
     await emu.start()
     account = emu.accounts[emu.settings.account_sid]
     await numbers.buy(emu, account, "+14155550100", None, None, {})

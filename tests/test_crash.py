@@ -29,8 +29,11 @@ class Server:
     """`twilio-emulator serve --db FILE` in a subprocess; stderr drained by a thread (banner = ready)."""
 
     def __init__(self, db: str):
+        # --no-throughput: the load goes out as fast as the carrier takes it, as this test was written for
+        # (with sender queues on, a long code sends one segment a second; tests/sdk/test_throughput.py).
         self.proc = subprocess.Popen([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--db", db,
-                                      "--quiet"], stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+                                      "--quiet", "--no-throughput"], stderr=subprocess.PIPE, text=True,
+                                     env=os.environ.copy())
         self.lines: list[str] = []
         ready = threading.Event()
 

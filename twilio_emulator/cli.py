@@ -34,8 +34,11 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="Log warnings only (no line per API call or status change).")
 @click.option("--fixtures", "fixtures", default=None, type=click.Path(dir_okay=False),
               help="A scenario file (fixtures/*.toml or *.json) that is part of the start-up state.")
+@click.option("--throughput/--no-throughput", default=None,
+              help="Drain each sender's queue at its rate (1 segment/s for a US long code …) [default: on with "
+                   "realistic timing, off with instant].")
 def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
-          fixtures) -> None:
+          fixtures, throughput) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
     from .engine.scenarios import ScenarioError
@@ -65,7 +68,7 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
                         auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
                         webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None,
-                        scenario=scenario)
+                        scenario=scenario, throughput=throughput)
     base = f"http://{host}:{actual_port}"
 
     def banner() -> None:

@@ -41,6 +41,8 @@ class Settings:
     webhook_timeout: float = 15.0  # seconds for a whole webhook request (Twilio: 15 s, reference §7.4)
     public_url: str | None = None  # how apps reach the emulator (inbound media URLs); default http://host:port
     step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step
+    # Sender queues drained at each sender's rate (issue 18): None = on with realistic timing, off with instant.
+    throughput: bool | None = None
     # A scenario document (a fixtures/ file, parsed: scenario_files.read) that is part of the start-up state:
     # loaded into a fresh store at start and again by every reset.
     scenario: dict | None = None

@@ -197,6 +197,14 @@ class TwilioEmulator:
                      if v is not None})
         return Fault(self, self.remote.control("POST", "/faults", body))
 
+    def set_throughput(self, enabled: bool | None = None, **senders: dict) -> dict:
+        """Turn sender queues on or off for the rest of the test (reset turns them back to the default), and
+        set senders' rates: set_throughput(True, **{"+14155550100": {"mps": 5}})."""
+        body: dict = {"senders": senders} if senders else {}
+        if enabled is not None:
+            body["enabled"] = enabled
+        return self.remote.control("POST", "/throughput", body)
+
     def add_template(self, types: dict | str, variables: dict | None = None, language: str = "en",
                      approval: str | None = "approved", friendly_name: str = "") -> str:
         """A Content template (`types`, or a body text for a twilio/text template), its WhatsApp approval
@@ -274,8 +282,12 @@ class TwilioEmulator:
     def alerts(self) -> list[dict]:
         return self.remote.control("GET", "/alerts", query={"account_sid": self.account_sid})["alerts"]
 
-    def webhooks(self, sid: str | None = None) -> list[dict]:
-        return self.remote.control("GET", "/webhooks", query={"sid": sid})["webhooks"]
+    def webhooks(self, sid: str | None = None, kind: str | None = None) -> list[dict]:
+        """Every request the emulator made (of one message: `sid`; of one kind: "status_callback",
+        "incoming_message", "fallback", "redirect" …), oldest first, each retry its own entry — how your app
+        coped with a fault rule or a retry is read here."""
+        found = self.remote.control("GET", "/webhooks", query={"sid": sid})["webhooks"]
+        return [w for w in found if kind is None or w["kind"] == kind]
 
     # -- assertions -----------------------------------------------------------------------------------------
     def unexpected(self) -> list[Sms]:

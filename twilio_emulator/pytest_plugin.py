@@ -31,6 +31,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   help="Directory of scenario files, relative to the rootdir.")
     parser.addini("twilio_emulator_strict", type="bool", default=False,
                   help="Fail every test that sent a message no phone expected (as the twilio_strict marker).")
+    parser.addini("twilio_emulator_throughput", default="",
+                  help="Sender queues of the in-process emulator: true | false (default: as its timing says, "
+                       "off with instant).")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,7 +58,11 @@ def _twilio_emulator_url(request: pytest.FixtureRequest):
         path = Path(db)
         db = str(path.with_name(f"{path.stem}-{worker}{path.suffix}"))
     from .testing import EmulatorThread  # the engine is imported only when a test needs an emulator
-    with EmulatorThread(Settings(timing=timing, db_path=db, log_requests=False)) as server:
+    raw = str(config.getini("twilio_emulator_throughput")).strip().lower()
+    if raw not in ("", "true", "false"):
+        raise pytest.UsageError(f"twilio_emulator_throughput must be true or false, not {raw!r}")
+    throughput = None if raw == "" else raw == "true"
+    with EmulatorThread(Settings(timing=timing, db_path=db, log_requests=False, throughput=throughput)) as server:
         yield server.base_url
 
 

@@ -48,7 +48,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def inspector_server():
-    with EmulatorThread(Settings(timing="realistic", log_requests=False)) as thread:
+    with EmulatorThread(Settings(timing="realistic", log_requests=False, throughput=False)) as thread:
         yield thread
 
 

@@ -425,6 +425,20 @@ async def delete_fault(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+@routes.get("/throughput")
+async def fetch_throughput(request: web.Request) -> web.Response:
+    """Whether sender queues apply, the rates set per sender, and each busy sender's backlog in seconds."""
+    return web.json_response(request.config_dict[EMULATOR].throughput.state())
+
+
+@routes.post("/throughput")
+async def set_throughput(request: web.Request) -> web.Response:
+    """{"enabled": true | false, "senders": {"+1…": {"mps": 5, "queue_depth": 100}}} (both optional): turn the
+    sender queues on or off (until reset; default: on with realistic timing) and set senders' rates."""
+    emu = request.config_dict[EMULATOR]
+    return web.json_response(await emu.throughput.set(await _json_body(request)))
+
+
 @routes.post("/drain")
 async def drain(request: web.Request) -> web.Response:
     """Wait until every webhook request already started (and what follows from it) has finished."""

@@ -311,6 +311,16 @@ def apply_plan(msg: Message, steps: list[Step], country: str) -> None:
             msg.sent_at, msg.planned_price = step.at, price_for(msg, country)
 
 
+def queue_wait(steps: list[Step], seconds: float) -> list[Step]:
+    """The plan of a message that waits `seconds` in its sender's queue (domain.throughput): the steps from
+    'sending' on, that much later."""
+    out, waiting = [], False
+    for step in steps:
+        waiting = waiting or step.status in (SENDING, SENT, FAILED, UNDELIVERED, DELIVERED)
+        out.append(step._replace(at=step.at + seconds) if waiting else step)
+    return out
+
+
 def expire(steps: list[Step], queued_at: float, validity: int) -> list[Step]:
     """The plan with the validity period applied: a message whose 'sending' step comes later than `validity`
     seconds after it entered the queue fails at that moment with 30036 instead (nothing sent, no price)."""

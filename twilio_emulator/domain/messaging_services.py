@@ -104,10 +104,12 @@ def same_area(a: str, b: str) -> bool:
 
 
 def select_sender(service: MessagingService, senders: list[ServiceSender], to: numbers.Number,
-                  sticky: str | None, mappings: dict[str, int], takes_short_codes: bool = True) -> ServiceSender | None:
+                  sticky: str | None, mappings: dict[str, int], takes_short_codes: bool = True,
+                  busy: dict[str, float] | None = None) -> ServiceSender | None:
     """The sender Twilio would pick for a message to `to`, or None when the pool has no usable one.
     `sticky`: the address this recipient is mapped to; `mappings`: how many recipients each address has;
-    `takes_short_codes`: whether the recipient's carrier takes messages from short codes."""
+    `takes_short_codes`: whether the recipient's carrier takes messages from short codes; `busy`: with sender
+    queues on, the seconds of work each address has queued (the Scaler picks the least busy)."""
     phones = [s for s in senders if s.kind == "phone_number" and "SMS" in s.capabilities]
     if service.get("sticky_sender") and sticky is not None:
         for sender in senders:
@@ -131,6 +133,8 @@ def select_sender(service: MessagingService, senders: list[ServiceSender], to: n
     if service.get("area_code_geomatch") and to.country in numbers.NANP:
         nearby = [s for s in local if same_area(s.address, to.e164)]
         local = nearby or local
+    if busy is not None:
+        return min(local, key=lambda s: (busy.get(s.address, 0.0), mappings.get(s.address, 0), s.date_created, s.sid))
     return min(local, key=lambda s: (mappings.get(s.address, 0), s.date_created, s.sid))
 
 

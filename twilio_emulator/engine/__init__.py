@@ -71,6 +71,8 @@ class Emulator:
         self.contents = content_table()  # Content API templates (HX…) by sid (engine.content)
         from .faults import Faults
         self.faults = Faults(self)  # fault rules (FR…): where the emulator is imperfect on demand
+        from .throughput import Throughput
+        self.throughput = Throughput(self)  # each sender's queue and rate
         # Declared handsets by E.164 (others get carriers.default_handset).
         self.handsets: Table[Handset] = Table("handset", Handset, key=attrgetter("number"), check=carriers.check)
         self.auth_cache: dict[str, Account] = {}  # Authorization header -> account (engine.accounts): a cache
@@ -160,7 +162,9 @@ class Emulator:
         for table in (self.services, self.service_senders, self.sticky):
             await table.load(self.store)
         self.faults.clear_generators()
-        for table in (self.opt_outs, self.channel_senders, self.conversations, self.contents, self.faults.table):
+        self.throughput.reset()
+        for table in (self.opt_outs, self.channel_senders, self.conversations, self.contents, self.faults.table,
+                      self.throughput.rates):
             await table.load(self.store)
         self.auth_cache.clear()
         self.token_salt = await records.setting(self.store, "token_salt") or ""

@@ -12,9 +12,10 @@ from ..domain import carriers, channels, magic_numbers, numbers
 from ..domain import content as content_rules
 from ..domain.messages import (ACCEPTED, CANCELED, DEFAULT_VALIDITY, DELIVERED, FAILED, MIN_STEP, OUTBOUND_API, QUEUED,
                                SCHEDULED, Media, Message, SendRequest, Step, apply_plan, check_schedule, expire,
-                               mms_as_sms, new_message, observe, service_in_from, time_of,
+                               mms_as_sms, new_message, observe, queue_wait, service_in_from, time_of,
                                validate_send)
 from ..domain.sids import is_sid
+from ..domain.throughput import QUEUE_FULL_DIRECT, QUEUE_FULL_SERVICE
 from ..domain.smart_encoding import smart_encode
 from ..store import Op, outbox
 from ..store import messages as rows
@@ -131,6 +132,17 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         msg.status_callback = service.get("status_callback")
     if len(emu.faults) and fail is None:
         handset = _carrier_fault(emu, account.sid, to, sender, handset)
+    validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
+    wait = 0.0
+    if fail is None and sender is not None and not channel and emu.throughput.enabled:
+        ready = send_at if send_at is not None else now
+        placed = emu.throughput.place(sender, msg.num_segments, ready, to.country, validity)
+        if placed.full and req.from_:  # the request itself is refused (nothing stored): docs errors/21611
+            raise error(*QUEUE_FULL_DIRECT)
+        if placed.full:  # through a service: accepted, then failed (docs errors/21611, 30001)
+            fail = QUEUE_FULL_SERVICE
+        else:
+            wait = placed.start - ready
     mms = bool(media_urls) and not converted and not channel
     read = bool(channel) and handset.read_receipts
     if fail is not None:
@@ -141,7 +153,8 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     else:
         plan = carriers.plan(start, now, emu.lifecycle.delays, handset, mms, short_code, read)
     if fail is None:  # the per-message ValidityPeriod wins over the service's
-        validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
+        if wait:  # waiting in the sender's queue: everything from 'sending' on comes that much later
+            plan = queue_wait(plan, wait)
         plan = expire(plan, send_at if send_at is not None else now, validity)
     held = None
     if media_urls and fail is None:  # the carrier's plan waits for the media to be downloaded (engine.media)

@@ -187,8 +187,12 @@ def pick(emu: "Emulator", service: MessagingService, to: numbers.Number, handset
     counts: dict[str, int] = {}
     for m in of_service.values():
         counts[m.sender] = counts.get(m.sender, 0) + 1
+    busy = None
+    if emu.throughput.enabled:  # the Scaler: the least busy of the candidates (reference twilio-more §9.3)
+        now = emu.now()
+        busy = {s.address: emu.throughput.backlog(s.address, now) for s in pool}
     chosen = select_sender(service, pool, to, mapping.sender if mapping else None, counts,
-                           takes_short_codes=handset is None or handset.short_codes)
+                           takes_short_codes=handset is None or handset.short_codes, busy=busy)
     if chosen is None:
         raise error(21703, "The Messaging Service does not have a phone number available to send a message.")
     return chosen.address

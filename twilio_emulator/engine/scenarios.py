@@ -138,18 +138,30 @@ async def _account_item(emu: "Emulator", item: dict, where: str, _default: Accou
         await accounts.set_type(emu, account, item.get("type", account.type), item.get("verified_numbers"))
 
 
+_RATE_FIELDS = ("mps", "queue_depth")  # a sender's queue (issue 18): segments per second, depth in segments
+
+
+async def _rate(emu: "Emulator", item: dict, address: str) -> None:
+    fields = {k: item[k] for k in _RATE_FIELDS if k in item}
+    if fields:
+        await emu.throughput.set({"senders": {address: fields}})
+
+
 async def _number(emu: "Emulator", item: dict, where: str, account: Account) -> None:
-    _only(item, where, ("phone_number", "account", *NUMBER_FIELDS))
+    _only(item, where, ("phone_number", "account", *NUMBER_FIELDS, *_RATE_FIELDS))
     if not isinstance(item.get("phone_number"), str):
         raise ScenarioError(f"{where}.phone_number", "an E.164 number (a string) is required")
     config = _typed(item, where, NUMBER_FIELDS, NUMBER_FIELDS)
-    await number_ops.buy(emu, account, item["phone_number"], None, None, config)
+    number = await number_ops.buy(emu, account, item["phone_number"], None, None, config)
+    await _rate(emu, item, number.phone_number)
 
 
 async def _short_code(emu: "Emulator", item: dict, where: str, account: Account) -> None:
-    _only(item, where, ("short_code", "country", "account", *number_ops.SHORT_CODE_FIELDS))
+    _only(item, where, ("short_code", "country", "account", *number_ops.SHORT_CODE_FIELDS, *_RATE_FIELDS))
     config = _typed(item, where, NUMBER_FIELDS, number_ops.SHORT_CODE_FIELDS)
-    await number_ops.provision_short_code(emu, account, item.get("short_code"), item.get("country", "US"), config)
+    code = await number_ops.provision_short_code(emu, account, item.get("short_code"), item.get("country", "US"),
+                                                 config)
+    await _rate(emu, item, code.phone_number)
 
 
 async def _service(emu: "Emulator", item: dict, where: str, account: Account) -> None:
