@@ -10,7 +10,7 @@ from twilio.base.exceptions import TwilioRestException
 
 from tests.support.receiver import Receiver
 
-TO = "+14155550175"
+TO = "+16285550175"
 
 
 def fault(server, **rule) -> dict:
@@ -65,30 +65,30 @@ def _statuses(app, sid):
 def test_callbacks_dropped_duplicated_delayed_and_reordered_reach_a_real_app(server, client, account, number,
                                                                               rules, manual_clock):
     with Receiver() as app:
-        rules(where="callback", match={"to": "+14155550176", "status": "sent"}, do={"effect": "drop"}, times=1)
-        rules(where="callback", match={"to": "+14155550177", "status": "sent"}, do={"effect": "duplicate"},
+        rules(where="callback", match={"to": "+16285550176", "status": "sent"}, do={"effect": "drop"}, times=1)
+        rules(where="callback", match={"to": "+16285550177", "status": "sent"}, do={"effect": "duplicate"},
               times=1)
-        rules(where="callback", match={"to": "+14155550178", "status": "sending"},
+        rules(where="callback", match={"to": "+16285550178", "status": "sending"},
               do={"effect": "delay", "seconds": 5}, times=1)
-        rules(where="callback", match={"to": "+14155550179", "status": "sending"}, do={"effect": "reorder"},
+        rules(where="callback", match={"to": "+16285550179", "status": "sending"}, do={"effect": "reorder"},
               times=1)
         sent = {to: client.messages.create(from_=number, to=to, body="cb", status_callback=app.url("/s")).sid
-                for to in ("+14155550176", "+14155550177", "+14155550178", "+14155550179")}
+                for to in ("+16285550176", "+16285550177", "+16285550178", "+16285550179")}
         server.call(manual_clock.advance, 1)
         server.call(manual_clock.drain)
         server.call(manual_clock.advance, 10)
         server.call(manual_clock.drain)
         app.wait_for(2 + 4 + 3 + 3)
-    dropped = _statuses(app, sent["+14155550176"])
+    dropped = _statuses(app, sent["+16285550176"])
     assert [s for s, _ in dropped] == ["sending", "delivered"]
-    doubled = _statuses(app, sent["+14155550177"])
+    doubled = _statuses(app, sent["+16285550177"])
     assert [s for s, _ in doubled] == ["sending", "sent", "sent", "delivered"]
     assert doubled[1][1] == doubled[2][1]  # the same idempotency token
-    late = _statuses(app, sent["+14155550178"])
+    late = _statuses(app, sent["+16285550178"])
     assert [s for s, _ in late] == ["sent", "delivered", "sending"]  # arrives after the ones that followed
-    swapped = _statuses(app, sent["+14155550179"])
+    swapped = _statuses(app, sent["+16285550179"])
     assert [s for s, _ in swapped] == ["sent", "sending", "delivered"]
-    log = requests.get(f"{server.base_url}/_emulator/v1/webhooks", params={"sid": sent["+14155550176"]},
+    log = requests.get(f"{server.base_url}/_emulator/v1/webhooks", params={"sid": sent["+16285550176"]},
                        timeout=10).json()["webhooks"]
     assert any("dropped by fault rule" in (w["error"] or "") for w in log)
 
@@ -101,7 +101,7 @@ def test_a_webhook_fault_fails_before_the_app_and_the_fallback_answers(server, c
         rules(where="webhook", match={"to": number, "url_contains": "/sms"}, do={"effect": "connection_failure"},
               times=1)
         answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30, json={
-            "From": "+14155550174", "To": number, "Body": "hello", "wait": True}).json()
+            "From": "+16285550174", "To": number, "Body": "hello", "wait": True}).json()
     assert app.paths() == ["/fallback"]  # the app's primary URL was never reached
     assert [a["error_code"] for a in answer["outcome"]["alerts"]] == [11205]
     assert [r["body"] for r in answer["outcome"]["replies"]] == ["from the fallback"]
@@ -109,15 +109,15 @@ def test_a_webhook_fault_fails_before_the_app_and_the_fallback_answers(server, c
 
 
 def test_a_carrier_rule_fails_a_prefix_and_a_seeded_probability_is_repeatable(server, client, number, rules):
-    rules(where="carrier", match={"to_prefix": "+1415555018"}, do={"status": "undelivered", "error_code": 30007},
+    rules(where="carrier", match={"to_prefix": "+1628555018"}, do={"status": "undelivered", "error_code": 30007},
           times=2)
-    out = [client.messages.create(from_=number, to=f"+1415555018{i}", body="x").sid for i in range(3)]
+    out = [client.messages.create(from_=number, to=f"+1628555018{i}", body="x").sid for i in range(3)]
     assert [final(server, s).error_code for s in out] == [30007, 30007, None]
 
     def run(seed):
-        rule_id = fault(server, where="carrier", match={"to": "+14155550190"}, do={"status": "failed"},
+        rule_id = fault(server, where="carrier", match={"to": "+16285550190"}, do={"status": "failed"},
                         probability=0.5, seed=seed)["id"]
-        codes = [final(server, client.messages.create(from_=number, to="+14155550190", body="x").sid).error_code
+        codes = [final(server, client.messages.create(from_=number, to="+16285550190", body="x").sid).error_code
                  for _ in range(12)]
         requests.delete(f"{server.base_url}/_emulator/v1/faults/{rule_id}", timeout=10)
         return codes

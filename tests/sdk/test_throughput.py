@@ -35,7 +35,7 @@ def _owner(server, sid):
 
 def test_a_us_long_code_sends_one_segment_a_second(server, client, number, queues, manual_clock):
     start = manual_clock.now()
-    msgs = [client.messages.create(from_=number, to=f"+141555501{i:02d}", body=f"m{i}") for i in range(10)]
+    msgs = [client.messages.create(from_=number, to=f"+162855501{i:02d}", body=f"m{i}") for i in range(10)]
     assert all(m.status == "queued" for m in msgs)
     waits = [round(sent_at(server, m.sid) - start, 1) for m in msgs]
     assert waits == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
@@ -52,7 +52,7 @@ def test_a_service_with_five_long_codes_sends_fifty_messages_in_ten_seconds(serv
         n = client.incoming_phone_numbers.create(area_code="415")
         client.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=n.sid)
     start = manual_clock.now()
-    msgs = [client.messages.create(messaging_service_sid=service.sid, to=f"+14155551{i:03d}", body="hi")
+    msgs = [client.messages.create(messaging_service_sid=service.sid, to=f"+16285551{i:03d}", body="hi")
             for i in range(50)]
     last = max(sent_at(server, m.sid) for m in msgs) - start
     assert 9.0 <= last < 10.0  # ten each, one a second from each sender
@@ -67,26 +67,26 @@ def test_a_service_with_five_long_codes_sends_fifty_messages_in_ten_seconds(serv
 
 def test_a_message_whose_wait_passes_its_validity_period_fails_30036(server, client, number, queues, manual_clock):
     for i in range(20):
-        client.messages.create(from_=number, to=f"+141555502{i:02d}", body="ahead")
-    late = client.messages.create(from_=number, to="+14155550299", body="late", validity_period=3)
+        client.messages.create(from_=number, to=f"+162855502{i:02d}", body="ahead")
+    late = client.messages.create(from_=number, to="+16285550299", body="late", validity_period=3)
     server.call(manual_clock.advance, 5)
     failed = client.messages(late.sid).fetch()
     assert (failed.status, failed.error_code) == ("failed", 30036)
-    after = client.messages.create(from_=number, to="+14155550298", body="next")  # the expired one took no time
+    after = client.messages.create(from_=number, to="+16285550298", body="next")  # the expired one took no time
     assert round(sent_at(server, after.sid) - manual_clock.now(), 1) == 15.0
 
 
 def test_a_full_queue_refuses_a_direct_send_and_fails_a_service_send(server, client, number, queues, manual_clock):
     queues(**{number: {"queue_depth": 3}})
     for i in range(3):
-        client.messages.create(from_=number, to=f"+141555503{i:02d}", body="fills")
+        client.messages.create(from_=number, to=f"+162855503{i:02d}", body="fills")
     with pytest.raises(TwilioRestException) as err:
-        client.messages.create(from_=number, to="+14155550310", body="no room")
+        client.messages.create(from_=number, to="+16285550310", body="no room")
     assert (err.value.status, err.value.code) == (400, 21611)
     service = client.messaging.v1.services.create(friendly_name="full")
     sid = client.incoming_phone_numbers.list(phone_number=number)[0].sid
     client.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=sid)
-    overflow = client.messages.create(messaging_service_sid=service.sid, to="+14155550311", body="no room")
+    overflow = client.messages.create(messaging_service_sid=service.sid, to="+16285550311", body="no room")
     assert overflow.status == "accepted"
     server.call(manual_clock.advance, 1)
     assert client.messages(overflow.sid).fetch().error_code == 30001
@@ -97,7 +97,7 @@ def test_a_full_queue_refuses_a_direct_send_and_fails_a_service_send(server, cli
 def test_a_senders_rate_can_be_set_and_bad_settings_are_refused(server, client, number, queues, manual_clock):
     queues(**{number: {"mps": 5}})
     start = manual_clock.now()
-    msgs = [client.messages.create(from_=number, to=f"+141555504{i:02d}", body="fast") for i in range(5)]
+    msgs = [client.messages.create(from_=number, to=f"+162855504{i:02d}", body="fast") for i in range(5)]
     assert round(sent_at(server, msgs[-1].sid) - start, 1) == 0.8
     for body in ({"senders": {number: {"mps": 0}}}, {"senders": {number: {"depth": 3}}}, {"enabled": "yes"},
                  {"rate": 1}):

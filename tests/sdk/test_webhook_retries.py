@@ -9,7 +9,7 @@ import requests
 
 from tests.support.receiver import Receiver
 
-TO = "+14155550173"
+TO = "+16285550173"
 
 
 def closed_port() -> int:
@@ -56,7 +56,7 @@ def test_an_inbound_webhook_retries_a_4xx_when_rp_says_so_then_gets_its_answer(s
         sid = client.incoming_phone_numbers.list(phone_number=number)[0].sid
         client.incoming_phone_numbers(sid).update(sms_url=app.url("/sms#rc=3&rp=4xx,ct"))
         answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30, json={
-            "From": "+14155550172", "To": number, "Body": "hi", "wait": True}).json()
+            "From": "+16285550172", "To": number, "Body": "hi", "wait": True}).json()
     tries = [w for w in answer["outcome"]["webhooks"]]
     assert [r["body"] for r in answer["outcome"]["replies"]] == ["at last"]
     assert answer["outcome"]["alerts"] == []
