@@ -46,3 +46,4 @@ bench: install browser
 	$(PYTHON) benchmarks/bench_plugin.py
 	$(PYTHON) benchmarks/bench_list.py
 	$(PYTHON) benchmarks/bench_inspector.py
+	$(PYTHON) benchmarks/bench_queue.py

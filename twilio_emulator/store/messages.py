@@ -65,7 +65,11 @@ def _step_json(offset: float, status: str, code: int | None, text: str | None) -
     if found is None:
         if len(_STEP_TEXT) >= 4096:
             _STEP_TEXT.clear()
-        found = _STEP_TEXT[key] = json.dumps([round(offset, 6), status, code, text], separators=(",", ":"))
+        if code is None and text is None:  # the common step, written out (a queued message's offsets are unique)
+            found = f'[{round(offset, 6)!r},"{status}",null,null]'
+        else:
+            found = json.dumps([round(offset, 6), status, code, text], separators=(",", ":"))
+        _STEP_TEXT[key] = found
     return found
 
 
