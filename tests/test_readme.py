@@ -115,3 +115,14 @@ def test_the_whatsapp_example_runs_as_written_with_serves_default_timing():
         with contextlib.redirect_stdout(printed):
             exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
     assert printed.getvalue() == expected
+
+
+def test_the_fault_rules_example_runs_as_written():
+    """Issue 18: the README's fault-rule example against `serve` as `make serve` starts it."""
+    (python, expected) = [code for lang, code in blocks(section("Fault rules and webhook retries"))
+                          if lang in ("python", "text")][:2]
+    with Serve("--quiet") as serve:
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
+    assert printed.getvalue() == expected

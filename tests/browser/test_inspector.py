@@ -166,6 +166,14 @@ def test_the_world_shows_numbers_services_and_edits_a_handset(inspector_server, 
     expect(handsets.get_by_role("row", name=re.compile("^" + re.escape(PHONE)))).to_contain_text("undelivered (30003)")
     declared = requests.get(f"{inspector_server.base_url}/_emulator/v1/handsets/{PHONE}", timeout=10).json()
     assert (declared["carrier"], declared["behaviour"], declared["error_code"]) == ("Test Mobile", "undelivered", 30003)
+    rule = requests.post(f"{inspector_server.base_url}/_emulator/v1/faults", timeout=10, json={
+        "where": "carrier", "match": {"to_prefix": "+44"}, "do": {"status": "failed"}, "times": 3}).json()
+    page.get_by_role("tab", name="Messages").click()
+    page.get_by_role("tab", name="World").click()
+    faults = page.get_by_role("region", name="Fault rules")
+    expect(faults).to_contain_text("next 3")
+    faults.get_by_role("button", name=f"Remove fault rule {rule['id']}").click()
+    expect(faults).to_contain_text("None.")
     page.get_by_role("tab", name="Alerts").click()  # the service's webhook-less number: nothing failed yet
     expect(page.get_by_role("table", name="Alerts")).to_be_visible()
 

@@ -57,6 +57,13 @@ def test_a_429_says_twilio_concurrent_requests_and_other_resources_pass(server, 
     assert raw.json()["code"] == 20429 and raw.json()["more_info"].endswith("/20429")
 
 
+def test_api_latency_slows_the_answer_and_the_request_still_succeeds(server, client, account, number, rules):
+    rule_id = rules(where="api", match={"resource": "Messages", "account_sid": account[0]}, do={"latency": 0.05},
+                    times=1)
+    assert client.messages.create(from_=number, to=TO, body="slow but fine").status == "queued"
+    assert requests.get(f"{server.base_url}/_emulator/v1/faults/{rule_id}", timeout=10).json()["fired"] == 1
+
+
 def _statuses(app, sid):
     return [(r.param("MessageStatus"), r.headers["I-Twilio-Idempotency-Token"]) for r in app.requests
             if r.param("MessageSid") == sid]

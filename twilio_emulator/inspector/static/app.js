@@ -413,10 +413,11 @@ function card(title, headers, rows, extra = null) {
 async function loadWorld() {
   const sid = state.account.sid;
   const base = `/2010-04-01/Accounts/${sid}`;
-  const [numbers, codes, services, senders, declared, optOuts, contents] = await Promise.all([
+  const [numbers, codes, services, senders, declared, optOuts, contents, faults] = await Promise.all([
     rest(`${base}/IncomingPhoneNumbers.json`, { PageSize: 1000 }), rest(`${base}/SMS/ShortCodes.json`, { PageSize: 1000 }),
     rest("/v1/Services", { PageSize: 100 }), control("GET", `/senders?${accountQuery()}`),
-    control("GET", "/handsets"), control("GET", `/opt_outs?${accountQuery()}`), rest("/v1/Content", { PageSize: 100 })]);
+    control("GET", "/handsets"), control("GET", `/opt_outs?${accountQuery()}`), rest("/v1/Content", { PageSize: 100 }),
+    control("GET", "/faults")]);
   const pools = await Promise.all(services.services.map(async (s) => {
     const parts = await Promise.all(["PhoneNumbers", "ShortCodes", "AlphaSenders", "ChannelSenders"].map((p) =>
       rest(`/v1/Services/${s.sid}/${p}`, { PageSize: 400 })));
@@ -444,7 +445,13 @@ async function loadWorld() {
     handsetsCard([...known.values()]),
     card("Opt-outs", ["Handset", "Opted out of", "Since"], optOuts.opt_outs.map((o) => [o.handset, o.scope, o.date])),
     card("Content templates", ["SID", "Name", "Language", "Types"], contents.contents.map((c) => [c.sid, c.friendly_name,
-      c.language, Object.keys(c.types).join(", ")])));
+      c.language, Object.keys(c.types).join(", ")])),
+    card("Fault rules", ["Where", "Match", "Does", "When", "Fired", ""], faults.faults.map((f) => [f.where,
+      JSON.stringify(f.match), JSON.stringify(f.do),
+      f.times ? `next ${f.times}` : f.probability !== null ? `p=${f.probability}${f.seed !== null ? `, seed ${f.seed}` : ""}` : "always",
+      String(f.fired), el("button", { type: "button", "aria-label": `Remove fault rule ${f.id}`, onclick: async () => {
+        await control("DELETE", `/faults/${f.id}`).catch(report); await loadWorld().catch(report);
+      } }, "Remove")])));
 }
 
 const LINE_TYPES = ["mobile", "landline", "voip", "toll-free"];
