@@ -126,3 +126,28 @@ def test_the_fault_rules_example_runs_as_written():
         with contextlib.redirect_stdout(printed):
             exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
     assert printed.getvalue() == expected
+
+
+def test_the_advanced_opt_out_scenario_works_as_written(server):
+    """Issue 19: the README's Advanced Opt-Out scenario, loaded into a fresh account, does what the README says."""
+    import tomllib
+
+    import requests
+
+    import twilio_emulator
+    toml = next(code for lang, code in blocks(README.read_text()) if lang == "toml" and "advanced_opt_out" in code)
+    main_client = twilio_emulator.client(server.base_url)
+    sub = main_client.api.v2010.accounts.create(friendly_name="readme acme")
+    for n in main_client.incoming_phone_numbers.list(phone_number="+14155550301"):
+        n.delete()  # another test of this session may hold it
+    loaded = requests.post(f"{server.base_url}/_emulator/v1/scenario", timeout=10, json={
+        "scenario": tomllib.loads(toml), "account_sid": sub.sid})
+    assert loaded.status_code == 201, loaded.text
+
+    def text(from_, body):
+        answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30, json={
+            "From": from_, "To": "+14155550301", "Body": body, "wait": True}).json()
+        return [r["body"] for r in answer["outcome"]["replies"]]
+    assert text("+16285550230", "baja") == ["You are unsubscribed from Acme. Reply START to rejoin."]
+    assert text("+16285550231", "AYUDA") == ["Soporte de Acme: llame al 555-0100."]
+    assert text("+525512345679", "HELP") == ["Acme México: llame al 55-0100."]

@@ -197,6 +197,11 @@ class TwilioEmulator:
                      if v is not None})
         return Fault(self, self.remote.control("POST", "/faults", body))
 
+    def set_advanced_opt_out(self, service_sid: str, config: dict) -> dict:
+        """Give a Messaging Service its own opt-out, opt-in and help keywords and replies (Advanced Opt-Out:
+        {"opt_out": {"keywords": [...], "reply": "…"}, "languages": {"es": {...}}, …}; {} removes them)."""
+        return self.remote.control("POST", f"/services/{service_sid}/advanced_opt_out", config)
+
     def set_throughput(self, enabled: bool | None = None, **senders: dict) -> dict:
         """Turn sender queues on or off for the rest of the test (reset turns them back to the default), and
         set senders' rates: set_throughput(True, **{"+14155550100": {"mps": 5}})."""

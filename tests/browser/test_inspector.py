@@ -151,7 +151,11 @@ def test_the_world_shows_numbers_services_and_edits_a_handset(inspector_server, 
     service = c.messaging.v1.services.create(friendly_name="Reminders")
     c.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=number.sid)
     c.messages.create(messaging_service_sid=service.sid, to=PHONE, body="hi")
+    requests.post(f"{inspector_server.base_url}/_emulator/v1/services/{service.sid}/advanced_opt_out", timeout=10,
+                  json={"opt_out": {"keywords": ["STOP", "BAJA"]}, "languages": {"es": {}}})
     page.get_by_role("tab", name="World").click()
+    expect(page.get_by_role("region", name="Messaging Services")).to_contain_text(
+        "advanced opt-out: opt-out STOP/BAJA (+es)")
     expect(page.get_by_role("region", name="Numbers")).to_contain_text(number.phone_number)
     expect(page.get_by_role("region", name="Messaging Services")).to_contain_text(
         re.compile(f"Reminders.*{re.escape(number.phone_number)}"))

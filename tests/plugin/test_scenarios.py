@@ -133,3 +133,45 @@ def test_the_harness_adds_senders_and_templates(twilio_emulator, twilio_client):
         twilio_client.messages.create(from_=f"whatsapp:{number}", to="whatsapp:+14155550132", body="free-form")
         phone.expect_message(timeout=1)  # outside the window it never arrives: failed 63016
     assert "none arrived" in str(failed.value)
+
+
+ACME_TOML = '''
+[[numbers]]
+phone_number = "+14155550301"
+sms_url = "${APP}/sms"
+
+[[services]]
+friendly_name = "Acme"
+phone_numbers = ["+14155550301"]
+use_inbound_webhook_on_number = true
+[services.advanced_opt_out]
+opt_out = { keywords = ["STOP", "BAJA"], reply = "You are unsubscribed from Acme. Reply START to rejoin." }
+opt_in  = { keywords = ["START", "ALTA"], reply = "Welcome back to Acme." }
+help    = { keywords = ["HELP"], reply = "Acme support: call 555-0100." }
+[services.advanced_opt_out.languages.es]
+help    = { keywords = ["AYUDA"], reply = "Soporte de Acme: llame al 555-0100." }
+'''
+
+
+def test_advanced_opt_out_from_a_scenario_file_and_from_a_test(twilio_emulator, twilio_client, tmp_path):
+    path = tmp_path / "acme.toml"
+    path.write_text(ACME_TOML)
+    with Receiver(routes={"/sms": (200, "", "text/xml")}) as app:
+        twilio_emulator.load_scenario(str(path), APP=app.url("").rstrip("/"))
+        customer = twilio_emulator.phone("+14155550140")
+        customer.send("+14155550301", "BAJA")
+        assert customer.expect_sms(contains="unsubscribed from Acme").from_ == "+14155550301"
+        customer.send("+14155550301", "AYUDA")
+        customer.expect_no_sms()  # opted out: no help reply (Twilio's rule), whatever the language
+        customer.send("+14155550301", "ALTA")
+        customer.expect_sms(contains="Welcome back to Acme")
+        customer.send("+14155550301", "AYUDA")
+        customer.expect_sms(contains="Soporte de Acme")
+        assert [r.param("OptOutType") for r in app.wait_for(4)] == ["STOP", "HELP", "START", "HELP"]
+    service = twilio_client.messaging.v1.services.list()[0]
+    kept = twilio_emulator.remote.control("GET", f"/services/{service.sid}/advanced_opt_out")
+    assert kept["opt_out"]["keywords"] == ["STOP", "BAJA"] and "es" in kept["languages"]
+    twilio_emulator.set_advanced_opt_out(service.sid, {"opt_out": {"keywords": ["STOP", "QUIT"],
+                                                                   "reply": "Bye from Acme."}})
+    customer.send("+14155550301", "quit")
+    customer.expect_sms(contains="Bye from Acme.")

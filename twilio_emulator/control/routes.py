@@ -20,6 +20,7 @@ from ..domain.errors import NotFound, TwilioError
 from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
 from ..engine import channels as channel_ops
 from ..engine import content as content_ops
+from ..engine import opt_outs
 from . import views
 from ..store import webhooks as webhook_rows
 
@@ -423,6 +424,31 @@ async def fetch_fault(request: web.Request) -> web.Response:
 async def delete_fault(request: web.Request) -> web.Response:
     await request.config_dict[EMULATOR].faults.remove(request.match_info["id"])
     return web.Response(status=204)
+
+
+def _service_of(request: web.Request):
+    emu = request.config_dict[EMULATOR]
+    service = emu.services.get(request.match_info["sid"])
+    if service is None:
+        raise TwilioError(f"no Messaging Service {request.match_info['sid']}", code=20404, status=404)
+    return emu, service
+
+
+@routes.get("/services/{sid}/advanced_opt_out")
+async def fetch_advanced_opt_out(request: web.Request) -> web.Response:
+    """A Messaging Service's Advanced Opt-Out configuration ({} when it has none: Twilio's defaults)."""
+    emu, service = _service_of(request)
+    return web.json_response(opt_outs.advanced_of(emu, service) or {})
+
+
+@routes.post("/services/{sid}/advanced_opt_out")
+async def set_advanced_opt_out(request: web.Request) -> web.Response:
+    """Set it (issue 19): {"opt_out": {"keywords": ["STOP", "BAJA"], "reply": "…"}, "opt_in": {…},
+    "help": {…}, "languages": {"es": {…}}, "countries": {"MX": {…}}}; STOP, START and HELP cannot be removed;
+    {} goes back to Twilio's defaults. Answers the configuration as kept (keywords upper-case)."""
+    emu, service = _service_of(request)
+    entry = await opt_outs.set_advanced(emu, service, await _json_body(request))
+    return web.json_response(entry.config)
 
 
 @routes.get("/throughput")

@@ -62,8 +62,9 @@ class Emulator:
         # MessagingService by sid, their ServiceSenders by sid (PN… / SC… / AI…), StickyMappings by
         # "service:recipient" (engine.messaging_services).
         self.services, self.service_senders, self.sticky = service_tables()
-        from .opt_outs import table as opt_out_table
+        from .opt_outs import advanced_table, table as opt_out_table
         self.opt_outs = opt_out_table()  # by "scope:handset": a service sid or sender E.164 (engine.opt_outs)
+        self.advanced_opt_outs = advanced_table()  # services' own keywords and replies, by service SID
         from .channels import tables as channel_tables
         # WhatsApp/RCS senders (XE…) by sid and sender_id, and WhatsApp conversations (engine.channels).
         self.channel_senders, self.conversations = channel_tables()
@@ -163,7 +164,7 @@ class Emulator:
             await table.load(self.store)
         self.faults.clear_generators()
         self.throughput.reset()
-        for table in (self.opt_outs, self.channel_senders, self.conversations, self.contents, self.faults.table,
+        for table in (self.opt_outs, self.advanced_opt_outs, self.channel_senders, self.conversations, self.contents, self.faults.table,
                       self.throughput.rates):
             await table.load(self.store)
         self.auth_cache.clear()

@@ -250,7 +250,7 @@ class Inbound:
         emu = self.emu
         outcome = Outcome(msg)
         try:
-            kind = self._keyword_kind(number, msg) if channel_sender is None else None
+            kind, custom_reply = self._keyword_kind(number, msg) if channel_sender is None else (None, None)
             if work.stage == outbox.NEW:
                 now = emu.now()
                 # Twilio: the message is 'received' when the webhook is sent; date_sent is that moment (spec).
@@ -263,7 +263,7 @@ class Inbound:
                                           msg.sid, level="warning")
                     await emu.store.write(log_rows.insert_alert(alert))
                 if kind is not None:  # recorded and answered even when the number has no webhook
-                    await self._keyword(account, number, msg, kind, outcome)
+                    await self._keyword(account, number, msg, kind, outcome, custom_reply)
                 else:
                     await emu.store.write(rows.update(msg), outbox.stage(msg.sid, outbox.WEBHOOK))
                 emu.events.publish("message", msg)
@@ -323,10 +323,22 @@ class Inbound:
         given.pop("MessageType", None)
         return out + list(given.items())
 
-    def _keyword_kind(self, number: IncomingPhoneNumber | None, msg: Message) -> str | None:
-        # Twilio: a short code outside a Messaging Service leaves HELP/STOP to the app (reference §11).
-        handled = number is not None and (number.type != numbers.SHORT_CODE or services.of_number(self.emu, number))
-        return opt_out.keyword(msg.body) if handled else None
+    def _keyword_kind(self, number: IncomingPhoneNumber | None, msg: Message) -> tuple[str | None, str | None]:
+        """(STOP | START | HELP, the service's own reply or None) when the body is a keyword. Twilio: a short
+        code outside a Messaging Service leaves HELP/STOP to the app (reference §11). A service's Advanced
+        Opt-Out configuration (issue 19) sets the keywords and replies of its long codes; short codes and
+        toll-free numbers keep the default rules (the carrier handles toll-free)."""
+        if number is None:
+            return None, None
+        service = services.of_number(self.emu, number)
+        if number.type == numbers.SHORT_CODE and service is None:
+            return None, None
+        config = opt_outs.advanced_of(self.emu, service)
+        if config is not None and number.type not in (numbers.SHORT_CODE, numbers.TOLL_FREE):
+            handset = handsets.get(self.emu, msg.from_ or "")
+            found = opt_out.advanced_keyword(config, msg.body, handset.country if handset else "")
+            return found if found is not None else (None, None)
+        return opt_out.keyword(msg.body), None
 
     def media_url(self, account_sid: str, message_sid: str, media_sid: str) -> str:
         """Where the app fetches inbound media: the Media resource's path without `.json`, on the emulator
@@ -390,7 +402,7 @@ class Inbound:
         outcome.replies.append(reply)
 
     async def _keyword(self, account: Account, number: IncomingPhoneNumber, msg: Message, kind: str,
-                       outcome: Outcome) -> None:
+                       outcome: Outcome, custom_reply: str | None = None) -> None:
         """Twilio's default keyword handling (reference §11): STOP blocks the handset (after the confirmation
         goes out), START lifts the block (then confirms), HELP is answered unless the handset opted out.
         A sender that is not a phone number (an alphanumeric sender ID) gets nothing. The confirmation, the
@@ -408,7 +420,8 @@ class Inbound:
             return
         entry = opt_outs.entry(emu, number, handset) if kind == opt_out.STOP else None
         # Twilio's auto-replies are free; the emulator sends them as ordinary outbound-reply messages.
-        req = SendRequest(to=handset, from_=number.phone_number, body=opt_out.reply(kind, number.type == "toll-free"))
+        text = custom_reply or opt_out.reply(kind, number.type == "toll-free")
+        req = SendRequest(to=handset, from_=number.phone_number, body=text)
         also = (*done, *([opt_outs.record_op(emu, entry)] if entry else []))
         outcome.replies.append(await messaging.send(emu, account, req, direction=OUTBOUND_REPLY, also=also,
                                                     auto_reply=True))

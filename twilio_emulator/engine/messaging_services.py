@@ -16,12 +16,14 @@ from ..domain.messaging_services import (MAX_SENDERS, MessagingService, ServiceS
                                          select_sender)
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..domain.sids import is_sid
+from ..store import webhooks as log_rows
 from .tables import Table
 
 if TYPE_CHECKING:
     from . import Emulator
 
 SERVICE, SENDER, STICKY = "messaging_service", "service_sender", "sticky_sender"
+TOLL_FREE_POOL_WARNING = 80105
 
 
 def tables() -> tuple[Table, Table, Table]:
@@ -121,7 +123,17 @@ async def _add_owned(emu: "Emulator", account: Account, service: MessagingServic
     member = ServiceSender(sid=number.sid, account_sid=account.sid, service_sid=service.sid, kind=kind,
                            address=number.phone_number, country=number.country, capabilities=caps,
                            date_created=now, date_updated=now)
-    return await emu.service_senders.save(emu.store, member)
+    also = ()
+    if number.type == numbers.TOLL_FREE and any(
+            (n := emu.numbers.get(m.sid)) is not None and n.type == numbers.TOLL_FREE
+            for m in emu.service_senders.group("service", service.sid).values()):
+        # The Messaging Services guide warns that several toll-free numbers in one pool (for one use case)
+        # can get them blocked. [UNVERIFIED] code: 80105, an alert of the Messaging Services range.
+        also = (log_rows.insert_alert(emu.new_alert(
+            account.sid, TOLL_FREE_POOL_WARNING, f"A second toll-free number ({number.phone_number}) joined "
+            f"Messaging Service {service.sid}: several toll-free numbers in one pool can get them blocked",
+            None, None, service.sid, level="warning")),)
+    return await emu.service_senders.save(emu.store, member, *also)
 
 
 async def add_short_code(emu: "Emulator", account: Account, service: MessagingService,

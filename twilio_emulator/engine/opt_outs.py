@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..domain.errors import error
 from ..domain.messaging_services import MessagingService
-from ..domain.opt_out import BLOCKED, OptOut
+from ..domain.opt_out import BLOCKED, AdvancedOptOut, OptOut, check_advanced
 from ..domain.phone_numbers import IncomingPhoneNumber
 from ..store import Op
 from . import messaging_services as services
@@ -23,6 +23,28 @@ KIND = "opt_out"
 def table() -> Table[OptOut]:
     """Opt-outs by "scope:handset" (OptOut.sid), grouped by handset."""
     return Table(KIND, OptOut, groups={"handset": attrgetter("handset")})
+
+
+def advanced_table() -> Table[AdvancedOptOut]:
+    """Messaging Services' Advanced Opt-Out configurations, by service SID (issue 19)."""
+    return Table("advanced_opt_out", AdvancedOptOut)
+
+
+async def set_advanced(emu: "Emulator", service: MessagingService, config) -> AdvancedOptOut:
+    """Give `service` its Advanced Opt-Out configuration (checked: domain.opt_out.check_advanced); an empty
+    one ({}) removes it (Twilio's defaults again)."""
+    if config in ({}, None):
+        current = emu.advanced_opt_outs.get(service.sid)
+        if current is not None:
+            await emu.advanced_opt_outs.remove(emu.store, current)
+        return AdvancedOptOut(service.account_sid, service.sid, {})
+    entry = AdvancedOptOut(account_sid=service.account_sid, service_sid=service.sid, config=check_advanced(config))
+    return await emu.advanced_opt_outs.save(emu.store, entry)
+
+
+def advanced_of(emu: "Emulator", service: MessagingService | None) -> dict | None:
+    entry = emu.advanced_opt_outs.get(service.sid) if service is not None else None
+    return entry.config if entry is not None else None
 
 
 def _blocked(emu: "Emulator", scope: str, handset: str) -> bool:

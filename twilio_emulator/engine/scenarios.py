@@ -18,7 +18,7 @@ from ..domain.messaging_services import SETTABLE as SERVICE_FIELDS
 from ..domain.phone_numbers import SETTABLE as NUMBER_FIELDS
 from ..domain.fields import pascal
 from ..domain.sids import is_sid
-from . import accounts, handsets
+from . import accounts, handsets, opt_outs
 from . import channels as channel_ops
 from . import content as content_ops
 from . import messaging_services as services
@@ -165,7 +165,7 @@ async def _short_code(emu: "Emulator", item: dict, where: str, account: Account)
 
 
 async def _service(emu: "Emulator", item: dict, where: str, account: Account) -> None:
-    _only(item, where, ("account", *_POOL, *SERVICE_FIELDS))
+    _only(item, where, ("account", *_POOL, *SERVICE_FIELDS, "advanced_opt_out"))
     config = _typed(item, where, SERVICE_FIELDS, SERVICE_FIELDS)
     for name in _POOL:
         members = item.get(name, [])
@@ -189,6 +189,12 @@ async def _service(emu: "Emulator", item: dict, where: str, account: Account) ->
             raise ScenarioError(f"{where}.channel_senders[{i}]", f"{address} is not a WhatsApp/RCS sender of this "
                                                                   "account (list it under [[senders]] first)")
         await channel_ops.add_to_pool(emu, account, service, sender.sid)
+    if "advanced_opt_out" in item:
+        try:
+            await opt_outs.set_advanced(emu, service, item["advanced_opt_out"])
+        except TwilioError as exc:
+            raise ScenarioError(f"{where}.advanced_opt_out.{exc.param}" if exc.param else f"{where}.advanced_opt_out",
+                                exc.message.split(": ", 1)[-1]) from None
 
 
 async def _sender(emu: "Emulator", item: dict, where: str, account: Account) -> None:

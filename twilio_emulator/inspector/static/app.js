@@ -418,6 +418,11 @@ async function loadWorld() {
     rest("/v1/Services", { PageSize: 100 }), control("GET", `/senders?${accountQuery()}`),
     control("GET", "/handsets"), control("GET", `/opt_outs?${accountQuery()}`), rest("/v1/Content", { PageSize: 100 }),
     control("GET", "/faults")]);
+  const optOuts2 = await Promise.all(services.services.map((s) => control("GET", `/services/${s.sid}/advanced_opt_out`)));
+  const describeOptOut = (c) => !c.opt_out && !c.opt_in && !c.help ? "" : "advanced opt-out: " +
+    ["opt_out", "opt_in", "help"].filter((k) => c[k]).map((k) => `${k.replace("_", "-")} ${c[k].keywords.join("/")}`).join(", ") +
+    (Object.keys(c.languages || {}).length ? ` (+${Object.keys(c.languages).join(", ")})` : "") +
+    (Object.keys(c.countries || {}).length ? ` (${Object.keys(c.countries).join(", ")})` : "");
   const pools = await Promise.all(services.services.map(async (s) => {
     const parts = await Promise.all(["PhoneNumbers", "ShortCodes", "AlphaSenders", "ChannelSenders"].map((p) =>
       rest(`/v1/Services/${s.sid}/${p}`, { PageSize: 400 })));
@@ -439,7 +444,7 @@ async function loadWorld() {
     card("Messaging Services", ["Name", "SID", "Pool", "Settings"], services.services.map((s, i) => [s.friendly_name, s.sid,
       pools[i].join(", ") || "—", [s.sticky_sender ? "sticky sender" : "", s.area_code_geomatch ? "area-code geomatch" : "",
         s.inbound_request_url ? `inbound ${s.inbound_request_url}` : "", s.status_callback ? `status ${s.status_callback}` : "",
-        `validity ${s.validity_period} s`].filter(Boolean).join(" · ")])),
+        `validity ${s.validity_period} s`, describeOptOut(optOuts2[i])].filter(Boolean).join(" · ")])),
     card("WhatsApp and RCS senders", ["Sender", "Status", "Webhook"], senders.senders.map((s) => [s.sender_id, s.status,
       s.webhook.callback_url || "—"])),
     handsetsCard([...known.values()]),
