@@ -149,3 +149,26 @@ def test_a_file_database_per_xdist_worker(tmp_path):
     done = run_pytest(root, "-n", "2", f"--twilio-emulator-db={tmp_path / 'state.db'}")
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in tmp_path.glob("state-*.db")) == ["state-gw0.db", "state-gw1.db"]
+
+
+def test_the_ini_option_turns_sender_queues_on(tmp_path):
+    root = make_project(tmp_path / "userproject", '''
+        import pytest
+        from twilio.base.exceptions import TwilioRestException
+
+        def test_a_long_code_queues(twilio_emulator, twilio_client):
+            number = twilio_emulator.add_number()
+            assert twilio_emulator.remote.control("GET", "/throughput")["enabled"] is True
+            twilio_emulator.set_throughput(**{number: {"queue_depth": 1}})
+            twilio_emulator.set_clock("manual")
+            twilio_client.messages.create(to="+14155550100", from_=number, body="first")
+            with pytest.raises(TwilioRestException) as err:
+                twilio_client.messages.create(to="+14155550101", from_=number, body="second")
+            assert err.value.code == 21611
+    ''')
+    (root / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\ntwilio_emulator_throughput = true\n")
+    done = run_pytest(root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (root / "pytest.ini").write_text("[pytest]\ntwilio_emulator_throughput = maybe\n")
+    done = run_pytest(root)
+    assert done.returncode != 0 and "twilio_emulator_throughput must be true or false" in done.stdout + done.stderr
