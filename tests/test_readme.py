@@ -106,26 +106,27 @@ def test_the_readme_node_recipe_reaches_every_product(node_twilio):
     assert (out["valid"], out["type"], out["status"]) == (True, "mobile", "queued") and out["call"].startswith("CA")
 
 
-def test_the_whatsapp_example_runs_as_written_with_serves_default_timing():
-    """Issue 16: the README's WhatsApp example against `serve` as `make serve` starts it (realistic timing)."""
-    (python, expected) = [code for lang, code in blocks(section("WhatsApp, RCS and Content templates"))
-                          if lang in ("python", "text")][:2]
+def run_example(title: str) -> tuple[str, str]:
+    """The first python block of a README section, run against `serve` as `make serve` starts it (realistic
+    timing): (what it printed, the text block that follows it in the README)."""
+    (python, expected) = [code for lang, code in blocks(section(title)) if lang in ("python", "text")][:2]
     with Serve("--quiet") as serve:
         printed = io.StringIO()
         with contextlib.redirect_stdout(printed):
             exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
-    assert printed.getvalue() == expected
+    return printed.getvalue(), expected
+
+
+def test_the_whatsapp_example_runs_as_written_with_serves_default_timing():
+    """Issue 16: the README's WhatsApp example."""
+    printed, expected = run_example("WhatsApp, RCS and Content templates")
+    assert printed == expected
 
 
 def test_the_fault_rules_example_runs_as_written():
-    """Issue 18: the README's fault-rule example against `serve` as `make serve` starts it."""
-    (python, expected) = [code for lang, code in blocks(section("Fault rules and webhook retries"))
-                          if lang in ("python", "text")][:2]
-    with Serve("--quiet") as serve:
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
-    assert printed.getvalue() == expected
+    """Issue 18: the README's fault-rule example."""
+    printed, expected = run_example("Fault rules and webhook retries")
+    assert printed == expected
 
 
 def test_the_advanced_opt_out_scenario_works_as_written(server):
