@@ -209,3 +209,32 @@ def test_dark_theme_and_keyboard_tabs(inspector):
     page.keyboard.press("ArrowRight")
     expect(page.get_by_role("tab", name="Messages")).to_be_focused()
     expect(page.get_by_role("tab", name="Messages")).to_have_attribute("aria-selected", "true")
+
+
+def test_mms_media_inline_a_whatsapp_chat_and_the_account_switcher(inspector_server, inspector):
+    from tests.conftest import PNG
+    page, c = inspector.page, client(inspector_server)
+    sub = c.api.v2010.accounts.create(friendly_name="Second shop")
+    other = twilio_emulator.client(inspector_server.base_url, sub.sid, sub.auth_token)
+    theirs = other.incoming_phone_numbers.create(area_code="415").phone_number
+    other.messages.create(from_=theirs, to="+14155550146", body="from the second shop")
+    with Receiver(routes={"/cat.png": (200, PNG, "image/png")}) as media:
+        number = c.incoming_phone_numbers.create(area_code="415").phone_number
+        mms = c.messages.create(from_=number, to=PHONE, body="a picture", media_url=[media.url("/cat.png")])
+        requests.post(f"{inspector_server.base_url}/_emulator/v1/senders", timeout=10,
+                      json={"sender_id": f"whatsapp:{number}"})
+        requests.post(f"{inspector_server.base_url}/_emulator/v1/inbound", timeout=30, json={
+            "From": "whatsapp:+14155550147", "To": f"whatsapp:{number}", "Body": "hola", "ProfileName": "Ana",
+            "wait": True})
+        phones = page.get_by_role("list", name="Phones")
+        phones.get_by_role("button", name=re.compile(re.escape(PHONE))).click()
+        bubble = page.get_by_role("button", name=re.compile(f"Sent message {mms.sid}"))
+        expect(bubble.get_by_role("img", name="media image/png")).to_be_visible()
+        phones.get_by_role("button", name=re.compile("whatsapp:\\+14155550147")).click()
+        expect(page.get_by_role("button", name=re.compile("Received message .*: hola"))).to_contain_text(
+            "whatsapp:+14155550147")
+    expect(phones.get_by_role("button", name=re.compile("14155550146"))).to_have_count(0)  # another account's
+    page.get_by_label("Account").focus()  # opening the switcher lists the account made after the page opened
+    page.get_by_label("Account").select_option(sub.sid)
+    expect(phones.get_by_role("button", name=re.compile("14155550146"))).to_be_visible()
+    expect(phones.get_by_role("button", name=re.compile(re.escape(PHONE)))).to_have_count(0)

@@ -103,3 +103,18 @@ def test_a_senders_rate_can_be_set_and_bad_settings_are_refused(server, client, 
                  {"rate": 1}):
         bad = requests.post(f"{server.base_url}/_emulator/v1/throughput", json=body, timeout=10)
         assert bad.status_code == 400, body
+
+
+def test_a_scheduled_send_takes_its_place_in_the_queue_at_send_at(server, client, number, queues, manual_clock):
+    import datetime as dt
+    service = client.messaging.v1.services.create(friendly_name="scheduled")
+    sid = client.incoming_phone_numbers.list(phone_number=number)[0].sid
+    client.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=sid)
+    now = manual_clock.now()
+    send_at = dt.datetime.fromtimestamp(now + 600, dt.timezone.utc)
+    later = client.messages.create(messaging_service_sid=service.sid, to="+16285550405", body="at ten",
+                                   schedule_type="fixed", send_at=send_at)
+    at = sent_at(server, later.sid)
+    assert at is not None and 599 <= at - now <= 600.01  # at SendAt (whole seconds on the wire): nothing ahead
+    burst = [client.messages.create(from_=number, to=f"+162855504{i:02d}", body="now") for i in range(10, 13)]
+    assert [round(sent_at(server, m.sid) - now, 1) for m in burst] == [0.0, 1.0, 2.0]

@@ -55,9 +55,14 @@ class Throughput:
 
     def place(self, sender: str, segments: int, ready: float, to_country: str, validity: float) -> Placement:
         """The message's place in `sender`'s queue, reserved unless the queue is full or the message would
-        expire before its turn (then it never takes the sender's time)."""
+        expire before its turn (then it never takes the sender's time). A scheduled message whose SendAt is
+        past everything queued now goes at SendAt without holding back what is sent before it [a
+        simplification: two scheduled bursts for one moment do not queue behind each other]."""
         rate, room = self.rate(sender, to_country)
-        placement, free_at = rules.place(self.free_at.get(sender, 0.0), ready, segments, rate, room)
+        busy_until = self.free_at.get(sender, 0.0)
+        placement, free_at = rules.place(busy_until, ready, segments, rate, room)
+        if ready > self.emu.now() and ready >= busy_until:
+            return placement
         if not placement.full and placement.start - ready <= validity:
             self.free_at[sender] = free_at
         return placement

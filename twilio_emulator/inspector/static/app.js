@@ -547,6 +547,10 @@ function wire() {
       $(`tab-${next}`).focus();
     });
   });
+  // Accounts made since the page opened show up when the switcher is opened (no polling).
+  const refreshAccounts = () => loadAccounts().catch(report);
+  $("account").addEventListener("focus", refreshAccounts);
+  $("account").addEventListener("pointerdown", refreshAccounts);
   $("account").addEventListener("change", (e) => {
     state.account = state.accounts.find((a) => a.sid === e.target.value);
     state.selected = null;
