@@ -121,7 +121,7 @@ async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: 
     line, and an 11200 alert when it fails (after the retries the URL's connection overrides allow, each one
     logged). The one bookkeeping of them all."""
     attempt = await emu.dispatcher.send(method, url, params, account.auth_token, token=emu.token(resource_sid, event))
-    tries = [rows.Logged(account.sid, resource_sid, kind, a, emu.now()) for a in (*attempt.earlier, attempt)]
+    tries = rows.tries(account.sid, resource_sid, kind, attempt, emu.now())
     ops = [rows.log_attempt(*t) for t in tries]
     if not attempt.ok:
         alert = emu.new_alert(account.sid, 11200, failure_text(attempt), method, attempt.url, resource_sid)

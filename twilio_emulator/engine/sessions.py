@@ -71,8 +71,7 @@ class Session:
             attempt = await emu.dispatcher.send(method, url, sent, self.account.auth_token,
                                                 token=emu.token(self.resource_sid, event or kind), cookie=cookie)
         self.webhooks.append(attempt)
-        tries = [log_rows.Logged(self.account.sid, self.resource_sid, kind, a, emu.now())
-                 for a in (*attempt.earlier, attempt)]  # each retry the connection overrides made, then it
+        tries = log_rows.tries(self.account.sid, self.resource_sid, kind, attempt, emu.now())
         ops = [log_rows.log_attempt(*t) for t in tries]
         if self.conversation is not None and attempt.set_cookies:
             self._jar = cookies.update(self._jar, attempt.set_cookies, emu.now())

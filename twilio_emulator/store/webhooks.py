@@ -30,6 +30,11 @@ class Logged(NamedTuple):
     at: float
 
 
+def tries(account_sid: str, resource_sid: str | None, kind: str, attempt, at: float) -> list[Logged]:
+    """A request as the log keeps it: each retry its connection overrides made (attempt.earlier), then it."""
+    return [Logged(account_sid, resource_sid, kind, a, at) for a in (*attempt.earlier, attempt)]
+
+
 def as_row(logged: Logged) -> dict:
     """A Logged request in the shape attempts() reads rows back in."""
     a = logged.attempt
