@@ -306,6 +306,25 @@ def routes() -> None:
 
 
 @main.command()
+@click.option("--spec-dir", envvar="TWILIO_OAI_DIR", required=True, type=click.Path(file_okay=False, exists=True),
+              help="Twilio's OpenAPI files (twilio-oai's spec/json: twilio_api_v2010.json …); also TWILIO_OAI_DIR.")
+@click.option("--write", "write", is_flag=True, help="Write docs/coverage.md (under the current directory).")
+def coverage(spec_dir, write) -> None:
+    """Print which operations of Twilio's OpenAPI descriptions the emulator serves (Markdown)."""
+    from pathlib import Path
+
+    from .coverage import render
+    page = render(Path(spec_dir))
+    if not write:
+        click.echo(page, nl=False)
+        return
+    target = Path("docs") / "coverage.md"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(page)
+    click.echo(f"wrote {target}")
+
+
+@main.command()
 @URL_OPTION
 def reset(url) -> None:
     """Wipe a running emulator back to its start-up state."""

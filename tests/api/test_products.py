@@ -12,7 +12,8 @@ from twilio_emulator.api import PRODUCTS, route_table
 from twilio_emulator.cli import main
 
 SAMPLE = {"AccountSid": "AC" + "0" * 32, "Sid": "XX" + "0" * 32, "ServiceSid": "MG" + "0" * 32,
-          "MessageSid": "MM" + "0" * 32, "CountryCode": "US", "PhoneNumber": "+14155550100"}
+          "MessageSid": "MM" + "0" * 32, "CountryCode": "US", "PhoneNumber": "+14155550100",
+          "Type": "Local"}
 
 
 def concrete(path: str) -> str:

@@ -68,11 +68,10 @@ async def fetch_country(request: web.Request) -> web.Response:
     return json_response(country_json(request[ACCOUNT].sid, c))
 
 
-@routes.get(BASE + "/{CountryCode}/{Type}.json")
+# The route names each type of the spec (Twilio's paths: .../Local.json, .../Voip.json …); another is a 404.
+@routes.get(BASE + "/{CountryCode}/{Type:%s}.json" % "|".join((*TYPES, *OTHER_TYPES)))
 async def list_available_numbers(request: web.Request) -> web.Response:
     type_name = request.match_info["Type"]
-    if type_name not in TYPES and type_name not in OTHER_TYPES:
-        raise web.HTTPNotFound()
     c = number_ops.country(request.match_info["CountryCode"])
     form = await Form.read(request)
     req = page_request(form)
