@@ -10,10 +10,10 @@ else
 PYTHON ?= $(VENV)/bin/python
 endif
 
-.PHONY: install serve test fuzz bench browser
+.PHONY: install serve test fuzz bench browser docs coverage
 
 install: $(if $(VIRTUAL_ENV),,$(VENV)/bin/python)
-	$(PYTHON) -m pip install -q -e '.[test]'
+	$(PYTHON) -m pip install -q -e '.[test,docs]'
 
 $(VENV)/bin/python:
 	@$(SYSTEM_PYTHON) -m venv $(VENV) 2>/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
@@ -32,6 +32,16 @@ browser:
 
 test: install browser
 	$(PYTHON) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+
+# The documentation site from docs/ (MkDocs, the Material theme), into site/: open site/index.html, or serve it
+# (python3 -m http.server -d site) for its search; nothing is loaded from the internet.
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(PYTHON) -m mkdocs build --strict
+
+# docs/coverage.md from Twilio's OpenAPI descriptions (TWILIO_OAI_DIR, default ../shared/twilio-oai).
+TWILIO_OAI_DIR ?= ../shared/twilio-oai
+coverage: install
+	$(PYTHON) -m twilio_emulator coverage --spec-dir $(TWILIO_OAI_DIR) --write
 
 # Schema-driven and property-based fuzzing at length (make test runs the same tests with 3 examples each).
 fuzz: install

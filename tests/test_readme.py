@@ -1,5 +1,6 @@
-"""The README's examples run as written (so that the README stays true): the first-message examples (curl,
-Python, Node) in order against one real `twilio-emulator serve`, and the EmulatorThread example."""
+"""The README is the front door: short, the two commands first, no project history, links that lead somewhere;
+its first-message examples (curl, Python, Node) print what they say, in order against one real `twilio-emulator
+serve`. (tests/test_docs.py runs every fenced example of the README and of docs/.)"""
 import contextlib
 import io
 import re
@@ -14,6 +15,7 @@ from tests.test_cli import Serve
 from twilio_emulator.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+DOCS = README.parent / "docs"
 DOCUMENTED = "http://127.0.0.1:4010"
 
 
@@ -28,14 +30,25 @@ def blocks(text: str) -> list[tuple[str, str]]:
     return re.findall(r"```(\w+)\n(.*?)```", text, re.S)
 
 
-def test_readme_emulator_thread_example_runs():
-    example = next(code for lang, code in blocks(README.read_text()) if lang == "python" and "EmulatorThread" in code)
-    exec(compile(example, "README.md", "exec"), {})
-
-
-def test_readme_names_the_two_commands():
+def test_the_readme_is_a_front_door():
     text = README.read_text()
-    assert "make serve" in text and "make test" in text
+    assert len(text.splitlines()) <= 250
+    first_fence = re.search(r"```\w*\n(.*?)```", text, re.S).group(1)
+    assert first_fence.startswith("make serve") and "make test" in first_fence  # the two commands come first
+    history = re.findall(r"(?i)\bissues? \d+|\bbefore issue|\bafter issue|§\s?\d", text)
+    assert history == [], history
+
+
+def test_the_docs_tell_no_project_history():
+    found = {p.name: re.findall(r"(?i)\bissues? \d+|§\s?\d+", p.read_text()) for p in DOCS.glob("*.md")}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_the_readmes_links_lead_to_pages_that_exist():
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", README.read_text())
+    assert "docs/coverage.md" in links
+    missing = [link for link in links if not link.startswith("http") and not (README.parent / link).exists()]
+    assert missing == []
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +96,7 @@ def test_the_first_message_examples_run_as_written_in_order(node_twilio):
 
 
 def test_the_readme_node_recipe_reaches_every_product(node_twilio):
-    """Issue 15: the README's RequestClient keeps each *.twilio.com host in X-Forwarded-Host, so Lookup (its own
+    """The README's RequestClient keeps each *.twilio.com host in X-Forwarded-Host, so Lookup (its own
     product) and Calls answer through it as through the Python SDK."""
     js = next(code for lang, code in blocks(section("Your first message")) if lang == "js")
     recipe = js[:js.index("(async () => {")]
@@ -106,37 +119,15 @@ def test_the_readme_node_recipe_reaches_every_product(node_twilio):
     assert (out["valid"], out["type"], out["status"]) == (True, "mobile", "queued") and out["call"].startswith("CA")
 
 
-def run_example(title: str) -> tuple[str, str]:
-    """The first python block of a README section, run against `serve` as `make serve` starts it (realistic
-    timing): (what it printed, the text block that follows it in the README)."""
-    (python, expected) = [code for lang, code in blocks(section(title)) if lang in ("python", "text")][:2]
-    with Serve("--quiet") as serve:
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            exec(compile(python.replace(DOCUMENTED, serve.base_url), "README.md", "exec"), {})
-    return printed.getvalue(), expected
-
-
-def test_the_whatsapp_example_runs_as_written_with_serves_default_timing():
-    """Issue 16: the README's WhatsApp example."""
-    printed, expected = run_example("WhatsApp, RCS and Content templates")
-    assert printed == expected
-
-
-def test_the_fault_rules_example_runs_as_written():
-    """Issue 18: the README's fault-rule example."""
-    printed, expected = run_example("Fault rules and webhook retries")
-    assert printed == expected
-
-
 def test_the_advanced_opt_out_scenario_works_as_written(server):
-    """Issue 19: the README's Advanced Opt-Out scenario, loaded into a fresh account, does what the README says."""
+    """The Messaging Services page's Advanced Opt-Out scenario, loaded into a fresh account, does what it says."""
     import tomllib
 
     import requests
 
     import twilio_emulator
-    toml = next(code for lang, code in blocks(README.read_text()) if lang == "toml" and "advanced_opt_out" in code)
+    toml = next(code for lang, code in blocks((DOCS / "messaging-services.md").read_text())
+                if lang == "toml" and "advanced_opt_out" in code)
     main_client = twilio_emulator.client(server.base_url)
     sub = main_client.api.v2010.accounts.create(friendly_name="readme acme")
     for n in main_client.incoming_phone_numbers.list(phone_number="+14155550301"):
