@@ -96,3 +96,20 @@ def media_host():
     with Receiver(body=PNG, content_type="image/png",
                   routes={"/card": (200, "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nEND:VCARD\r\n", "text/vcard")}) as app:
         yield app
+
+
+@pytest.fixture(scope="session")
+def node_twilio(tmp_path_factory):
+    """A directory where `require("twilio")` works (twilio-node from the npm registry), for the docs' Node
+    examples; a skip where this machine has no Node.js (a failure under CI, which has it)."""
+    import shutil
+    import subprocess
+    if not (shutil.which("node") and shutil.which("npm")):
+        if os.environ.get("CI"):
+            pytest.fail("Node.js and npm are needed to run the docs' Node examples under CI")
+        pytest.skip("Node.js and npm are not installed: the docs' Node examples cannot run here")
+    where = tmp_path_factory.mktemp("node")
+    done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "twilio@6"], cwd=where,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return where

@@ -16,7 +16,6 @@ import contextlib
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -80,21 +79,6 @@ def test_every_fenced_block_runs_or_says_why_not():
     assert silent == [], "a block in a language the suite cannot run needs <!-- not run: reason -->"
     assert all(len(b.reason) > 10 for b in ALL if b.marker), "a marker needs its reason"
     assert sum(b.lang in RUNNABLE and not b.marker for b in ALL) >= 10  # the runner finds the examples
-
-
-@pytest.fixture(scope="module")
-def node_twilio(tmp_path_factory):
-    """A directory where `require("twilio")` works (twilio-node from the npm registry), or a skip when this
-    machine has no Node.js."""
-    if not (shutil.which("node") and shutil.which("npm")):
-        if os.environ.get("CI"):
-            pytest.fail("Node.js and npm are needed to run the docs' Node examples under CI")
-        pytest.skip("Node.js and npm are not installed: the docs' Node examples cannot run here")
-    where = tmp_path_factory.mktemp("node")
-    done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "twilio@6"], cwd=where,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return where
 
 
 def run_python(block: Block, url: str) -> None:

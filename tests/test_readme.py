@@ -4,7 +4,6 @@ serve`. (tests/test_docs.py runs every fenced example of the README and of docs/
 import contextlib
 import io
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -49,19 +48,6 @@ def test_the_readmes_links_lead_to_pages_that_exist():
     assert "docs/coverage.md" in links
     missing = [link for link in links if not link.startswith("http") and not (README.parent / link).exists()]
     assert missing == []
-
-
-@pytest.fixture(scope="module")
-def node_twilio(tmp_path_factory):
-    """A directory where `require("twilio")` works (twilio-node from the npm registry), or a skip when this
-    machine has no Node.js."""
-    if not (shutil.which("node") and shutil.which("npm")):
-        pytest.skip("Node.js and npm are not installed: the README's Node example cannot run here")
-    where = tmp_path_factory.mktemp("node")
-    done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "twilio@6"], cwd=where,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return where
 
 
 def test_the_first_message_examples_run_as_written_in_order(node_twilio):

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import socket
 import sys
 
 from aiohttp import web
+from aiohttp.web_runner import GracefulExit
 from aiohttp.abc import AbstractAccessLogger
 
 from . import api, inspector
@@ -69,6 +72,9 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+SHUTDOWN_GRACE = 5.0  # seconds
+
+
 def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
     activity = ActivityLog(sys.stderr if settings.log_requests else None)
     app = build_app(Emulator(settings, activity))
@@ -77,5 +83,25 @@ def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
             on_ready()
             yield
         app.cleanup_ctx.append(ready)
+    _end_on_signals()
     web.run_app(app, sock=sock, access_log=log if activity.enabled else None,
-                access_log_class=AccessLogger, print=None, handle_signals=True)
+                access_log_class=AccessLogger, print=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+
+
+def _end_on_signals() -> None:
+    """SIGTERM/SIGINT end the server: the first raises GracefulExit wherever the main thread is (as SIGINT's
+    KeyboardInterrupt would: during start-up, Emulator.start closes what it opened), so run_app stops accepting,
+    gives requests in flight SHUTDOWN_GRACE seconds and stops the emulator (store and activity log closed); a
+    second exits at once. Installed before the loop runs, so no moment of start-up is without it (aiohttp's own
+    handlers come later, and a second signal queued behind the first could be swallowed by them). No thread of
+    ours keeps the process alive after the loop ends: the store's threads are daemons."""
+    def first(signum, frame) -> None:
+        for each in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(each, again)
+        raise GracefulExit()
+
+    def again(signum, frame) -> None:
+        os._exit(128 + signum)  # what is acknowledged is committed already: SQLite keeps it across this
+
+    for each in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(each, first)

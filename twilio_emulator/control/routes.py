@@ -50,9 +50,20 @@ async def wait_for_message(request: web.Request) -> web.Response:
     if not 0 <= timeout <= 300:
         return control_error(400, "timeout must be between 0 and 300 seconds")
     statuses = tuple(s for s in q.get("status", "").split(",") if s)
+    emulator = request.config_dict[EMULATOR]
+    waiting = asyncio.ensure_future(messaging.wait_for_match(emulator, timeout, sid=q.get("sid"), to=q.get("to"),
+                                                             from_=q.get("from"), statuses=statuses,
+                                                             body=q.get("body")))
+    closing = asyncio.ensure_future(emulator.closing.wait())  # the server is ending: answer now, not at timeout
     try:
-        msg = await messaging.wait_for_match(request.config_dict[EMULATOR], timeout, sid=q.get("sid"), to=q.get("to"),
-                                             from_=q.get("from"), statuses=statuses, body=q.get("body"))
+        await asyncio.wait((waiting, closing), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (waiting, closing):
+            task.cancel()
+    if not waiting.done() or waiting.cancelled():
+        return control_error(503, "the emulator is shutting down")
+    try:
+        msg = waiting.result()
     except asyncio.TimeoutError:
         return control_error(408, f"no matching message within {timeout:g} s")
     return web.Response(body=json.dumps(message_json(msg)).encode(), content_type="application/json")

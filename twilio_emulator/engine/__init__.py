@@ -118,25 +118,25 @@ class Emulator:
         self.internal_errors.append(what)
 
     async def start(self) -> None:
+        """Open the store and load the world. Whatever interrupts it (a signal during start-up cancels it, a bad
+        start-up scenario raises) closes what it had opened, so that nothing keeps the process alive."""
         self.scheduler = Scheduler(self.clock, on_error=self.record_internal_error)
         self.events = Events()
         self.closing = asyncio.Event()
-        await self.store.open()
-        await self._load()
-        from . import accounts
-        await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
         try:
+            await self.store.open()
+            await self._load()
+            from . import accounts
+            await accounts.ensure_account(self, self.settings.account_sid, self.settings.auth_token)
             await self._load_scenario()
-        except BaseException:  # a bad start-up scenario: nothing may keep the process alive
-            await self.background.close()
-            await self.dispatcher.close()
-            await self.store.close()
+            if self.settings.db_path != ":memory:":  # a fresh in-memory store has nothing to recover
+                await self.callbacks.recover()
+                await self.inbound.recover()
+                await self.media.recover()
+                await self.calls.recover()
+        except BaseException:
+            await asyncio.shield(self.stop())
             raise
-        if self.settings.db_path != ":memory:":  # a fresh in-memory store has nothing to recover
-            await self.callbacks.recover()
-            await self.inbound.recover()
-            await self.media.recover()
-            await self.calls.recover()
         self.scheduler.start()
 
     def close_streams(self) -> None:

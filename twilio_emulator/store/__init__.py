@@ -44,7 +44,7 @@ class Store:
     async def open(self) -> None:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves
         self._db = await _connect_memdb() if self.path == ":memory:" else \
-            await aiosqlite.connect(self.path, isolation_level=None)
+            await _connect(self.path, isolation_level=None)
         if self.path != ":memory:":
             await self._db.execute("PRAGMA journal_mode=WAL")
             await self._db.execute("PRAGMA synchronous=NORMAL")
@@ -53,7 +53,7 @@ class Store:
         await self._run(_migrate)
         self._writer = asyncio.create_task(self._write_loop(), name="store-writer")
         if self.path != ":memory:":
-            self._checkpoint_conn = await aiosqlite.connect(self.path, isolation_level=None)
+            self._checkpoint_conn = await _connect(self.path, isolation_level=None)
             self._checkpointer = asyncio.create_task(self._checkpoint_loop(), name="store-checkpointer")
 
     async def _checkpoint_loop(self) -> None:
@@ -171,9 +171,19 @@ async def _connect_memdb() -> aiosqlite.Connection:
     memdb needs SQLite >= 3.36; with an older one, ":memory:" as before."""
     try:
         # No leading "/" in the name: the database is private to this connection, as ":memory:" is.
-        return await aiosqlite.connect("file:twilio-emulator?vfs=memdb", uri=True, isolation_level=None)
+        return await _connect("file:twilio-emulator?vfs=memdb", uri=True, isolation_level=None)
     except sqlite3.OperationalError:  # "no such vfs: memdb"
-        return await aiosqlite.connect(":memory:", isolation_level=None)
+        return await _connect(":memory:", isolation_level=None)
+
+
+def _connect(database: str, **kwargs) -> aiosqlite.Connection:
+    """aiosqlite.connect, with its worker thread a daemon: a connection that a signal interrupted before it was
+    kept (cancelled mid-open) must not keep a finished process alive at interpreter exit. Closing stays the way
+    every connection ends (Store.close); a daemon thread ended at exit is a crash to SQLite, which loses nothing
+    committed. aiosqlite 0.2x starts the thread when the connection is awaited."""
+    connection = aiosqlite.connect(database, **kwargs)
+    connection._thread.daemon = True
+    return connection
 
 
 async def _stop(task: asyncio.Task | None) -> None:
