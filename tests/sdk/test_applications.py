@@ -47,6 +47,21 @@ def test_create_fetch_list_update_delete(client, account):
     assert (exc.value.status, exc.value.code) == (404, 20404)
 
 
+def test_a_url_cleared_with_an_empty_value_reads_back_as_null(client):
+    """The spec's URL fields of an application are nullable URIs: an empty value clears one, and it reads back
+    null on create, update, fetch and list (it used to read "", which a schema fuzz found)."""
+    app = client.applications.create(friendly_name="Cleared", message_status_callback="", sms_url="")
+    assert (app.message_status_callback, app.sms_url) == (None, None)
+    app = client.applications(app.sid).update(sms_url="https://app.example/sms",
+                                               sms_status_callback="https://app.example/status")
+    updated = client.applications(app.sid).update(sms_url="", sms_status_callback="")
+    assert (updated.sms_url, updated.sms_status_callback) == (None, None)
+    fetched = client.applications(app.sid).fetch()
+    listed = next(a for a in client.applications.list() if a.sid == app.sid)
+    for seen in (fetched, listed):
+        assert (seen.sms_url, seen.sms_status_callback, seen.message_status_callback) == (None, None, None)
+
+
 def test_bad_input_is_refused_and_nothing_stored(client):
     with pytest.raises(TwilioRestException) as exc:
         client.applications.create(friendly_name="x", sms_url="not a url")

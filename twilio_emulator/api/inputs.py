@@ -71,7 +71,21 @@ def refuse_oversized(request: web.BaseRequest, limit: int) -> None:
         except ValueError:
             raise BadInput("Content-Length is not a number.") from None
         if over:
+            _linger_briefly(request)
             raise TooLarge(limit)
+
+
+LINGER = 0.5  # seconds a refused connection stays open after its answer
+
+
+def _linger_briefly(request: web.BaseRequest) -> None:
+    """After an answer to a request whose body was not read, aiohttp reads and drops what the client still sends
+    for its lingering time (10 s) before it closes, so that the client reads the answer rather than a reset. A
+    body declared over the limit is never going to be read: the connection closes LINGER seconds after the 413.
+    (aiohttp has no per-request setting for it; RequestHandler._lingering_time is per connection.)"""
+    protocol = request.protocol
+    if hasattr(protocol, "_lingering_time"):
+        protocol._lingering_time = min(protocol._lingering_time, LINGER)
 
 
 async def body(request: web.BaseRequest, limit: int) -> bytes:

@@ -40,4 +40,7 @@ class Application:
     config: dict = field(default_factory=dict)  # the SETTABLE fields that were set
 
     def get(self, name: str):
-        return self.config.get(name, SETTABLE[name])
+        """A field as Twilio shows it: an unset one, or a URL cleared with an empty value, is its unset value
+        (null for every URL of an application, as the spec's nullable uri fields say)."""
+        value = self.config.get(name, SETTABLE[name])
+        return SETTABLE[name] if value == "" and name in RULES.urls else value
