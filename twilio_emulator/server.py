@@ -1,6 +1,7 @@
 """build_app(emulator) -> aiohttp Application; run(settings) serves it until interrupted."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
@@ -83,25 +84,26 @@ def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
             on_ready()
             yield
         app.cleanup_ctx.append(ready)
-    _end_on_signals()
-    web.run_app(app, sock=sock, access_log=log if activity.enabled else None,
+    loop = asyncio.new_event_loop()
+    _end_on_signals(loop)
+    web.run_app(app, sock=sock, access_log=log if activity.enabled else None, loop=loop,
                 access_log_class=AccessLogger, print=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
 
 
-def _end_on_signals() -> None:
-    """SIGTERM/SIGINT end the server: the first raises GracefulExit wherever the main thread is (as SIGINT's
-    KeyboardInterrupt would: during start-up, Emulator.start closes what it opened), so run_app stops accepting,
-    gives requests in flight SHUTDOWN_GRACE seconds and stops the emulator (store and activity log closed); a
-    second exits at once. Installed before the loop runs, so no moment of start-up is without it (aiohttp's own
-    handlers come later, and a second signal queued behind the first could be swallowed by them). No thread of
-    ours keeps the process alive after the loop ends: the store's threads are daemons."""
-    def first(signum, frame) -> None:
+def _end_on_signals(loop: asyncio.AbstractEventLoop) -> None:
+    """SIGTERM/SIGINT end the server. The first raises GracefulExit from a callback of the loop (never inside
+    our code), so run_app stops accepting, gives requests in flight SHUTDOWN_GRACE seconds and stops the
+    emulator (store and activity log closed); during start-up, Emulator.start closes what it had opened. A
+    second signal exits at once. Installed on the loop before it runs, so a signal during start-up waits for
+    the loop rather than being missed (aiohttp's own handlers would come only once the app is set up). No
+    thread of ours keeps the process alive after the loop ends: the store's threads are daemons."""
+    def first() -> None:
         for each in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(each, again)
+            loop.add_signal_handler(each, again)
         raise GracefulExit()
 
-    def again(signum, frame) -> None:
-        os._exit(128 + signum)  # what is acknowledged is committed already: SQLite keeps it across this
+    def again() -> None:
+        os._exit(1)  # what was acknowledged is committed already: SQLite keeps it across this
 
     for each in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(each, first)
+        loop.add_signal_handler(each, first)
