@@ -55,7 +55,9 @@ def test_the_sdk_reaches_each_product_through_its_host(client):
 def test_routes_lists_every_route_with_its_host():
     listed = CliRunner().invoke(main, ["routes"])
     assert listed.exit_code == 0
-    lines = listed.output.splitlines()
+    table, _, footer = listed.output.partition("\n\n")
+    lines = table.splitlines()
     assert len(lines) == len(route_table())
+    assert "path prefix" in footer and "/messaging/v1/Services" in footer
     assert {line.split()[0] for line in lines} == {p.host for p in PRODUCTS}
     assert any(line.split()[1:] == ["POST", "/2010-04-01/Accounts/{AccountSid}/Messages.json"] for line in lines)

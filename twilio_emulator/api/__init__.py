@@ -13,7 +13,7 @@ from .lookups_v2 import phone_numbers as lookups_v2
 from .messaging_v1 import senders, services
 from .messaging_v2 import senders as channel_senders
 from .monitor_v1 import alerts
-from .products import Product, host_check, routes
+from .products import Product, host_check, prefix_check, prefixed_routes, routes
 from .routing import add_unmatched
 from .v2010 import (accounts, applications, available_phone_numbers, calls, incoming_phone_numbers, keys,
                     media, messages, outgoing_caller_ids, short_codes)
@@ -35,6 +35,8 @@ def add_routes(app: web.Application) -> None:
     limit, known = app[EMULATOR].settings.max_body_bytes, frozenset(p.name for p in PRODUCTS)
     for method, path, handler, owners in routes(PRODUCTS):
         app.router.add_route(method, path, twilio_api(handler, limit, host_check(owners, known)))
+    for method, path, handler, product in prefixed_routes(PRODUCTS):  # after every plain route: hot paths first
+        app.router.add_route(method, path, twilio_api(handler, limit, prefix_check(product)))
 
 
 def add_unmatched_route(app: web.Application) -> None:

@@ -11,3 +11,6 @@ PRINCIPAL = _RequestKey("principal", Account) if _RequestKey else "twilio_emulat
 ACCOUNT = _RequestKey("account", Account) if _RequestKey else "twilio_emulator.account"
 # What a handler adds to its activity-log line (e.g. the SID it created), so that one call is one line.
 NOTE = _RequestKey("note", str) if _RequestKey else "twilio_emulator.note"
+# The product a request named by its path prefix (`/messaging/v1/Services`): "/messaging", kept in the links
+# the answer carries (api.render.base_url), so that they lead back to the same product.
+PREFIX = _RequestKey("prefix", str) if _RequestKey else "twilio_emulator.prefix"

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from ..domain.errors import INVALID_PARAMETER, error
 from .forms import Form
-from .render import base_url
+from .render import base_url, twilio_path
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 50, 1000
 
@@ -105,7 +105,7 @@ async def list_response(request: web.Request, form: Form, key: str, filters: Seq
                         fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
     """Everything a v2010 list handler does after reading its filters."""
     req, items, has_next, has_previous, sids = await _page(form, fetch, render, sid_of)
-    return json_response(envelope(request.path, filters, req, key, items, has_next, has_previous, sids))
+    return json_response(envelope(twilio_path(request), filters, req, key, items, has_next, has_previous, sids))
 
 
 def in_memory(records: Sequence[Any], sid_of=lambda r: r.sid) -> Fetch:
@@ -140,5 +140,5 @@ async def v1_list_response(request: web.Request, form: Form, key: str, filters: 
                            fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
     """Everything a v1 list handler does after reading its filters."""
     req, items, has_next, has_previous, sids = await _page(form, fetch, render, sid_of)
-    return json_response(v1_envelope(base_url(request), request.path, filters, req, key, items, has_next,
+    return json_response(v1_envelope(base_url(request), twilio_path(request), filters, req, key, items, has_next,
                                      has_previous, sids))

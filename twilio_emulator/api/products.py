@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 from aiohttp import web
 
 from ..domain.errors import TwilioError
+from .context import PREFIX
 
 TWILIO_DOMAIN = "twilio.com"
 
@@ -62,6 +63,25 @@ def routes(products: Iterable[Product]) -> list[tuple[str, str, Callable, tuple[
         handler = found[0][1] if len(found) == 1 else by_host(path, {p.name: h for p, h in found})
         out.append((method, path, handler, tuple(p for p, _ in found)))
     return out
+
+
+def prefixed_routes(products: Iterable[Product]) -> list[tuple[str, str, Callable, Product]]:
+    """The same routes under each product's name as a path prefix (`/messaging/v1/Services`,
+    `/api/2010-04-01/…`): the prefix names the product, so one rewrite of `https://(product).twilio.com` to
+    `http://emulator/(product)` reaches every product, with any client and no header. (method, path, handler,
+    product)."""
+    return [(route.method, f"/{product.name}{route.path}", route.handler, product)
+            for product in products for module in product.modules for route in module.routes
+            if isinstance(route, web.RouteDef)]
+
+
+def prefix_check(product: Product) -> Callable[[web.Request], None]:
+    """For a prefixed route: the prefix is the product (it wins over a host header); the answer's links keep it."""
+    prefix = "/" + product.name
+
+    def check(request: web.Request) -> None:
+        request[PREFIX] = prefix
+    return check
 
 
 def host_check(owners: tuple[Product, ...], known: frozenset[str]) -> Callable[[web.Request], None]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 
+from .context import PREFIX
+
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 V2010 = "/2010-04-01"
@@ -27,8 +29,15 @@ def rfc2822(ts: float | None) -> str | None:
 
 def base_url(request) -> str:
     """Absolute URLs of the v1/v2 products on the host the caller used (Twilio: https://messaging.twilio.com …;
-    reference §0.1.3)."""
-    return f"{request.scheme}://{request.host}"
+    reference §0.1.3), under the product's path prefix when the request came by one (api/products.py)."""
+    return f"{request.scheme}://{request.host}{request.get(PREFIX, '')}"
+
+
+def twilio_path(request) -> str:
+    """The request's path as Twilio has it: without the product prefix it came by (`/messaging/v1/Services` ->
+    `/v1/Services`); base_url puts the prefix back where an absolute URL is built."""
+    prefix = request.get(PREFIX)
+    return request.path[len(prefix):] if prefix else request.path
 
 
 def account_uri(account_sid: str, rest: str = "") -> str:
