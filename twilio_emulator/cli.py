@@ -34,11 +34,14 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="Log warnings only (no line per API call or status change).")
 @click.option("--fixtures", "fixtures", default=None, type=click.Path(dir_okay=False),
               help="A scenario file (fixtures/*.toml or *.json) that is part of the start-up state.")
+@click.option("--media-fetch/--no-media-fetch", default=True, show_default=True, envvar="TWILIO_EMULATOR_MEDIA_FETCH",
+              help="Download outbound media before an MMS goes, as Twilio does; --no-media-fetch takes it unread "
+                   "(type from the URL's extension), for a machine without internet.")
 @click.option("--throughput/--no-throughput", default=None,
               help="Drain each sender's queue at its rate (1 segment/s for a US long code …) [default: on with "
                    "realistic timing, off with instant].")
 def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
-          fixtures, throughput) -> None:
+          fixtures, media_fetch, throughput) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
     from .engine.scenarios import ScenarioError
@@ -68,7 +71,7 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
                         auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
                         webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None,
-                        scenario=scenario, throughput=throughput)
+                        scenario=scenario, throughput=throughput, media_fetch=media_fetch)
     base = f"http://{host}:{actual_port}"
 
     def banner() -> None:
@@ -303,6 +306,9 @@ def routes() -> None:
     from .api import route_table
     for host, method, path in route_table():
         click.echo(f"{host:<22} {method:<7} {path}")
+    click.echo("\nEvery route also answers under its product's name as a path prefix (/api/2010-04-01/…, "
+               "/messaging/v1/Services …):\nrewrite https://PRODUCT[.edge.region].twilio.com to "
+               "http://HOST:PORT/PRODUCT and no header is needed.")
 
 
 @main.command()

@@ -43,6 +43,9 @@ class Settings:
     step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step
     # Sender queues drained at each sender's rate (issue 18): None = on with realistic timing, off with instant.
     throughput: bool | None = None
+    # Outbound media downloaded before an MMS goes, as Twilio does; False for a machine without internet: the
+    # media is accepted unread, its type from the URL's extension, and the message says so in an info alert.
+    media_fetch: bool = True
     # A scenario document (a fixtures/ file, parsed: scenario_files.read) that is part of the start-up state:
     # loaded into a fresh store at start and again by every reset.
     scenario: dict | None = None

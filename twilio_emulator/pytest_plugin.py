@@ -31,6 +31,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                   help="Directory of scenario files, relative to the rootdir.")
     parser.addini("twilio_emulator_strict", type="bool", default=False,
                   help="Fail every test that sent a message no phone expected (as the twilio_strict marker).")
+    parser.addini("twilio_emulator_media_fetch", type="bool", default=True,
+                  help="Download outbound media before an MMS goes (false: take it unread, for a machine without "
+                       "internet).")
     parser.addini("twilio_emulator_throughput", default="",
                   help="Sender queues of the in-process emulator: true | false (default: as its timing says, "
                        "off with instant).")
@@ -62,7 +65,9 @@ def _twilio_emulator_url(request: pytest.FixtureRequest):
     if raw not in ("", "true", "false"):
         raise pytest.UsageError(f"twilio_emulator_throughput must be true or false, not {raw!r}")
     throughput = None if raw == "" else raw == "true"
-    with EmulatorThread(Settings(timing=timing, db_path=db, log_requests=False, throughput=throughput)) as server:
+    settings = Settings(timing=timing, db_path=db, log_requests=False, throughput=throughput,
+                        media_fetch=config.getini("twilio_emulator_media_fetch"))
+    with EmulatorThread(settings) as server:
         yield server.base_url
 
 

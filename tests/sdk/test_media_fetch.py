@@ -80,6 +80,8 @@ def test_an_unreachable_or_silent_media_server_fails_11205():
         for m in (refused, timed_out):
             done = final(server, m.sid)
             assert (done.status, done.error_code) == ("failed", 11205)
+        alerts = [a for a in c.monitor.v1.alerts.list() if a.resource_sid == refused.sid]
+        assert "serve --no-media-fetch" in alerts[0].alert_text  # the alert names the way out
         log = server.call(server.emulator.webhooks, timed_out.sid)
         assert [(w["kind"], w["method"]) for w in log] == [("media_fetch", "GET")] and "timeout" in log[0]["error"]
         assert server.emulator.internal_errors == []
@@ -115,3 +117,22 @@ def test_a_media_download_is_in_the_webhook_log(server, client, number, media_ho
     entry = log["webhooks"][0] if isinstance(log, dict) else log[0]
     assert (entry["kind"], entry["method"], entry["url"], entry["response_status"]) == (
         "media_fetch", "GET", media_host.url("/logged.png"), 200)
+
+
+def test_with_no_media_fetch_an_mms_to_a_public_url_is_delivered_offline_and_says_so():
+    """`serve --no-media-fetch` (CI without internet): the media is taken unread, its type from the URL's
+    extension; nothing is requested; an info alert on the message says its media was not fetched."""
+    from tests.test_cli import Serve
+    with Serve("--no-media-fetch", "--timing", "instant", "--quiet") as serve:
+        c = twilio_emulator.client(serve.base_url)
+        number = c.incoming_phone_numbers.create(area_code="415").phone_number
+        m = c.messages.create(to=TO, from_=number, body="owl", media_url=["https://demo.twilio.com/owl.png"])
+        done = requests.get(f"{serve.base_url}/_emulator/v1/messages/wait", timeout=30,
+                            params={"sid": m.sid, "status": ",".join(FINAL), "timeout": 20}).json()
+        assert (done["status"], done["num_media"]) == ("delivered", "1")
+        assert [x.content_type for x in c.messages(m.sid).media.list()] == ["image/png"]
+        alerts = [a for a in c.monitor.v1.alerts.list() if a.resource_sid == m.sid]
+        assert [(a.log_level, a.error_code) for a in alerts] == [("info", "11200")]
+        assert "media not fetched" in alerts[0].alert_text and "owl.png taken as image/png" in alerts[0].alert_text
+        log = requests.get(f"{serve.base_url}/_emulator/v1/webhooks", params={"sid": m.sid}, timeout=10).json()
+        assert [w for w in log["webhooks"] if w["kind"] == "media_fetch"] == []  # nothing was requested

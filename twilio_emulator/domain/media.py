@@ -11,6 +11,7 @@ that a failure fails the whole message (nothing is sent).
 """
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 
 MAX_TOTAL = 5 * 1024 * 1024  # bytes: an MMS's media together (docs accepted-mime-types; errors/11751)
@@ -68,6 +69,17 @@ class Download:
     duration_ms: float = 0.0
 
 
+def unfetched(url: str) -> Download:
+    """A MediaUrl accepted without downloading it (serve --no-media-fetch): its type from the URL's extension
+    (`…/owl.png` -> image/png; none known: no type, which Twilio refuses with 12300), no bytes."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return Download(url, status=200, content_type=mimetypes.guess_type(path, strict=False)[0] or "")
+
+
+NOT_FETCHED = 11200  # the code of the info alert that says a message's media was not fetched [emulator choice]
+SWITCH = "serve --no-media-fetch accepts media without downloading it, e.g. on a machine without internet"
+
+
 def media_type(header: str) -> str:
     """`image/JPEG; charset=x` -> `image/jpeg`."""
     return header.split(";", 1)[0].strip().lower()
@@ -94,9 +106,9 @@ def verdict(downloads: list[Download], channel: str = "") -> Refusal | None:
     total, most = 0, limit(channel)
     for d in downloads:
         if d.error is not None or d.status is None:
-            return Refusal(CONNECTION_FAILURE, f"media {d.url} could not be fetched: {d.error}")
+            return Refusal(CONNECTION_FAILURE, f"media {d.url} could not be fetched: {d.error} ({SWITCH})")
         if not 200 <= d.status < 300:
-            return Refusal(RETRIEVAL_FAILURE, f"media {d.url} answered HTTP {d.status}")
+            return Refusal(RETRIEVAL_FAILURE, f"media {d.url} answered HTTP {d.status} ({SWITCH})")
         kind = media_type(d.content_type)
         if kind not in ACCEPTED_TYPES:
             shown = f"Content-Type {d.content_type!r}" if d.content_type else "no Content-Type"

@@ -63,16 +63,22 @@ class MediaFetches:
         items = await rows.media_for(emu.store, sid)
         channel = msg.channel
         downloads, remaining = [], rules.limit(channel)
+        fetching = emu.settings.media_fetch
         for item in items:
-            got = await emu.dispatcher.download(item.url, max(remaining, 0))
+            got = await emu.dispatcher.download(item.url, max(remaining, 0)) if fetching else rules.unfetched(item.url)
             downloads.append(got)
             remaining -= got.size
             if rules.verdict(downloads, channel) is not None:
                 break
         now = emu.now()
         refusal = rules.verdict(downloads, channel)
-        logged = [log_rows.Logged(account_sid, sid, KIND, _as_attempt(d), now) for d in downloads]
+        logged = [log_rows.Logged(account_sid, sid, KIND, _as_attempt(d), now) for d in downloads] if fetching else []
         ops: list[Op] = [log_rows.log_attempt(*entry) for entry in logged]
+        if not fetching:  # never silent: the message says its media was taken on trust
+            ops.append(log_rows.insert_alert(emu.new_alert(
+                account_sid, rules.NOT_FETCHED, "media not fetched (serve --no-media-fetch): "
+                + ", ".join(f"{d.url} taken as {d.content_type or 'no type'}" for d in downloads), "GET",
+                downloads[0].url, sid, level="info")))
         if refusal is not None:  # nothing is sent: the message fails where it stood (no price)
             steps = [Step(now + MIN_STEP, FAILED, refusal.code, refusal.title)]
             ops.append(log_rows.insert_alert(emu.new_alert(account_sid, refusal.code, refusal.detail, "GET",
