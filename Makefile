@@ -31,7 +31,7 @@ browser:
 		echo "note: no /usr/bin/chromium (Debian: apt-get install chromium): the browser tests will be skipped"
 
 test: install browser
-	$(PYTHON) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
+	$(PYTHON) -m pytest -q -rs; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc
 
 # The documentation site from docs/ (MkDocs, the Material theme), into site/: open site/index.html, or serve it
 # (python3 -m http.server -d site) for its search; nothing is loaded from the internet.

@@ -100,8 +100,9 @@ def media_host():
 
 @pytest.fixture(scope="session")
 def node_twilio(tmp_path_factory):
-    """A directory where `require("twilio")` works (twilio-node from the npm registry), for the docs' Node
-    examples; a skip where this machine has no Node.js (a failure under CI, which has it)."""
+    """A directory where `require("twilio")` (twilio-node from the npm registry) and `require("twilio-emulator")`
+    (this repository's clients/node) work, for the docs' Node examples; a skip where this machine has no Node.js
+    (a failure under CI, which has it)."""
     import shutil
     import subprocess
     if not (shutil.which("node") and shutil.which("npm")):
@@ -109,7 +110,9 @@ def node_twilio(tmp_path_factory):
             pytest.fail("Node.js and npm are needed to run the docs' Node examples under CI")
         pytest.skip("Node.js and npm are not installed: the docs' Node examples cannot run here")
     where = tmp_path_factory.mktemp("node")
-    done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "twilio@6"], cwd=where,
+    package = Path(__file__).resolve().parents[1] / "clients" / "node"
+    done = subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--silent", "--install-links", "twilio@6",
+                           str(package)], cwd=where,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return where

@@ -4,7 +4,8 @@
   starts it; the blocks of a page run in order, like a reader following it). A block followed by "prints"
   and a `text` block must print exactly that.
 - `sh`: run by bash against the same emulator, with the package's commands on PATH.
-- `js`: run by Node with twilio-node from the npm registry (skipped only where Node.js is missing).
+- `js`: run by Node with twilio-node from the npm registry and this repository's Node package (skipped only
+  where Node.js is missing).
 - `toml`: a scenario file, loaded into the emulator after a reset (`${NAME}` variables given a URL).
 - `text`: output or a listing, not an example.
 - any block may say why it does not run, on the line before its fence: `<!-- not run: reason -->`; a
@@ -101,7 +102,8 @@ def run_sh(block: Block, url: str) -> None:
 def run_js(block: Block, url: str, where: Path) -> None:
     script = where / f"example_{block.line}.js"
     script.write_text(block.code.replace(DOCUMENTED, url))
-    done = subprocess.run(["node", str(script)], cwd=where, capture_output=True, text=True, timeout=120)
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}  # twilio-emulator
+    done = subprocess.run(["node", str(script)], cwd=where, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 0, f"{block.where}:\n{done.stdout}\n{done.stderr}"
 
 
