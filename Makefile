@@ -10,7 +10,7 @@ else
 PYTHON ?= $(VENV)/bin/python
 endif
 
-.PHONY: install serve test fuzz bench browser docs coverage
+.PHONY: install serve test fuzz bench browser docs coverage image
 
 install: $(if $(VIRTUAL_ENV),,$(VENV)/bin/python)
 	$(PYTHON) -m pip install -q -e '.[test,docs]'
@@ -42,6 +42,18 @@ docs: install
 TWILIO_OAI_DIR ?= ../shared/twilio-oai
 coverage: install
 	$(PYTHON) -m twilio_emulator coverage --spec-dir $(TWILIO_OAI_DIR) --write
+
+# The container image twilio-emulator:latest (needs a Docker engine). BASE=NAME builds it on another base image
+# with python3 and venv, from a wheelhouse made here (build/wheels), for a builder that cannot reach the index.
+IMAGE ?= twilio-emulator:latest
+image: $(if $(VIRTUAL_ENV),,$(VENV)/bin/python)
+ifdef BASE
+	rm -rf build/wheels && $(PYTHON) -m pip wheel -q --wheel-dir build/wheels .
+	docker build --network host --build-arg BASE=$(BASE) -t $(IMAGE) .
+	rm -rf build/wheels
+else
+	docker build -t $(IMAGE) .
+endif
 
 # Schema-driven and property-based fuzzing at length (make test runs the same tests with 3 examples each).
 fuzz: install

@@ -16,28 +16,28 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=4010, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option("--db", "db_path", default=":memory:", show_default=True,
+@click.option("--host", envvar="TWILIO_EMULATOR_HOST", show_envvar=True, default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", envvar="TWILIO_EMULATOR_PORT", show_envvar=True, default=4010, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--db", "db_path", envvar="TWILIO_EMULATOR_DB", show_envvar=True, default=":memory:", show_default=True,
               help="SQLite file that keeps state across restarts (default: in memory).")
 @click.option("--account-sid", envvar="TWILIO_ACCOUNT_SID", default=None,
               help=f"Account SID to create at start-up [env TWILIO_ACCOUNT_SID; default {DEFAULT_ACCOUNT_SID}].")
 @click.option("--auth-token", envvar="TWILIO_AUTH_TOKEN", default=None,
               help="Its auth token [env TWILIO_AUTH_TOKEN; default: the documented test token].")
-@click.option("--timing", type=click.Choice(sorted(TIMINGS)), default="realistic", show_default=True,
+@click.option("--timing", envvar="TWILIO_EMULATOR_TIMING", show_envvar=True, type=click.Choice(sorted(TIMINGS)), default="realistic", show_default=True,
               help="How long each delivery step takes.")
-@click.option("--seed", type=int, default=None, help="Seed SIDs and generated numbers for reproducible runs.")
-@click.option("--webhook-timeout", type=click.FloatRange(0.1, 60), default=15.0, show_default=True,
+@click.option("--seed", envvar="TWILIO_EMULATOR_SEED", show_envvar=True, type=int, default=None, help="Seed SIDs and generated numbers for reproducible runs.")
+@click.option("--webhook-timeout", envvar="TWILIO_EMULATOR_WEBHOOK_TIMEOUT", show_envvar=True, type=click.FloatRange(0.1, 60), default=15.0, show_default=True,
               help="Seconds an app has to answer a webhook (Twilio: 15).")
-@click.option("--public-url", default=None,
+@click.option("--public-url", envvar="TWILIO_EMULATOR_PUBLIC_URL", show_envvar=True, default=None,
               help="How apps reach the emulator, for inbound media URLs [default: http://HOST:PORT].")
-@click.option("--quiet", is_flag=True, help="Log warnings only (no line per API call or status change).")
-@click.option("--fixtures", "fixtures", default=None, type=click.Path(dir_okay=False),
+@click.option("--quiet", envvar="TWILIO_EMULATOR_QUIET", show_envvar=True, is_flag=True, help="Log warnings only (no line per API call or status change).")
+@click.option("--fixtures", "fixtures", envvar="TWILIO_EMULATOR_FIXTURES", show_envvar=True, default=None, type=click.Path(dir_okay=False),
               help="A scenario file (fixtures/*.toml or *.json) that is part of the start-up state.")
-@click.option("--media-fetch/--no-media-fetch", default=True, show_default=True, envvar="TWILIO_EMULATOR_MEDIA_FETCH",
+@click.option("--media-fetch/--no-media-fetch", default=True, show_default=True, envvar="TWILIO_EMULATOR_MEDIA_FETCH", show_envvar=True,
               help="Download outbound media before an MMS goes, as Twilio does; --no-media-fetch takes it unread "
                    "(type from the URL's extension), for a machine without internet.")
-@click.option("--throughput/--no-throughput", default=None,
+@click.option("--throughput/--no-throughput", envvar="TWILIO_EMULATOR_THROUGHPUT", show_envvar=True, default=None,
               help="Drain each sender's queue at its rate (1 segment/s for a US long code …) [default: on with "
                    "realistic timing, off with instant].")
 def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
