@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 
 from aiohttp import web
 from aiohttp.web_runner import GracefulExit
@@ -73,7 +74,9 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-SHUTDOWN_GRACE = 5.0  # seconds
+SHUTDOWN_GRACE = 5.0  # seconds requests in flight get after SIGTERM
+SHUTDOWN_BOUND = 8.0  # seconds after SIGTERM by which the process has ended, whatever it was waiting for
+_exiting = threading.Event()  # set once run_app has returned
 
 
 def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
@@ -86,24 +89,36 @@ def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
         app.cleanup_ctx.append(ready)
     loop = asyncio.new_event_loop()
     _end_on_signals(loop)
-    web.run_app(app, sock=sock, access_log=log if activity.enabled else None, loop=loop,
-                access_log_class=AccessLogger, print=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+    try:
+        web.run_app(app, sock=sock, access_log=log if activity.enabled else None, loop=loop,
+                    access_log_class=AccessLogger, print=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
+    finally:
+        _exiting.set()
 
 
 def _end_on_signals(loop: asyncio.AbstractEventLoop) -> None:
     """SIGTERM/SIGINT end the server. The first raises GracefulExit from a callback of the loop (never inside
     our code), so run_app stops accepting, gives requests in flight SHUTDOWN_GRACE seconds and stops the
     emulator (store and activity log closed); during start-up, Emulator.start closes what it had opened. A
-    second signal exits at once. Installed on the loop before it runs, so a signal during start-up waits for
-    the loop rather than being missed (aiohttp's own handlers would come only once the app is set up). No
-    thread of ours keeps the process alive after the loop ends: the store's threads are daemons."""
-    def first() -> None:
-        for each in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(each, again)
+    second signal exits at once, and so does a shutdown still running SHUTDOWN_BOUND seconds after the first
+    (it says what it was waiting for). Installed on the loop before it runs, so a signal during start-up waits
+    for the loop rather than being missed. No thread of ours keeps the process alive after the loop ends: the
+    store's threads are daemons. Exiting at once loses nothing acknowledged: every 201 was committed first."""
+    signalled = threading.Event()
+
+    def on_signal() -> None:
+        if signalled.is_set():  # the second (two signals read in one pass of the loop come here too)
+            os._exit(1)
+        signalled.set()
+        threading.Thread(target=watchdog, name="shutdown-watchdog", daemon=True).start()
         raise GracefulExit()
 
-    def again() -> None:
-        os._exit(1)  # what was acknowledged is committed already: SQLite keeps it across this
+    def watchdog() -> None:
+        if signalled.wait(0) and not _exiting.wait(SHUTDOWN_BOUND):
+            pending = ", ".join(sorted({t.get_name() for t in asyncio.all_tasks(loop)})) or "nothing"
+            log.warning("shutdown still running after %g s (waiting for %s): exiting now", SHUTDOWN_BOUND, pending)
+            logging.shutdown()
+            os._exit(1)
 
     for each in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(each, first)
+        loop.add_signal_handler(each, on_signal)
