@@ -39,8 +39,11 @@ def test_the_host_picks_the_product(server, main_client):
                         timeout=10).status_code == 200
     wrong = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "monitor.twilio.com"}, timeout=10)
     assert (wrong.status_code, wrong.json()["code"]) == (404, 20404)
-    other = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "conversations.twilio.com"}, timeout=10)
-    assert other.status_code == 404 and "conversations.twilio.com is not emulated" in other.json()["message"]
+    other = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "verify.twilio.com"},
+                         timeout=10)
+    assert other.status_code == 404 and "verify.twilio.com is not emulated" in other.json()["message"]
+    theirs = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "conversations.twilio.com"}, timeout=10)
+    assert (theirs.status_code, theirs.json()["code"]) == (404, 20404)  # Conversation Services: not (yet) here
     edge = requests.get(f"{server.base_url}/2010-04-01/Accounts/{auth[0]}.json", auth=auth, timeout=10,
                         headers={"X-Forwarded-Host": "api.dublin.ie1.twilio.com"})  # TWILIO_EDGE/REGION hosts
     assert edge.status_code == 200

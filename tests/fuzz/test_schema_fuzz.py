@@ -36,7 +36,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # make test draws the same examples every run (a red CI is then reproducible); make fuzz sets FUZZ_RANDOM=1.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
 SPECS = ("twilio_api_v2010.json", "twilio_messaging_v1.json", "twilio_monitor_v1.json", "twilio_lookups_v1.json",
-         "twilio_lookups_v2.json", "twilio_messaging_v2.json", "twilio_content_v1.json")
+         "twilio_lookups_v2.json", "twilio_messaging_v2.json", "twilio_content_v1.json", "twilio_conversations_v1.json")
 FIGURES: Counter = Counter()
 
 
@@ -125,7 +125,13 @@ def world(emulator) -> dict[str, list[str]]:
                            timeout=10).json()
     content = requests.post(f"{emulator.base_url}/v1/Content", auth=(MAIN, TOKEN), timeout=10, json={
         "language": "en", "types": {"twilio/text": {"body": "Hi {{1}}"}}}).json()
-    return {"XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
+    convo = c.conversations.v1.conversations.create(friendly_name="fuzz")
+    participant = c.conversations.v1.conversations(convo.sid).participants.create(
+        messaging_binding_address="+14155550198", messaging_binding_proxy_address=number.phone_number)
+    said = c.conversations.v1.conversations(convo.sid).messages.create(body="fuzz")
+    receipts = c.conversations.v1.conversations(convo.sid).messages(said.sid).delivery_receipts.list()
+    return {"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
+            "XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
             "MM": [msg.sid], "SM": [msg.sid], "ME": [m.sid for m in media], "SK": [key.sid], "AC": [sub.sid],
             "NO": []}
 

@@ -26,9 +26,10 @@ class PageRequest:
     before: str | None  # PageToken PB<sid>: the page before that record
 
 
-def page_request(form: Form) -> PageRequest:
+def page_request(form: Form, max_size: int = MAX_PAGE_SIZE) -> PageRequest:
+    """`max_size`: the resource's own PageSize cap (Conversations: 100 or 50, spec), else Twilio's 1000."""
     size = form.int("PageSize", lo=1)
-    size = DEFAULT_PAGE_SIZE if size is None else min(size, MAX_PAGE_SIZE)  # Twilio caps at 1000 (sdk.md §1.4)
+    size = min(DEFAULT_PAGE_SIZE, max_size) if size is None else min(size, max_size)  # sdk.md §1.4
     page = form.int("Page", lo=0) or 0
     token = form.get("PageToken")
     after = before = None
@@ -92,10 +93,10 @@ def json_response(payload: dict, status: int = 200) -> web.Response:
                         charset="utf-8")
 
 
-async def _page(form: Form, fetch: Fetch, render: Callable[[Any], dict], sid_of):
+async def _page(form: Form, fetch: Fetch, render: Callable[[Any], dict], sid_of, max_size: int = MAX_PAGE_SIZE):
     """The page a list request asks for: (its request, the rendered items, has next, has previous, the SIDs
     of its first and last records)."""
-    req = page_request(form)
+    req = page_request(form, max_size)
     rows, has_next, has_previous = await fetch_page(req, fetch)
     sids = (sid_of(rows[0]), sid_of(rows[-1])) if rows else None
     return req, [render(r) for r in rows], has_next, has_previous, sids
@@ -137,8 +138,9 @@ def v1_envelope(base_url: str, path: str, filters: Sequence[tuple[str, str]], re
 
 
 async def v1_list_response(request: web.Request, form: Form, key: str, filters: Sequence[tuple[str, str]],
-                           fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid) -> web.Response:
+                           fetch: Fetch, render: Callable[[Any], dict], sid_of=lambda r: r.sid,
+                           max_size: int = MAX_PAGE_SIZE) -> web.Response:
     """Everything a v1 list handler does after reading its filters."""
-    req, items, has_next, has_previous, sids = await _page(form, fetch, render, sid_of)
+    req, items, has_next, has_previous, sids = await _page(form, fetch, render, sid_of, max_size)
     return json_response(v1_envelope(base_url(request), twilio_path(request), filters, req, key, items, has_next,
                                      has_previous, sids))

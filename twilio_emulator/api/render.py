@@ -46,4 +46,7 @@ def account_uri(account_sid: str, rest: str = "") -> str:
 
 def iso8601(ts: float | None) -> str | None:
     """Twilio v1 dates: exactly "%Y-%m-%dT%H:%M:%SZ", no fraction (the SDK parses nothing else; §0.1.6)."""
-    return None if ts is None else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+    if ts is None:
+        return None
+    t = time.gmtime(ts)  # the year zero-padded: strftime's %Y writes year 557 as "557", which no parser takes
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"

@@ -70,6 +70,8 @@ class Emulator:
         self.channel_senders, self.conversations = channel_tables()
         from .content import table as content_table
         self.contents = content_table()  # Content API templates (HX…) by sid (engine.content)
+        from .conversations import Tables as ConversationTables
+        self.conv = ConversationTables()  # Conversations (CH…), their participants and messages
         from .faults import Faults
         self.faults = Faults(self)  # fault rules (FR…): where the emulator is imperfect on demand
         from .throughput import Throughput
@@ -167,6 +169,7 @@ class Emulator:
         for table in (self.opt_outs, self.advanced_opt_outs, self.channel_senders, self.conversations, self.contents, self.faults.table,
                       self.throughput.rates):
             await table.load(self.store)
+        await self.conv.load(self.store)
         self.auth_cache.clear()
         self.token_salt = await records.setting(self.store, "token_salt") or ""
         if not self.token_salt:

@@ -243,6 +243,18 @@ class Inbound:
         self.emu.background.spawn(arrive())
 
     # ---- processing -----------------------------------------------------------------------------------------
+    async def _captured(self, account: Account, msg: Message) -> bool:
+        """A message whose (From, To) pair is bound in an open conversation becomes a message of it, and the
+        number's own webhook is not called (reference twilio-conversations §2.1, the docs' worked example)."""
+        from . import conversations
+        held = conversations.captor(self.emu, msg)
+        if held is None:
+            return False
+        await conversations.capture(self.emu, account, *held, msg, also=(outbox.finished(msg.sid),))
+        if self.emu.activity.enabled:
+            self.emu.activity.line(f"{msg.sid} captured by conversation {held[0].sid}")
+        return True
+
     async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message,
                        work: outbox.InboundWork, channel_sender: ChannelSender | None = None) -> Outcome:
         """Process an inbound message from the stage its outbox row says, each stage's end committed with the
@@ -270,6 +282,8 @@ class Inbound:
                 if emu.activity.enabled:
                     emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
                 work.stage = outbox.WEBHOOK
+            if work.stage == outbox.WEBHOOK and await self._captured(account, msg):
+                return outcome
             (url, method, fallback_url, fallback_method), why = await webhook_target(emu, number, channel_sender)
             if not url:  # no webhook: the message is received, and the debugger says why nothing was called
                 alert = emu.new_alert(account.sid, applications.MISCONFIGURED_WEBHOOK,

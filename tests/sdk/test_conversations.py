@@ -1,0 +1,152 @@
+"""Twilio Conversations through the official SDK: conversations, participants and the binding rule, messages that
+reach the handset as SMS from the proxy with their delivery receipts, an inbound SMS captured by its
+conversation instead of the number's webhook, and states on the clock."""
+from __future__ import annotations
+
+import pytest
+import requests
+from twilio.base.exceptions import TwilioRestException
+
+import twilio_emulator
+from tests.support.receiver import Receiver
+
+HANDSET = "+14155550161"
+OTHER = "+14155550162"
+
+
+def inject(server, from_, to, body) -> dict:
+    answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30,
+                           json={"From": from_, "To": to, "Body": body, "wait": True})
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+def received(server, number, count) -> list[dict]:
+    return requests.get(f"{server.base_url}/_emulator/v1/handsets/{number}/messages", timeout=30,
+                        params={"count": count, "timeout": 10}).json()["messages"]
+
+
+def refused(call) -> tuple[int, int]:
+    with pytest.raises(TwilioRestException) as exc:
+        call()
+    return exc.value.status, exc.value.code
+
+
+def test_conversations_crud_by_sid_and_unique_name(client, account):
+    convos = client.conversations.v1.conversations
+    first = convos.create(friendly_name="Support", unique_name="support-1", attributes='{"tier": "gold"}')
+    assert first.sid.startswith("CH") and first.chat_service_sid.startswith("IS")
+    assert (first.state, first.attributes, first.account_sid, first.timers) == ("active", '{"tier": "gold"}',
+                                                                                account[0], {})
+    assert first.url.endswith(f"/v1/Conversations/{first.sid}") and first.links["participants"].endswith("/Participants")
+    assert convos("support-1").fetch().sid == first.sid
+    second = convos.create(friendly_name="Sales")
+    assert [c.sid for c in convos.list(page_size=1)] == [first.sid, second.sid]  # two pages, meta.next_page_url
+    assert convos(first.sid).update(friendly_name="Support desk").friendly_name == "Support desk"
+    assert refused(lambda: convos.create(unique_name="support-1")) == (409, 50353)
+    assert refused(lambda: convos.create(timers_inactive="PT1M")) == (400, 50382)
+    assert refused(lambda: convos.create(attributes="{not json")) == (400, 20001)
+    assert convos(second.sid).delete() is True
+    assert refused(lambda: convos(second.sid).fetch()) == (404, 20404)
+    assert [c.sid for c in convos.list()] == [first.sid]
+
+
+def test_a_date_before_the_year_1000_reads_back_as_iso_8601(server, account):
+    """Raw HTTP (the SDK itself writes such a year unpadded): the year has its four digits, as a schema fuzz
+    found (strftime's %Y writes "557")."""
+    made = requests.post(f"{server.base_url}/v1/Conversations", auth=account, timeout=10,
+                         data={"DateCreated": "0557-12-03T18:16:26+06:45"})
+    assert made.status_code == 201 and made.json()["date_created"] == "0557-12-03T11:31:26Z"
+
+
+def test_participants_and_the_binding_rule(client, number):
+    convos = client.conversations.v1.conversations
+    first, second = convos.create(friendly_name="a"), convos.create(friendly_name="b")
+    sms = first.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    assert sms.sid.startswith("MB") and sms.identity is None
+    assert sms.messaging_binding == {"type": "sms", "address": HANDSET, "proxy_address": number}
+    agent = first.participants.create(identity="agent-7", attributes='{"role": "agent"}')
+    assert agent.messaging_binding is None and first.participants("agent-7").fetch().sid == agent.sid
+    assert [p.sid for p in first.participants.list()] == [sms.sid, agent.sid]
+    assert refused(lambda: first.participants.create(identity="agent-7")) == (409, 50433)
+    # The same (address, proxy) pair in a second open conversation: 50416; once the first is closed, free.
+    assert refused(lambda: second.participants.create(messaging_binding_address=HANDSET,
+                                                      messaging_binding_proxy_address=number)) == (409, 50416)
+    assert refused(lambda: second.participants.create(messaging_binding_address=HANDSET,
+                                                      messaging_binding_proxy_address="+14155550000")) == (400, 50408)
+    assert refused(lambda: second.participants.create(messaging_binding_address=number,
+                                                      messaging_binding_proxy_address=number)) == (400, 50409)
+    convos(first.sid).update(state="closed")
+    again = second.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    assert again.conversation_sid == second.sid
+    assert first.participants(agent.sid).update(attributes='{"role": "lead"}').attributes == '{"role": "lead"}'
+    assert first.participants(agent.sid).delete() is True
+
+
+def test_a_message_reaches_the_handset_from_the_proxy_with_its_receipt(server, client, number):
+    convo = client.conversations.v1.conversations.create(friendly_name="Order 42")
+    phone = convo.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    convo.participants.create(identity="agent")
+    sent = convo.messages.create(author="agent", body="Your order has shipped")
+    assert (sent.index, sent.author, sent.sid[:2]) == (0, "agent", "IM")
+    sms = received(server, HANDSET, 1)[-1]
+    assert (sms["from"], sms["to"], sms["body"]) == (number, HANDSET, "Your order has shipped")
+    server.call(server.emulator.wait_for_message, sms["sid"], "delivered")
+    receipts = convo.messages(sent.sid).delivery_receipts.list()
+    assert [(r.participant_sid, r.channel_message_sid, r.status, r.error_code) for r in receipts] == [
+        (phone.sid, sms["sid"], "delivered", 0)]
+    assert convo.messages(sent.sid).delivery_receipts(receipts[0].sid).fetch().status == "delivered"
+    fetched = convo.messages(sent.sid).fetch()
+    assert fetched.delivery == {"total": 1, "sent": "none", "delivered": "all", "read": "none", "failed": "none",
+                                "undelivered": "none"}
+    second = convo.messages.create(body="Anything else?")
+    assert (second.index, second.author, second.participant_sid) == (1, "system", None)
+    assert [m.index for m in convo.messages.list(order="desc")] == [1, 0]
+    assert convo.messages(second.sid).update(body="Anything else? :)").body == "Anything else? :)"
+    assert convo.messages(second.sid).delete() is True
+
+
+def test_an_inbound_sms_of_a_bound_pair_is_captured_not_sent_to_the_number(server, client, account):
+    with Receiver(body="<Response/>", content_type="text/xml") as app:
+        number = client.incoming_phone_numbers.create(area_code="415", sms_url=app.url("/sms")).phone_number
+        convo = client.conversations.v1.conversations.create(friendly_name="Help")
+        phone = convo.participants.create(messaging_binding_address=OTHER, messaging_binding_proxy_address=number)
+        outcome = inject(server, OTHER, number, "Where is my parcel?")
+        assert outcome["outcome"]["webhooks"] == [] and app.requests == []
+        captured = convo.messages.list()
+        assert [(m.index, m.author, m.body, m.participant_sid) for m in captured] == [
+            (0, OTHER, "Where is my parcel?", phone.sid)]
+        # The inbound message is still a Message of the account (Twilio: it also appears in Messaging logs).
+        assert client.messages(outcome["sid"]).fetch().direction == "inbound"
+        phone.delete()
+        inject(server, OTHER, number, "Hello?")
+        assert [r.param("Body") for r in app.requests] == ["Hello?"]  # unbound: the number's webhook again
+
+
+def test_timers_on_the_manual_clock(server, manual_clock, client, number):
+    convo = client.conversations.v1.conversations.create(state="active", timers_inactive="PT1M",
+                                                         timers_closed="PT10M")
+    assert set(convo.timers) == {"date_inactive", "date_closed"}
+    convo.participants.create(messaging_binding_address="+14155550163", messaging_binding_proxy_address=number)
+    server.call(manual_clock.advance, 61)
+    assert client.conversations.v1.conversations(convo.sid).fetch().state == "inactive"
+    inject(server, "+14155550163", number, "still there?")  # a message wakes it
+    assert client.conversations.v1.conversations(convo.sid).fetch().state == "active"
+    server.call(manual_clock.advance, 601)
+    closed = client.conversations.v1.conversations(convo.sid).fetch()
+    assert (closed.state, closed.timers) == ("closed", {})
+    assert refused(lambda: convo.messages.create(body="too late")) == (400, 20001)
+    other = client.conversations.v1.conversations.create()
+    other.participants.create(messaging_binding_address="+14155550163", messaging_binding_proxy_address=number)
+
+
+async def test_the_async_client_creates_and_lists(server, account):
+    client = twilio_emulator.async_client(server.base_url, *account)
+    try:
+        convo = await client.conversations.v1.conversations.create_async(friendly_name="async")
+        participant = await client.conversations.v1.conversations(convo.sid).participants.create_async(
+            identity="async-user")
+        listed = await client.conversations.v1.conversations(convo.sid).participants.list_async()
+        assert [p.sid for p in listed] == [participant.sid]
+    finally:
+        await client.http_client.close()

@@ -1,0 +1,81 @@
+"""Wire format for Conversations (spec conversations v1 `/v1/Conversations`): create 201, list `conversations`
+(State filter), fetch by SID or unique name, update, delete 204. Form bodies; ISO 8601 dates; absolute URLs on
+the host the caller used. The rules are in domain.conversations, the use cases in engine.conversations."""
+from __future__ import annotations
+
+from aiohttp import web
+
+from ...domain.conversations import Conversation
+from ...engine import conversations as engine
+from ..context import ACCOUNT, EMULATOR
+from ..forms import Form
+from ..paging import in_memory, json_response, present, v1_list_response
+from ..render import base_url, iso8601
+
+routes = web.RouteTableDef()
+BASE = "/v1/Conversations"
+MAX_PAGE = 100  # spec: PageSize maximum of Conversations, Participants, Messages
+
+
+def conversation_json(c: Conversation, base: str, now: float) -> dict:
+    url = f"{base}{BASE}/{c.sid}"
+    return {"account_sid": c.account_sid, "chat_service_sid": c.chat_service_sid,
+            "messaging_service_sid": c.messaging_service_sid, "sid": c.sid, "friendly_name": c.friendly_name,
+            "unique_name": c.unique_name, "attributes": c.attributes, "state": c.state_at(now),
+            "date_created": iso8601(c.date_created), "date_updated": iso8601(c.date_updated),
+            "timers": {k: iso8601(v) for k, v in c.timers_json(now).items()}, "url": url,
+            "links": {"participants": f"{url}/Participants", "messages": f"{url}/Messages",
+                      "webhooks": f"{url}/Webhooks", "export": f"{url}/Export"},
+            "bindings": None}
+
+
+def fields(form: Form) -> dict:
+    """Create/update parameters in snake_case (None: not given)."""
+    return {"friendly_name": form.get("FriendlyName"), "unique_name": form.get("UniqueName"),
+            "attributes": form.get("Attributes"), "messaging_service_sid": form.get("MessagingServiceSid"),
+            "state": form.get("State"), "timers_inactive": form.get("Timers.Inactive"),
+            "timers_closed": form.get("Timers.Closed"), "date_created": form.datetime("DateCreated"),
+            "date_updated": form.datetime("DateUpdated")}
+
+
+def conversation(request: web.Request, name: str = "Sid") -> Conversation:
+    return engine.get(request.app[EMULATOR], request[ACCOUNT], request.match_info[name])
+
+
+def respond(request: web.Request, c: Conversation, status: int = 200) -> web.Response:
+    return json_response(conversation_json(c, base_url(request), request.app[EMULATOR].now()), status=status)
+
+
+@routes.post(BASE)
+async def create_conversation(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    return respond(request, await engine.create(request.app[EMULATOR], request[ACCOUNT], fields(form)), 201)
+
+
+@routes.get(BASE)
+async def list_conversations(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    emu = request.app[EMULATOR]
+    found = engine.listed(emu, request[ACCOUNT], form.choice("State", ("initializing", "inactive", "active",
+                                                                        "closed")))
+    base, now = base_url(request), emu.now()
+    return await v1_list_response(request, form, "conversations", present(form, "State"), in_memory(found),
+                                  lambda c: conversation_json(c, base, now), max_size=MAX_PAGE)
+
+
+@routes.get(BASE + "/{Sid}")
+async def fetch_conversation(request: web.Request) -> web.Response:
+    return respond(request, conversation(request))
+
+
+@routes.post(BASE + "/{Sid}")
+async def update_conversation(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    c = conversation(request)
+    return respond(request, await engine.update(request.app[EMULATOR], request[ACCOUNT], c, fields(form)))
+
+
+@routes.delete(BASE + "/{Sid}")
+async def delete_conversation(request: web.Request) -> web.Response:
+    await engine.delete(request.app[EMULATOR], conversation(request))
+    return web.Response(status=204)

@@ -1,0 +1,370 @@
+"""Twilio Conversations: conversations, participants, messages and their delivery receipts (domain.conversations
+has the rules). A message added to a conversation goes to every SMS/WhatsApp participant other than its author
+as a real message of the simulated network, through the one send path (engine.messaging.send); an inbound
+message whose (From, To) pair is bound in an open conversation is captured by it (engine.inbound calls
+capture()). States follow their timers on the clock, read when the conversation is (Conversation.state_at).
+"""
+from __future__ import annotations
+
+import hashlib
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from ..domain import channels
+from ..domain import conversations as rules
+from ..domain.accounts import Account
+from ..domain.conversations import (ACTIVE, CLOSED, INACTIVE, Binding, Conversation, ConversationMessage,
+                                    Participant, Receipt, bad, conflict)
+from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError
+from ..domain.messages import Message, SendRequest, observe
+from ..domain.sids import is_sid
+from ..store import Op, Store
+from ..store import messages as rows
+from .tables import Table
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+SYSTEM = "system"  # a REST message's author when none is given (spec)
+
+
+class Tables:
+    """The product's records: conversations by sid, participants and messages grouped by conversation
+    (participants also by their (address, proxy) binding)."""
+
+    def __init__(self) -> None:
+        self.conversations: Table[Conversation] = Table("conversation", Conversation)
+        self.participants: Table[Participant] = Table(
+            "conversation_participant", Participant,
+            groups={"conversation": attrgetter("conversation_sid"), "binding": _binding_key})
+        self.messages: Table[ConversationMessage] = Table(
+            "conversation_message", ConversationMessage, groups={"conversation": attrgetter("conversation_sid")})
+
+    async def load(self, store: Store) -> None:
+        for table in (self.conversations, self.participants, self.messages):
+            await table.load(store)
+
+
+def _binding_key(p: Participant) -> str:
+    binding = p.messaging_binding
+    return (binding.key() if binding else None) or ""
+
+
+def default_service_sid(account_sid: str) -> str:
+    """The account's default Conversation Service (IS…), the same for an account every run [emulator choice:
+    derived from the account SID, so nothing needs storing]."""
+    return "IS" + hashlib.md5(f"conversations:{account_sid}".encode()).hexdigest()
+
+
+# ---- conversations --------------------------------------------------------------------------------------------
+def _check_unique_name(emu: "Emulator", account: Account, name: str | None, own: str | None = None) -> None:
+    if name is None:
+        return
+    if is_sid(name, "CH"):
+        raise bad(rules.UNIQUE_NAME_IS_SID, f"UniqueName {name} has the form of a Conversation SID.", "UniqueName")
+    taken = next((c for c in emu.conv.conversations.values()
+                  if c.account_sid == account.sid and c.unique_name == name and c.sid != own), None)
+    if taken is not None:
+        raise conflict(rules.UNIQUE_NAME_TAKEN, f"A conversation with UniqueName {name} already exists "
+                                                f"({taken.sid}).", "UniqueName")
+
+
+def _apply(emu: "Emulator", account: Account, c: Conversation, fields: dict, creating: bool) -> None:
+    """Create/update parameters (snake_case, None: not given) onto `c`."""
+    if creating and (fields.get("timers_inactive") or fields.get("timers_closed")) and fields.get("state") is None:
+        # docs errors/50382: timers on create need the State they start from
+        raise bad(rules.TIMERS_WITHOUT_STATE, "Timers can be set on create only together with State.", "State")
+    _check_unique_name(emu, account, fields.get("unique_name"), c.sid)
+    state = fields.get("state")
+    if state is not None and state not in rules.STATES:
+        raise bad(INVALID_PARAMETER, f"State must be one of {', '.join(rules.STATES)}, not {state!r}.", "State")
+    if state is not None and c.state_at(emu.now()) == CLOSED and state != CLOSED:
+        raise bad(INVALID_PARAMETER, "A closed conversation cannot be reopened.", "State")
+    inactive = rules.duration(fields["timers_inactive"], "Timers.Inactive") if fields.get("timers_inactive") else None
+    closed = rules.duration(fields["timers_closed"], "Timers.Closed") if fields.get("timers_closed") else None
+    if inactive is not None and inactive < rules.MIN_INACTIVE:
+        raise bad(INVALID_PARAMETER, "Timers.Inactive must be at least one minute (PT1M).", "Timers.Inactive")
+    if closed is not None and closed < rules.MIN_CLOSED:
+        raise bad(INVALID_PARAMETER, "Timers.Closed must be at least ten minutes (PT10M).", "Timers.Closed")
+    ms = fields.get("messaging_service_sid")
+    if ms is not None and ms not in emu.services:
+        raise bad(INVALID_PARAMETER, f"MessagingServiceSid {ms} is not a Messaging Service of this account.",
+                  "MessagingServiceSid")
+    for name in ("friendly_name", "unique_name", "messaging_service_sid"):
+        if fields.get(name) is not None:
+            setattr(c, name, fields[name])
+    if fields.get("attributes") is not None:
+        c.attributes = rules.attributes(fields["attributes"], rules.MAX_CONVERSATION_ATTRIBUTES)
+    now = emu.now()
+    if state is not None or inactive is not None or closed is not None:
+        c.state = state or c.state_at(now)
+        c.date_updated = now  # timers count from the change (spec example: from date_updated)
+    if inactive is not None:
+        c.inactive_after = inactive
+    if closed is not None:
+        c.closed_after = closed
+
+
+async def create(emu: "Emulator", account: Account, fields: dict) -> Conversation:
+    now = emu.now()
+    c = Conversation(sid=emu.sids.new("CH"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
+                     date_created=now, date_updated=now)
+    _apply(emu, account, c, fields, creating=True)
+    c.date_created = fields.get("date_created") or c.date_created
+    c.date_updated = fields.get("date_updated") or c.date_updated
+    return await emu.conv.conversations.save(emu.store, c)
+
+
+def get(emu: "Emulator", account: Account, sid: str) -> Conversation:
+    """By SID, or by its unique name (spec: the path's Sid may be either)."""
+    c = emu.conv.conversations.get(sid)
+    if c is None:
+        c = next((x for x in emu.conv.conversations.values()
+                  if x.unique_name == sid and x.account_sid == account.sid), None)
+    if c is None or c.account_sid != account.sid:
+        raise NotFound()
+    return c
+
+
+def listed(emu: "Emulator", account: Account, state: str | None = None) -> list[Conversation]:
+    """Oldest first [UNVERIFIED: the order of Twilio's list]."""
+    now = emu.now()
+    return sorted((c for c in emu.conv.conversations.values()
+                   if c.account_sid == account.sid and (state is None or c.state_at(now) == state)),
+                  key=lambda c: (c.date_created, c.sid))
+
+
+async def update(emu: "Emulator", account: Account, c: Conversation, fields: dict) -> Conversation:
+    _apply(emu, account, c, fields, creating=False)
+    c.date_updated = fields.get("date_updated") or emu.now()
+    return await emu.conv.conversations.save(emu.store, c)
+
+
+async def delete(emu: "Emulator", c: Conversation) -> None:
+    """With its participants (their bindings are free again) and messages."""
+    t = emu.conv
+    parts = list(t.participants.group("conversation", c.sid).values())
+    msgs = list(t.messages.group("conversation", c.sid).values())
+    await emu.store.write(t.conversations.delete(c), *(t.participants.delete(p) for p in parts),
+                          *(t.messages.delete(m) for m in msgs))
+    t.conversations.forget(c)
+    for p in parts:
+        t.participants.forget(p)
+    for m in msgs:
+        t.messages.forget(m)
+
+
+# ---- participants ---------------------------------------------------------------------------------------------
+def _check_proxy(emu: "Emulator", account: Account, binding: Binding) -> None:
+    """The proxy must be a number or WhatsApp/RCS sender of the account (reference §1.5) [UNVERIFIED code]."""
+    proxy = binding.proxy_address
+    if proxy is None:
+        return
+    if channels.channel_of(proxy):
+        sender = emu.channel_senders.by("sender_id", proxy)
+        owned = sender is not None and sender.account_sid == account.sid
+    else:
+        number = emu.numbers_by_e164.get(proxy)
+        owned = number is not None and number.account_sid == account.sid
+    if not owned:
+        raise bad(rules.INVALID_PROXY, f"MessagingBinding.ProxyAddress {proxy} is not a number or sender of this "
+                                       "account.", "MessagingBinding.ProxyAddress")
+
+
+def bound(emu: "Emulator", key: str, now: float) -> Participant | None:
+    """The participant holding the (address, proxy) pair `key` in a conversation that is not closed."""
+    for p in emu.conv.participants.group("binding", key).values():
+        c = emu.conv.conversations.get(p.conversation_sid)
+        if c is not None and c.state_at(now) != CLOSED:
+            return p
+    return None
+
+
+async def add_participant(emu: "Emulator", account: Account, c: Conversation, fields: dict) -> Participant:
+    now = emu.now()
+    identity = fields.get("identity")
+    address, proxy, projected = (fields.get("messaging_binding_address"), fields.get("messaging_binding_proxy_address"),
+                                 fields.get("messaging_binding_projected_address"))
+    if c.state_at(now) == CLOSED:
+        raise bad(INVALID_PARAMETER, f"Conversation {c.sid} is closed: no participant can be added.")
+    if identity is not None and address is not None:
+        raise bad(INVALID_PARAMETER, "A participant is a chat Identity or an SMS/WhatsApp MessagingBinding.Address, "
+                                     "not both.", "Identity")
+    binding = None
+    if identity is not None:
+        if not identity or len(identity) > rules.MAX_IDENTITY:
+            raise bad(INVALID_PARAMETER, f"Identity must be 1 to {rules.MAX_IDENTITY} characters.", "Identity")
+        if any(p.identity == identity for p in emu.conv.participants.group("conversation", c.sid).values()):
+            raise conflict(rules.IDENTITY_IN_USE, f"A participant with Identity {identity} is already in "
+                                                  f"Conversation {c.sid}.", "Identity")
+        if projected:
+            binding = rules.binding_of(None, None, projected)
+    elif address is None and proxy is None and projected is None:
+        raise bad(INVALID_PARAMETER, "A participant needs an Identity or a MessagingBinding.Address.", "Identity")
+    else:
+        binding = rules.binding_of(address, proxy, projected)
+        _check_proxy(emu, account, binding)
+        key = binding.key()
+        holder = bound(emu, key, now) if key else None
+        if holder is not None:  # reference §2.1, docs errors/50416
+            raise conflict(rules.BINDING_IN_USE, "A binding for this participant and proxy address already exists "
+                                                 f"in Conversation {holder.conversation_sid}",
+                           "MessagingBinding.Address")
+    p = Participant(sid=emu.sids.new("MB"), account_sid=account.sid, conversation_sid=c.sid,
+                    chat_service_sid=c.chat_service_sid, date_created=fields.get("date_created") or now,
+                    date_updated=fields.get("date_updated") or now, identity=identity,
+                    attributes=rules.attributes(fields.get("attributes"), rules.MAX_ATTRIBUTES),
+                    binding=binding.__dict__ if binding else None, role_sid=fields.get("role_sid"))
+    return await emu.conv.participants.save(emu.store, p)
+
+
+def get_participant(emu: "Emulator", c: Conversation, sid: str) -> Participant:
+    """By SID, or by its identity (spec)."""
+    members = emu.conv.participants.group("conversation", c.sid)
+    p = members.get(sid) or next((x for x in members.values() if x.identity == sid), None)
+    if p is None:
+        raise NotFound()
+    return p
+
+
+def participants_of(emu: "Emulator", c: Conversation) -> list[Participant]:
+    return sorted(emu.conv.participants.group("conversation", c.sid).values(), key=lambda p: (p.date_created, p.sid))
+
+
+async def update_participant(emu: "Emulator", p: Participant, fields: dict) -> Participant:
+    if fields.get("attributes") is not None:
+        p.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
+    for name in ("role_sid", "last_read_timestamp"):
+        if fields.get(name) is not None:
+            setattr(p, name, fields[name])
+    if fields.get("last_read_message_index") is not None:
+        p.last_read_message_index = fields["last_read_message_index"]
+    if fields.get("identity") is not None:
+        if p.binding and p.binding.get("address"):
+            raise bad(50444, "An Identity cannot be added to an SMS/WhatsApp participant.", "Identity")
+        p.identity = fields["identity"]
+    p.date_updated = fields.get("date_updated") or emu.now()
+    return await emu.conv.participants.save(emu.store, p)
+
+
+async def remove_participant(emu: "Emulator", p: Participant) -> None:
+    """Its binding is free again: its next inbound message reaches the number's webhook (reference §2.1)."""
+    await emu.conv.participants.remove(emu.store, p)
+
+
+# ---- messages -------------------------------------------------------------------------------------------------
+async def add_message(emu: "Emulator", account: Account, c: Conversation, fields: dict,
+                      from_participant: Participant | None = None, also: tuple[Op, ...] = ()) -> ConversationMessage:
+    """A message in `c`, sent to every SMS/WhatsApp participant other than its author, each copy through the one
+    send path from that participant's proxy address (reference §2.4). An inactive conversation is active again
+    [UNVERIFIED for REST messages: the docs say "when a new message arrives"]."""
+    now = emu.now()
+    state = c.state_at(now)
+    if state == CLOSED:
+        raise bad(INVALID_PARAMETER, f"Conversation {c.sid} is closed: no message can be added.")
+    body = fields.get("body")
+    if body is not None and len(body) > rules.MAX_BODY:
+        raise bad(INVALID_PARAMETER, f"Body must be at most {rules.MAX_BODY} characters.", "Body")
+    if not body and not fields.get("media_sid") and not fields.get("content_sid"):
+        raise bad(INVALID_PARAMETER, "A message needs a Body (or MediaSid or ContentSid).", "Body")
+    author = fields.get("author") or (from_participant.messaging_binding.address if from_participant else SYSTEM)
+    participant = from_participant or next((p for p in emu.conv.participants.group("conversation", c.sid).values()
+                                            if author in (p.identity, (p.binding or {}).get("address"))), None)
+    m = ConversationMessage(sid=emu.sids.new("IM"), account_sid=account.sid, conversation_sid=c.sid,
+                            chat_service_sid=c.chat_service_sid, index=c.next_index, author=author,
+                            date_created=fields.get("date_created") or now, body=body,
+                            attributes=rules.attributes(fields.get("attributes"), rules.MAX_ATTRIBUTES),
+                            participant_sid=participant.sid if participant else None,
+                            content_sid=fields.get("content_sid"))
+    c.next_index += 1
+    if state == INACTIVE:
+        c.state, c.date_updated = ACTIVE, now
+    receipts = await _fan_out(emu, account, c, m, participant)
+    m.receipts = [r.__dict__ for r in receipts]
+    await emu.store.write(emu.conv.messages.put(m), emu.conv.conversations.put(c), *also)
+    emu.conv.messages.remember(m)
+    emu.conv.conversations.remember(c)
+    return m
+
+
+async def _fan_out(emu: "Emulator", account: Account, c: Conversation, m: ConversationMessage,
+                   author: Participant | None) -> list[Receipt]:
+    from . import messaging
+    out = []
+    for p in participants_of(emu, c):
+        binding = p.messaging_binding
+        if binding is None or not binding.address or not binding.proxy_address or (author and p.sid == author.sid):
+            continue
+        receipt = Receipt(sid=emu.sids.new("DY"), participant_sid=p.sid, channel_message_sid=None,
+                          date_created=emu.now())
+        try:
+            copy = await messaging.send(emu, account, SendRequest(to=binding.address, from_=binding.proxy_address,
+                                                                  body=m.body, content_sid=m.content_sid))
+            receipt.channel_message_sid = copy.sid
+        except TwilioError as exc:  # refused by the Messages API (opted out, …): a failed receipt says why
+            receipt.error_code = exc.code
+        out.append(receipt)
+    return out
+
+
+def get_message(emu: "Emulator", c: Conversation, sid: str) -> ConversationMessage:
+    m = emu.conv.messages.group("conversation", c.sid).get(sid)
+    if m is None:
+        raise NotFound()
+    return m
+
+
+def messages_of(emu: "Emulator", c: Conversation, newest_first: bool = False) -> list[ConversationMessage]:
+    return sorted(emu.conv.messages.group("conversation", c.sid).values(), key=attrgetter("index"),
+                  reverse=newest_first)
+
+
+async def update_message(emu: "Emulator", m: ConversationMessage, fields: dict) -> ConversationMessage:
+    if fields.get("body") is not None:
+        if len(fields["body"]) > rules.MAX_BODY:
+            raise bad(INVALID_PARAMETER, f"Body must be at most {rules.MAX_BODY} characters.", "Body")
+        m.body = fields["body"]
+    if fields.get("author") is not None:
+        m.author = fields["author"]
+    if fields.get("attributes") is not None:
+        m.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
+    m.date_updated = fields.get("date_updated") or emu.now()
+    return await emu.conv.messages.save(emu.store, m)
+
+
+async def delete_message(emu: "Emulator", m: ConversationMessage) -> None:
+    await emu.conv.messages.remove(emu.store, m)
+
+
+async def receipts_of(emu: "Emulator", m: ConversationMessage) -> list[tuple[Receipt, Message | None]]:
+    """Each receipt with its channel message as it stands now (its status is the receipt's)."""
+    now = emu.now()
+    out = []
+    for r in m.delivery_receipts:
+        copy = await rows.get(emu.store, m.account_sid, r.channel_message_sid) if r.channel_message_sid else None
+        out.append((r, observe(copy, now) if copy is not None else None))
+    return out
+
+
+def receipt_status(receipt: Receipt, copy: Message | None) -> tuple[str | None, int]:
+    """(status, error code) of a receipt: its channel message's; a copy the Messages API refused is failed."""
+    if copy is None:
+        return "failed", receipt.error_code
+    return rules.receipt_status(copy.status), copy.error_code or 0
+
+
+# ---- inbound capture ------------------------------------------------------------------------------------------
+def captor(emu: "Emulator", msg: Message) -> tuple[Conversation, Participant] | None:
+    """The open conversation that binds an inbound message's (From, To) pair, with its participant (reference
+    §2.1: the conversation captures the message; the number's own webhook is not called)."""
+    p = bound(emu, f"{msg.from_}|{msg.to}", emu.now())
+    if p is None:
+        return None
+    return emu.conv.conversations[p.conversation_sid], p
+
+
+async def capture(emu: "Emulator", account: Account, c: Conversation, p: Participant, msg: Message,
+                  also: tuple[Op, ...] = ()) -> ConversationMessage:
+    """The inbound message as a message of `c`, authored by its sender's address; it reactivates an inactive
+    conversation and goes on to the other SMS/WhatsApp participants. `also`: writes committed with it."""
+    return await add_message(emu, account, c, {"body": msg.body}, from_participant=p, also=also)
