@@ -130,7 +130,11 @@ def world(emulator) -> dict[str, list[str]]:
         messaging_binding_address="+14155550198", messaging_binding_proxy_address=number.phone_number)
     said = c.conversations.v1.conversations(convo.sid).messages.create(body="fuzz")
     receipts = c.conversations.v1.conversations(convo.sid).messages(said.sid).delivery_receipts.list()
+    hook = c.conversations.v1.conversations(convo.sid).webhooks.create(target="webhook", configuration_url=NOWHERE)
+    spare = c.incoming_phone_numbers.create(area_code="415")
+    address = c.conversations.v1.address_configurations.create(type="sms", address=spare.phone_number)
     return {"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
+            "WH": [hook.sid], "IG": [address.sid],
             "XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
             "MM": [msg.sid], "SM": [msg.sid], "ME": [m.sid for m in media], "SK": [key.sid], "AC": [sub.sid],
             "NO": []}

@@ -8,7 +8,8 @@ from aiohttp import web
 from .context import EMULATOR
 from .errors import twilio_api
 from .content_v1 import content
-from .conversations_v1 import conversations, messages as conversation_messages, participants
+from .conversations_v1 import (configuration as conversations_configuration, conversations,
+                               messages as conversation_messages, participants, webhooks as conversation_webhooks)
 from .lookups_v1 import phone_numbers as lookups_v1
 from .lookups_v2 import phone_numbers as lookups_v2
 from .messaging_v1 import senders, services
@@ -27,7 +28,8 @@ PRODUCTS = (
     Product("monitor", (alerts,)),
     Product("lookups", (lookups_v2, lookups_v1)),
     Product("content", (content,)),
-    Product("conversations", (conversations, participants, conversation_messages)),
+    Product("conversations", (conversations, participants, conversation_messages, conversation_webhooks,
+                              conversations_configuration)),
 )
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from ..domain.dates import iso8601  # noqa: F401 (the api modules import it from here)
 from .context import PREFIX
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -42,11 +43,3 @@ def twilio_path(request) -> str:
 
 def account_uri(account_sid: str, rest: str = "") -> str:
     return f"{V2010}/Accounts/{account_sid}{rest}"
-
-
-def iso8601(ts: float | None) -> str | None:
-    """Twilio v1 dates: exactly "%Y-%m-%dT%H:%M:%SZ", no fraction (the SDK parses nothing else; §0.1.6)."""
-    if ts is None:
-        return None
-    t = time.gmtime(ts)  # the year zero-padded: strftime's %Y writes year 557 as "557", which no parser takes
-    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"

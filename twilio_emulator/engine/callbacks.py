@@ -115,12 +115,13 @@ class StatusCallbacks:
 
 
 async def notify(emu: "Emulator", account, resource_sid: str, kind: str, label: str, method: str, url: str,
-                 params: list[tuple[str, str]], event: str) -> Attempt:
+                 params: list[tuple[str, str]], event: str, timeout: float | None = None) -> Attempt:
     """One request whose answer Twilio does not act on (a status callback of a message or a call, a caller-ID
     verification): signed, with the idempotency token of (resource, event), in the webhook log, one serve-log
     line, and an 11200 alert when it fails (after the retries the URL's connection overrides allow, each one
-    logged). The one bookkeeping of them all."""
-    attempt = await emu.dispatcher.send(method, url, params, account.auth_token, token=emu.token(resource_sid, event))
+    logged). The one bookkeeping of them all. `timeout`: the request's own budget (dispatcher.send)."""
+    attempt = await emu.dispatcher.send(method, url, params, account.auth_token, token=emu.token(resource_sid, event),
+                                        timeout=timeout)
     tries = rows.tries(account.sid, resource_sid, kind, attempt, emu.now())
     ops = [rows.log_attempt(*t) for t in tries]
     if not attempt.ok:

@@ -247,12 +247,20 @@ class Inbound:
         """A message whose (From, To) pair is bound in an open conversation becomes a message of it, and the
         number's own webhook is not called (reference twilio-conversations §2.1, the docs' worked example)."""
         from . import conversations
-        held = conversations.captor(self.emu, msg)
-        if held is None:
-            return False
-        await conversations.capture(self.emu, account, *held, msg, also=(outbox.finished(msg.sid),))
-        if self.emu.activity.enabled:
-            self.emu.activity.line(f"{msg.sid} captured by conversation {held[0].sid}")
+        from .conversations import settings
+        emu, done = self.emu, (outbox.finished(msg.sid),)
+        held = conversations.captor(emu, msg)
+        if held is not None:
+            said = await conversations.capture(emu, account, *held, msg, also=done)
+            what = f"captured by conversation {held[0].sid}" if said else f"rejected by conversation {held[0].sid}'s hook"
+        else:  # unbound: autocreation, when its address says so, instead of the number's webhook (reference §2.1)
+            config = settings.autocreating(emu, msg.to)
+            if config is None:
+                return False
+            made = await conversations.autocreate(emu, account, config, msg, also=done)
+            what = f"made conversation {made.sid}" if made else "dropped by the onConversationAdd hook"
+        if emu.activity.enabled:
+            emu.activity.line(f"{msg.sid} {what}")
         return True
 
     async def _process(self, account: Account, number: IncomingPhoneNumber | None, msg: Message,

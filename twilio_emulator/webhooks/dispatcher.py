@@ -103,9 +103,10 @@ class Dispatcher:
         return self._session
 
     async def send(self, method: str, url: str, params: list[tuple[str, str]], auth_token: str,
-                   token: str | None = None, cookie: str | None = None) -> Attempt:
+                   token: str | None = None, cookie: str | None = None, timeout: float | None = None) -> Attempt:
         """One request. POST: form body; GET: the parameters appended to the URL's query (Twilio's order).
-        `cookie`: the Cookie header, from the conversation's jar (engine.sessions)."""
+        `cookie`: the Cookie header, from the conversation's jar (engine.sessions). `timeout`: the whole
+        request's own budget (Conversations' pre-event hooks: 5 s), instead of the webhooks' timeout."""
         target = url_to_sign(url)
         body = None
         if method == "GET":
@@ -120,7 +121,7 @@ class Dispatcher:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if cookie:
             headers["Cookie"] = cookie
-        rules = overrides(url, self.timeout)
+        rules = overrides(url, timeout or self.timeout)
         deadline = time.perf_counter() + rules.total
         earlier: list[Attempt] = []
         while True:

@@ -42,6 +42,11 @@ def conversation(request: web.Request, name: str = "Sid") -> Conversation:
     return engine.get(request.app[EMULATOR], request[ACCOUNT], request.match_info[name])
 
 
+def hooks_on(request: web.Request) -> bool:
+    """X-Twilio-Webhook-Enabled: true: this REST action tells the post-event webhooks (reference §2.5)."""
+    return request.headers.get("X-Twilio-Webhook-Enabled", "").lower() == "true"
+
+
 def respond(request: web.Request, c: Conversation, status: int = 200) -> web.Response:
     return json_response(conversation_json(c, base_url(request), request.app[EMULATOR].now()), status=status)
 
@@ -49,7 +54,8 @@ def respond(request: web.Request, c: Conversation, status: int = 200) -> web.Res
 @routes.post(BASE)
 async def create_conversation(request: web.Request) -> web.Response:
     form = await Form.read(request)
-    return respond(request, await engine.create(request.app[EMULATOR], request[ACCOUNT], fields(form)), 201)
+    return respond(request, await engine.create(request.app[EMULATOR], request[ACCOUNT], fields(form), hooks_on(request)),
+                   201)
 
 
 @routes.get(BASE)
@@ -72,10 +78,11 @@ async def fetch_conversation(request: web.Request) -> web.Response:
 async def update_conversation(request: web.Request) -> web.Response:
     form = await Form.read(request)
     c = conversation(request)
-    return respond(request, await engine.update(request.app[EMULATOR], request[ACCOUNT], c, fields(form)))
+    return respond(request, await engine.update(request.app[EMULATOR], request[ACCOUNT], c, fields(form),
+                                                hooks_on(request)))
 
 
 @routes.delete(BASE + "/{Sid}")
 async def delete_conversation(request: web.Request) -> web.Response:
-    await engine.delete(request.app[EMULATOR], conversation(request))
+    await engine.delete(request.app[EMULATOR], request[ACCOUNT], conversation(request), hooks_on(request))
     return web.Response(status=204)

@@ -13,7 +13,7 @@ from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, present, v1_list_response
 from ..render import base_url, iso8601
-from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation
+from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation, hooks_on
 
 routes = web.RouteTableDef()
 BASE = CONVERSATIONS + "/{ConversationSid}/Messages"
@@ -51,7 +51,7 @@ def _message(request: web.Request, name: str = "Sid") -> ConversationMessage:
 async def create_message(request: web.Request) -> web.Response:
     form = await Form.read(request)
     c = conversation(request, "ConversationSid")
-    m = await engine.add_message(request.app[EMULATOR], request[ACCOUNT], c, fields(form))
+    m = await engine.add_message(request.app[EMULATOR], request[ACCOUNT], c, fields(form), hooks_on=hooks_on(request))
     return json_response(await render(request, m), status=201)
 
 
@@ -73,13 +73,14 @@ async def fetch_message(request: web.Request) -> web.Response:
 @routes.post(BASE + "/{Sid}")
 async def update_message(request: web.Request) -> web.Response:
     form = await Form.read(request)
-    m = await engine.update_message(request.app[EMULATOR], _message(request), fields(form))
+    m = await engine.update_message(request.app[EMULATOR], request[ACCOUNT], _message(request), fields(form),
+                                    hooks_on(request))
     return json_response(await render(request, m))
 
 
 @routes.delete(BASE + "/{Sid}")
 async def delete_message(request: web.Request) -> web.Response:
-    await engine.delete_message(request.app[EMULATOR], _message(request))
+    await engine.delete_message(request.app[EMULATOR], request[ACCOUNT], _message(request), hooks_on(request))
     return web.Response(status=204)
 
 

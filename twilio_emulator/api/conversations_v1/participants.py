@@ -10,7 +10,7 @@ from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, v1_list_response
 from ..render import base_url, iso8601
-from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation
+from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation, hooks_on
 
 routes = web.RouteTableDef()
 BASE = CONVERSATIONS + "/{ConversationSid}/Participants"
@@ -46,7 +46,7 @@ def _participant(request: web.Request) -> Participant:
 async def create_participant(request: web.Request) -> web.Response:
     form = await Form.read(request)
     c = conversation(request, "ConversationSid")
-    p = await engine.add_participant(request.app[EMULATOR], request[ACCOUNT], c, fields(form))
+    p = await engine.add_participant(request.app[EMULATOR], request[ACCOUNT], c, fields(form), hooks_on(request))
     return json_response(participant_json(p, base_url(request)), status=201)
 
 
@@ -67,11 +67,12 @@ async def fetch_participant(request: web.Request) -> web.Response:
 @routes.post(BASE + "/{Sid}")
 async def update_participant(request: web.Request) -> web.Response:
     form = await Form.read(request)
-    p = await engine.update_participant(request.app[EMULATOR], _participant(request), fields(form))
+    p = await engine.update_participant(request.app[EMULATOR], request[ACCOUNT], _participant(request), fields(form),
+                                        hooks_on(request))
     return json_response(participant_json(p, base_url(request)))
 
 
 @routes.delete(BASE + "/{Sid}")
 async def delete_participant(request: web.Request) -> web.Response:
-    await engine.remove_participant(request.app[EMULATOR], _participant(request))
+    await engine.remove_participant(request.app[EMULATOR], request[ACCOUNT], _participant(request), hooks_on(request))
     return web.Response(status=204)

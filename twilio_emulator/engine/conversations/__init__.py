@@ -10,20 +10,22 @@ import hashlib
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from ..domain import channels
-from ..domain import conversations as rules
-from ..domain.accounts import Account
-from ..domain.conversations import (ACTIVE, CLOSED, INACTIVE, Binding, Conversation, ConversationMessage,
+from ...domain import channels
+from ...domain import conversation_events as hooks
+from ...domain import conversations as rules
+from ...domain.accounts import Account
+from ...domain.conversations import (ACTIVE, CLOSED, INACTIVE, Binding, Conversation, ConversationMessage,
                                     Participant, Receipt, bad, conflict)
-from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError
-from ..domain.messages import Message, SendRequest, observe
-from ..domain.sids import is_sid
-from ..store import Op, Store
-from ..store import messages as rows
-from .tables import Table
+from ...domain.errors import INVALID_PARAMETER, NotFound, TwilioError
+from ...domain.messages import Message, SendRequest, observe
+from ...domain.sids import is_sid
+from ...store import Op, Store
+from ...store import messages as rows
+from ..tables import Table
+from . import events
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
 
 SYSTEM = "system"  # a REST message's author when none is given (spec)
 
@@ -34,6 +36,15 @@ class Tables:
 
     def __init__(self) -> None:
         self.conversations: Table[Conversation] = Table("conversation", Conversation)
+        # Webhooks (domain.conversation_events): each account's configuration, conversation-scoped ones, and
+        # the address configurations that autocreate conversations, by address.
+        self.webhook_config: Table[hooks.WebhookConfig] = Table("conversation_webhook_config", hooks.WebhookConfig,
+                                                                key=attrgetter("account_sid"))
+        self.scoped: Table[hooks.ScopedWebhook] = Table("conversation_scoped_webhook", hooks.ScopedWebhook,
+                                                        groups={"conversation": attrgetter("conversation_sid")})
+        self.addresses: Table[hooks.AddressConfiguration] = Table(
+            "conversation_address", hooks.AddressConfiguration, groups={"address": attrgetter("address")})
+        self.last_event: dict = {}  # the latest post-event task of a conversation: the next one waits for it
         self.participants: Table[Participant] = Table(
             "conversation_participant", Participant,
             groups={"conversation": attrgetter("conversation_sid"), "binding": _binding_key})
@@ -41,8 +52,10 @@ class Tables:
             "conversation_message", ConversationMessage, groups={"conversation": attrgetter("conversation_sid")})
 
     async def load(self, store: Store) -> None:
-        for table in (self.conversations, self.participants, self.messages):
+        for table in (self.conversations, self.participants, self.messages, self.webhook_config, self.scoped,
+                      self.addresses):
             await table.load(store)
+        self.last_event.clear()
 
 
 def _binding_key(p: Participant) -> str:
@@ -105,14 +118,17 @@ def _apply(emu: "Emulator", account: Account, c: Conversation, fields: dict, cre
         c.closed_after = closed
 
 
-async def create(emu: "Emulator", account: Account, fields: dict) -> Conversation:
+async def create(emu: "Emulator", account: Account, fields: dict, hooks_on: bool = False) -> Conversation:
+    """`hooks_on`: the REST request said X-Twilio-Webhook-Enabled: true (post-event hooks are told)."""
     now = emu.now()
     c = Conversation(sid=emu.sids.new("CH"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
                      date_created=now, date_updated=now)
     _apply(emu, account, c, fields, creating=True)
     c.date_created = fields.get("date_created") or c.date_created
     c.date_updated = fields.get("date_updated") or c.date_updated
-    return await emu.conv.conversations.save(emu.store, c)
+    await emu.conv.conversations.save(emu.store, c)
+    events.post_later(emu, account, "onConversationAdded", c.sid, c.sid, events.conversation_params(c, now), hooks_on)
+    return c
 
 
 def get(emu: "Emulator", account: Account, sid: str) -> Conversation:
@@ -134,19 +150,32 @@ def listed(emu: "Emulator", account: Account, state: str | None = None) -> list[
                   key=lambda c: (c.date_created, c.sid))
 
 
-async def update(emu: "Emulator", account: Account, c: Conversation, fields: dict) -> Conversation:
+async def update(emu: "Emulator", account: Account, c: Conversation, fields: dict,
+                 hooks_on: bool = False) -> Conversation:
+    now = emu.now()
+    before = c.state_at(now)
     _apply(emu, account, c, fields, creating=False)
-    c.date_updated = fields.get("date_updated") or emu.now()
-    return await emu.conv.conversations.save(emu.store, c)
+    c.date_updated = fields.get("date_updated") or now
+    await emu.conv.conversations.save(emu.store, c)
+    events.post_later(emu, account, "onConversationUpdated", c.sid, c.sid, events.conversation_params(c, now), hooks_on)
+    if c.state_at(now) != before:
+        events.post_later(emu, account, "onConversationStateUpdated", c.sid, c.sid,
+                          events.state_params(c, before, c.state_at(now), "API", now), hooks_on)
+    return c
 
 
-async def delete(emu: "Emulator", c: Conversation) -> None:
-    """With its participants (their bindings are free again) and messages."""
+async def delete(emu: "Emulator", account: Account, c: Conversation, hooks_on: bool = False) -> None:
+    """With its participants (their bindings are free again), messages and scoped webhooks."""
+    params = events.conversation_params(c, emu.now()) + [("DateRemoved", events.iso8601(emu.now()) or "")]
+    events.post_later(emu, account, "onConversationRemoved", c.sid, c.sid, params, hooks_on)
     t = emu.conv
     parts = list(t.participants.group("conversation", c.sid).values())
     msgs = list(t.messages.group("conversation", c.sid).values())
+    scoped = list(t.scoped.group("conversation", c.sid).values())
     await emu.store.write(t.conversations.delete(c), *(t.participants.delete(p) for p in parts),
-                          *(t.messages.delete(m) for m in msgs))
+                          *(t.messages.delete(m) for m in msgs), *(t.scoped.delete(w) for w in scoped))
+    for w in scoped:
+        t.scoped.forget(w)
     t.conversations.forget(c)
     for p in parts:
         t.participants.forget(p)
@@ -180,7 +209,8 @@ def bound(emu: "Emulator", key: str, now: float) -> Participant | None:
     return None
 
 
-async def add_participant(emu: "Emulator", account: Account, c: Conversation, fields: dict) -> Participant:
+async def add_participant(emu: "Emulator", account: Account, c: Conversation, fields: dict,
+                          hooks_on: bool = False) -> Participant:
     now = emu.now()
     identity = fields.get("identity")
     address, proxy, projected = (fields.get("messaging_binding_address"), fields.get("messaging_binding_proxy_address"),
@@ -215,7 +245,9 @@ async def add_participant(emu: "Emulator", account: Account, c: Conversation, fi
                     date_updated=fields.get("date_updated") or now, identity=identity,
                     attributes=rules.attributes(fields.get("attributes"), rules.MAX_ATTRIBUTES),
                     binding=binding.__dict__ if binding else None, role_sid=fields.get("role_sid"))
-    return await emu.conv.participants.save(emu.store, p)
+    await emu.conv.participants.save(emu.store, p)
+    events.post_later(emu, account, "onParticipantAdded", c.sid, p.sid, events.participant_params(p), hooks_on)
+    return p
 
 
 def get_participant(emu: "Emulator", c: Conversation, sid: str) -> Participant:
@@ -231,7 +263,8 @@ def participants_of(emu: "Emulator", c: Conversation) -> list[Participant]:
     return sorted(emu.conv.participants.group("conversation", c.sid).values(), key=lambda p: (p.date_created, p.sid))
 
 
-async def update_participant(emu: "Emulator", p: Participant, fields: dict) -> Participant:
+async def update_participant(emu: "Emulator", account: Account, p: Participant, fields: dict,
+                             hooks_on: bool = False) -> Participant:
     if fields.get("attributes") is not None:
         p.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
     for name in ("role_sid", "last_read_timestamp"):
@@ -244,17 +277,23 @@ async def update_participant(emu: "Emulator", p: Participant, fields: dict) -> P
             raise bad(50444, "An Identity cannot be added to an SMS/WhatsApp participant.", "Identity")
         p.identity = fields["identity"]
     p.date_updated = fields.get("date_updated") or emu.now()
-    return await emu.conv.participants.save(emu.store, p)
+    await emu.conv.participants.save(emu.store, p)
+    params = events.participant_params(p) + [("LastReadMessageIndex", str(p.last_read_message_index or ""))]
+    events.post_later(emu, account, "onParticipantUpdated", p.conversation_sid, p.sid, params, hooks_on)
+    return p
 
 
-async def remove_participant(emu: "Emulator", p: Participant) -> None:
+async def remove_participant(emu: "Emulator", account: Account, p: Participant, hooks_on: bool = False) -> None:
     """Its binding is free again: its next inbound message reaches the number's webhook (reference §2.1)."""
     await emu.conv.participants.remove(emu.store, p)
+    params = events.participant_params(p) + [("DateRemoved", events.iso8601(emu.now()) or "")]
+    events.post_later(emu, account, "onParticipantRemoved", p.conversation_sid, p.sid, params, hooks_on)
 
 
 # ---- messages -------------------------------------------------------------------------------------------------
 async def add_message(emu: "Emulator", account: Account, c: Conversation, fields: dict,
-                      from_participant: Participant | None = None, also: tuple[Op, ...] = ()) -> ConversationMessage:
+                      from_participant: Participant | None = None, also: tuple[Op, ...] = (),
+                      hooks_on: bool = False) -> ConversationMessage:
     """A message in `c`, sent to every SMS/WhatsApp participant other than its author, each copy through the one
     send path from that participant's proxy address (reference §2.4). An inactive conversation is active again
     [UNVERIFIED for REST messages: the docs say "when a new message arrives"]."""
@@ -284,12 +323,17 @@ async def add_message(emu: "Emulator", account: Account, c: Conversation, fields
     await emu.store.write(emu.conv.messages.put(m), emu.conv.conversations.put(c), *also)
     emu.conv.messages.remember(m)
     emu.conv.conversations.remember(c)
+    if from_participant is None:  # a REST message (a captured one tells its hooks itself: capture())
+        events.post_later(emu, account, "onMessageAdded", c.sid, m.sid, events.message_params(m, c), hooks_on)
+        if state == INACTIVE:
+            events.post_later(emu, account, "onConversationStateUpdated", c.sid, c.sid,
+                              events.state_params(c, INACTIVE, ACTIVE, "EVENT", now), hooks_on)
     return m
 
 
 async def _fan_out(emu: "Emulator", account: Account, c: Conversation, m: ConversationMessage,
                    author: Participant | None) -> list[Receipt]:
-    from . import messaging
+    from .. import messaging
     out = []
     for p in participants_of(emu, c):
         binding = p.messaging_binding
@@ -319,7 +363,8 @@ def messages_of(emu: "Emulator", c: Conversation, newest_first: bool = False) ->
                   reverse=newest_first)
 
 
-async def update_message(emu: "Emulator", m: ConversationMessage, fields: dict) -> ConversationMessage:
+async def update_message(emu: "Emulator", account: Account, m: ConversationMessage, fields: dict,
+                         hooks_on: bool = False) -> ConversationMessage:
     if fields.get("body") is not None:
         if len(fields["body"]) > rules.MAX_BODY:
             raise bad(INVALID_PARAMETER, f"Body must be at most {rules.MAX_BODY} characters.", "Body")
@@ -329,11 +374,18 @@ async def update_message(emu: "Emulator", m: ConversationMessage, fields: dict) 
     if fields.get("attributes") is not None:
         m.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
     m.date_updated = fields.get("date_updated") or emu.now()
-    return await emu.conv.messages.save(emu.store, m)
+    await emu.conv.messages.save(emu.store, m)
+    c = emu.conv.conversations[m.conversation_sid]
+    params = events.message_params(m, c) + [("DateUpdated", events.iso8601(m.date_updated) or "")]
+    events.post_later(emu, account, "onMessageUpdated", c.sid, m.sid, params, hooks_on)
+    return m
 
 
-async def delete_message(emu: "Emulator", m: ConversationMessage) -> None:
+async def delete_message(emu: "Emulator", account: Account, m: ConversationMessage, hooks_on: bool = False) -> None:
     await emu.conv.messages.remove(emu.store, m)
+    c = emu.conv.conversations[m.conversation_sid]
+    params = events.message_params(m, c) + [("DateRemoved", events.iso8601(emu.now()) or "")]
+    events.post_later(emu, account, "onMessageRemoved", c.sid, m.sid, params, hooks_on)
 
 
 async def receipts_of(emu: "Emulator", m: ConversationMessage) -> list[tuple[Receipt, Message | None]]:
@@ -353,7 +405,7 @@ def receipt_status(receipt: Receipt, copy: Message | None) -> tuple[str | None, 
     return rules.receipt_status(copy.status), copy.error_code or 0
 
 
-# ---- inbound capture ------------------------------------------------------------------------------------------
+# ---- inbound: capture and autocreation -----------------------------------------------------------------------
 def captor(emu: "Emulator", msg: Message) -> tuple[Conversation, Participant] | None:
     """The open conversation that binds an inbound message's (From, To) pair, with its participant (reference
     §2.1: the conversation captures the message; the number's own webhook is not called)."""
@@ -364,7 +416,57 @@ def captor(emu: "Emulator", msg: Message) -> tuple[Conversation, Participant] | 
 
 
 async def capture(emu: "Emulator", account: Account, c: Conversation, p: Participant, msg: Message,
-                  also: tuple[Op, ...] = ()) -> ConversationMessage:
-    """The inbound message as a message of `c`, authored by its sender's address; it reactivates an inactive
-    conversation and goes on to the other SMS/WhatsApp participants. `also`: writes committed with it."""
-    return await add_message(emu, account, c, {"body": msg.body}, from_participant=p, also=also)
+                  also: tuple[Op, ...] = ()) -> ConversationMessage | None:
+    """The inbound message as a message of `c`, authored by its sender's address, after the pre-event hook
+    onMessageAdd (which may reject it: None, or change its body, author and attributes); it wakes an inactive
+    conversation and goes on to the other SMS/WhatsApp participants; then onMessageAdded. `also`: writes
+    committed with it."""
+    source = events.source_of(msg.from_)
+    pre = [("ConversationSid", c.sid), ("ChatServiceSid", c.chat_service_sid), ("Body", msg.body),
+           ("Author", msg.from_ or ""), ("ParticipantSid", p.sid), ("Attributes", "{}")]
+    publish, changes = await events.pre_event(emu, account, "onMessageAdd", c.sid, pre, source)
+    if not publish:
+        await emu.store.write(*also)
+        return None
+    now = emu.now()
+    was = c.state_at(now)
+    m = await add_message(emu, account, c, {"body": changes.get("body", msg.body), "author": changes.get("author"),
+                                            "attributes": changes.get("attributes")}, from_participant=p, also=also)
+    await events.post_event(emu, account, "onMessageAdded", c.sid, m.sid, events.message_params(m, c), source)
+    if was == INACTIVE:
+        await events.post_event(emu, account, "onConversationStateUpdated", c.sid, c.sid,
+                                events.state_params(c, INACTIVE, ACTIVE, "EVENT", now), source)
+    return m
+
+
+async def autocreate(emu: "Emulator", account: Account, config, msg: Message,
+                     also: tuple[Op, ...] = ()) -> Conversation | None:
+    """An unbound inbound message to an address that autocreates (reference §2.2): the pre-event hook
+    onConversationAdd (a non-2xx drops the message: None), then the conversation, its sender as a participant
+    bound to the pair, the message as index 0, and onConversationAdded, onParticipantAdded, onMessageAdded in
+    that order. An address configuration of type webhook attaches its scoped webhook first."""
+    from . import settings
+    source = events.source_of(msg.from_)
+    pre = [("ChatServiceSid", default_service_sid(account.sid)), ("MessagingServiceSid", msg.messaging_service_sid or ""),
+           ("State", ACTIVE), ("MessageBody", msg.body), ("MessagingBinding.ProxyAddress", msg.to),
+           ("MessagingBinding.Address", msg.from_ or ""), ("FriendlyName", "")]
+    publish, changes = await events.pre_event(emu, account, "onConversationAdd", msg.sid, pre, source)
+    if not publish:
+        await emu.store.write(*also)
+        return None
+    # [UNVERIFIED] the autocreated conversation's friendly name: the sender's address (an Event Streams example)
+    c = await create(emu, account, {"friendly_name": changes.get("friendly_name") or msg.from_,
+                                    "messaging_service_sid": msg.messaging_service_sid})
+    if config is not None and config.auto_type == "webhook":
+        await settings.add_scoped(emu, account, c, {"target": "webhook", "url": config.webhook_url,
+                                                    "method": config.webhook_method,
+                                                    "filters": config.webhook_filters})
+    p = await add_participant(emu, account, c, {"messaging_binding_address": msg.from_,
+                                                "messaging_binding_proxy_address": msg.to})
+    m = await add_message(emu, account, c, {"body": msg.body}, from_participant=p, also=also)
+    now = emu.now()
+    await events.post_event(emu, account, "onConversationAdded", c.sid, c.sid, events.conversation_params(c, now),
+                            source)
+    await events.post_event(emu, account, "onParticipantAdded", c.sid, p.sid, events.participant_params(p), source)
+    await events.post_event(emu, account, "onMessageAdded", c.sid, m.sid, events.message_params(m, c), source)
+    return c

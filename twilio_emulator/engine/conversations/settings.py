@@ -1,0 +1,195 @@
+"""Conversations configuration: the account's webhooks (`/v1/Configuration/Webhooks`), conversation-scoped
+webhooks, and address configurations (`/v1/Configuration/Addresses`) that autocreate conversations for inbound
+messages (domain.conversation_events has their rules). What Twilio has and the emulator does not emulate (Studio
+targets, trigger webhooks, address types other than SMS, WhatsApp and RCS) is refused with a message that says
+so, never stored and ignored."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ...domain import channels
+from ...domain import conversation_events as hooks
+from ...domain.accounts import Account
+from ...domain.conversation_events import AddressConfiguration, ScopedWebhook, WebhookConfig
+from ...domain.conversations import Conversation
+from ...domain.errors import INVALID_PARAMETER, NotFound, TwilioError
+from ...domain.messages import is_http_url
+
+if TYPE_CHECKING:
+    from .. import Emulator
+
+
+def _bad(message: str, param: str, status: int = 400) -> TwilioError:
+    return TwilioError(message, code=INVALID_PARAMETER, status=status, param=param)
+
+
+def _url(value: str | None, param: str) -> str | None:
+    if value and not is_http_url(value):
+        raise _bad(f"{param} is not a valid URL: {value}", param)
+    return value or None
+
+
+# ---- the account's webhooks -----------------------------------------------------------------------------------
+def webhook_config(emu: "Emulator", account: Account) -> WebhookConfig:
+    return emu.conv.webhook_config.get(account.sid) or WebhookConfig(account.sid)
+
+
+async def set_webhook_config(emu: "Emulator", account: Account, fields: dict) -> WebhookConfig:
+    config = webhook_config(emu, account)
+    if fields.get("target") is not None:
+        if fields["target"] not in ("webhook", "flex"):
+            raise _bad(f"Target must be webhook or flex, not {fields['target']!r}.", "Target")
+        if fields["target"] == "flex":
+            raise _bad("Target flex is not emulated: Flex is not part of the emulator.", "Target")
+        config.target = fields["target"]
+    if fields.get("method") is not None:
+        config.method = hooks.check_method(fields["method"], "Method")
+    if fields.get("filters") is not None:
+        config.filters = hooks.check_filters(fields["filters"], hooks.PRE_EVENTS + hooks.POST_EVENTS, "Filters")
+    for name, param in (("pre_webhook_url", "PreWebhookUrl"), ("post_webhook_url", "PostWebhookUrl")):
+        if fields.get(name) is not None:
+            setattr(config, name, _url(fields[name], param))
+    return await emu.conv.webhook_config.save(emu.store, config)
+
+
+# ---- conversation-scoped webhooks -----------------------------------------------------------------------------
+def scoped_of(emu: "Emulator", c: Conversation) -> list[ScopedWebhook]:
+    return sorted(emu.conv.scoped.group("conversation", c.sid).values(), key=lambda w: (w.date_created, w.sid))
+
+
+def _scoped_fields(w: ScopedWebhook, fields: dict) -> None:
+    if fields.get("url") is not None:
+        w.url = _url(fields["url"], "Configuration.Url") or ""
+    if fields.get("method") is not None:
+        w.method = hooks.check_method(fields["method"], "Configuration.Method")
+    if fields.get("filters") is not None:
+        w.filters = hooks.check_filters(fields["filters"], hooks.POST_EVENTS, "Configuration.Filters")
+    if fields.get("flow_sid") or fields.get("triggers"):
+        raise _bad("Studio flows and trigger webhooks are not emulated.", "Configuration.FlowSid")
+
+
+async def add_scoped(emu: "Emulator", account: Account, c: Conversation, fields: dict) -> ScopedWebhook:
+    target = fields.get("target")
+    if target not in ("webhook", "trigger", "studio"):
+        raise _bad(f"Target must be webhook, trigger or studio, not {target!r}.", "Target")
+    if target != "webhook":
+        raise _bad(f"Target {target} is not emulated: only webhook targets are.", "Target")
+    if len(scoped_of(emu, c)) >= hooks.MAX_SCOPED:
+        raise _bad(f"A conversation has at most {hooks.MAX_SCOPED} scoped webhooks [UNVERIFIED code].", "Target")
+    if fields.get("replay_after") is not None:
+        raise _bad("Configuration.ReplayAfter is not emulated.", "Configuration.ReplayAfter")
+    now = emu.now()
+    w = ScopedWebhook(sid=emu.sids.new("WH"), account_sid=account.sid, conversation_sid=c.sid, target=target, url="",
+                      method="POST", filters=[], date_created=now, date_updated=now)
+    _scoped_fields(w, fields)
+    if not w.url:
+        raise _bad("Configuration.Url is required for a webhook target.", "Configuration.Url")
+    return await emu.conv.scoped.save(emu.store, w)
+
+
+def get_scoped(emu: "Emulator", c: Conversation, sid: str) -> ScopedWebhook:
+    w = emu.conv.scoped.group("conversation", c.sid).get(sid)
+    if w is None:
+        raise NotFound()
+    return w
+
+
+async def update_scoped(emu: "Emulator", w: ScopedWebhook, fields: dict) -> ScopedWebhook:
+    _scoped_fields(w, fields)
+    w.date_updated = emu.now()
+    return await emu.conv.scoped.save(emu.store, w)
+
+
+async def remove_scoped(emu: "Emulator", w: ScopedWebhook) -> None:
+    await emu.conv.scoped.remove(emu.store, w)
+
+
+# ---- address configurations -----------------------------------------------------------------------------------
+def _owned(emu: "Emulator", account: Account, address: str) -> bool:
+    if channels.channel_of(address):
+        sender = emu.channel_senders.by("sender_id", address)
+        return sender is not None and sender.account_sid == account.sid
+    number = emu.numbers_by_e164.get(address)
+    return number is not None and number.account_sid == account.sid
+
+
+def _address_fields(emu: "Emulator", a: AddressConfiguration, fields: dict) -> None:
+    if fields.get("friendly_name") is not None:
+        a.friendly_name = fields["friendly_name"]
+    if fields.get("enabled") is not None:
+        a.enabled = fields["enabled"]
+    if fields.get("auto_type") is not None:
+        if fields["auto_type"] not in hooks.AUTO_CREATION_TYPES:
+            raise _bad(f"AutoCreation.Type must be one of {', '.join(hooks.AUTO_CREATION_TYPES)}.",
+                       "AutoCreation.Type")
+        if fields["auto_type"] == "studio":
+            raise _bad("AutoCreation.Type studio is not emulated: use default or webhook.", "AutoCreation.Type")
+        a.auto_type = fields["auto_type"]
+    if fields.get("conversation_service_sid") is not None:
+        from . import default_service_sid
+        if fields["conversation_service_sid"] != default_service_sid(a.account_sid):
+            raise _bad("AutoCreation.ConversationServiceSid: only the account's default Conversation Service is "
+                       "emulated.", "AutoCreation.ConversationServiceSid")
+        a.conversation_service_sid = fields["conversation_service_sid"]
+    if fields.get("webhook_url") is not None:
+        a.webhook_url = _url(fields["webhook_url"], "AutoCreation.WebhookUrl")
+    if fields.get("webhook_method") is not None:
+        a.webhook_method = hooks.check_method(fields["webhook_method"], "AutoCreation.WebhookMethod")
+    if fields.get("webhook_filters") is not None:
+        a.webhook_filters = hooks.check_filters(fields["webhook_filters"], hooks.POST_EVENTS,
+                                                "AutoCreation.WebhookFilters")
+    if fields.get("studio_flow_sid"):
+        raise _bad("AutoCreation.StudioFlowSid is not emulated.", "AutoCreation.StudioFlowSid")
+    if a.enabled and a.auto_type == "webhook" and not a.webhook_url:
+        raise _bad("AutoCreation.WebhookUrl is required for AutoCreation.Type webhook.", "AutoCreation.WebhookUrl")
+
+
+async def add_address(emu: "Emulator", account: Account, fields: dict) -> AddressConfiguration:
+    kind, address = (fields.get("type") or "").lower(), fields.get("address")
+    if kind not in hooks.ADDRESS_TYPES:
+        raise _bad(f"Type must be one of {', '.join(hooks.ADDRESS_TYPES)}.", "Type")
+    if kind not in hooks.EMULATED_ADDRESS_TYPES:
+        raise _bad(f"Type {kind} is not emulated: only sms, whatsapp and rcs addresses are.", "Type")
+    if not address:
+        raise _bad("Address is required.", "Address")
+    if kind != "sms" and channels.channel_of(address) != kind:
+        address = f"{kind}:{address}"  # a WhatsApp address as the Senders API names it [UNVERIFIED]
+    if not _owned(emu, account, address):
+        raise _bad(f"Address {address} is not a number or sender of this account.", "Address")
+    if emu.conv.addresses.group("address", address):
+        raise _bad(f"Address {address} has an address configuration already [UNVERIFIED code].", "Address", 409)
+    now = emu.now()
+    a = AddressConfiguration(sid=emu.sids.new("IG"), account_sid=account.sid, type=fields.get("type"),
+                             address=address, date_created=now, date_updated=now,
+                             address_country=fields.get("address_country"))
+    _address_fields(emu, a, fields)
+    return await emu.conv.addresses.save(emu.store, a)
+
+
+def addresses_of(emu: "Emulator", account: Account, kind: str | None = None) -> list[AddressConfiguration]:
+    return sorted((a for a in emu.conv.addresses.values()
+                   if a.account_sid == account.sid and (kind is None or a.type.lower() == kind.lower())),
+                  key=lambda a: (a.date_created, a.sid))
+
+
+def get_address(emu: "Emulator", account: Account, sid: str) -> AddressConfiguration:
+    """By SID, or by the address itself (spec)."""
+    a = emu.conv.addresses.get(sid) or next(iter(emu.conv.addresses.group("address", sid).values()), None)
+    if a is None or a.account_sid != account.sid:
+        raise NotFound()
+    return a
+
+
+async def update_address(emu: "Emulator", a: AddressConfiguration, fields: dict) -> AddressConfiguration:
+    _address_fields(emu, a, fields)
+    a.date_updated = emu.now()
+    return await emu.conv.addresses.save(emu.store, a)
+
+
+async def remove_address(emu: "Emulator", a: AddressConfiguration) -> None:
+    await emu.conv.addresses.remove(emu.store, a)
+
+
+def autocreating(emu: "Emulator", address: str) -> AddressConfiguration | None:
+    """The enabled address configuration of the address an inbound message was sent to."""
+    return next((a for a in emu.conv.addresses.group("address", address).values() if a.enabled), None)
