@@ -133,3 +133,17 @@ def test_scoped_webhooks_and_what_is_not_emulated(client):
         client.conversations.v1.address_configurations.create(type="email", address="help@example.com")
     assert "not emulated" in email.value.msg
     assert convo.webhooks(hook.sid).delete() is True
+
+
+def test_timers_tell_their_state_changes(server, manual_clock, client, hooked):
+    app, number = hooked
+    convo = client.conversations.v1.conversations.create(state="active", timers_inactive="PT1M", timers_closed="PT10M")
+    convo.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    server.call(manual_clock.advance, 61)
+    inject(server, HANDSET, number, "wake up")
+    server.call(manual_clock.advance, 601)
+    states = [(r.param("StateFrom"), r.param("StateTo"), r.param("Reason")) for r in app.requests
+              if r.param("EventType") == "onConversationStateUpdated"]
+    # Woken at 61 s, it goes inactive again a minute later, and closes ten minutes after the wake-up.
+    assert states == [("active", "inactive", "TIMER"), ("inactive", "active", "EVENT"), ("active", "inactive", "TIMER"),
+                      ("inactive", "closed", "TIMER")]

@@ -127,6 +127,7 @@ async def create(emu: "Emulator", account: Account, fields: dict, hooks_on: bool
     c.date_created = fields.get("date_created") or c.date_created
     c.date_updated = fields.get("date_updated") or c.date_updated
     await emu.conv.conversations.save(emu.store, c)
+    _schedule(emu, c)
     events.post_later(emu, account, "onConversationAdded", c.sid, c.sid, events.conversation_params(c, now), hooks_on)
     return c
 
@@ -157,6 +158,7 @@ async def update(emu: "Emulator", account: Account, c: Conversation, fields: dic
     _apply(emu, account, c, fields, creating=False)
     c.date_updated = fields.get("date_updated") or now
     await emu.conv.conversations.save(emu.store, c)
+    _schedule(emu, c)
     events.post_later(emu, account, "onConversationUpdated", c.sid, c.sid, events.conversation_params(c, now), hooks_on)
     if c.state_at(now) != before:
         events.post_later(emu, account, "onConversationStateUpdated", c.sid, c.sid,
@@ -181,6 +183,41 @@ async def delete(emu: "Emulator", account: Account, c: Conversation, hooks_on: b
         t.participants.forget(p)
     for m in msgs:
         t.messages.forget(m)
+
+
+# ---- timers ---------------------------------------------------------------------------------------------------
+def _schedule(emu: "Emulator", c: Conversation) -> None:
+    """A job at each moment a timer of `c` changes its state, to tell onConversationStateUpdated (Reason TIMER).
+    The state itself is read from the timers whenever the conversation is (Conversation.state_at); a job whose
+    timer was reset since (a message woke the conversation, an update) finds nothing to tell. [Not yet: jobs
+    after a restart; the state is right then, only the webhook of a timer that was pending is not sent.]"""
+    for after in (c.inactive_after, c.closed_after):
+        if after is not None and c.state_at(emu.now()) != CLOSED:
+            emu.scheduler.call_at(c.date_updated + after, _timer_job(emu), c.sid, c.date_updated + after)
+
+
+def _timer_job(emu: "Emulator"):
+    def due(sid: str, at: float):
+        c = emu.conv.conversations.get(sid)
+        if c is None:
+            return None
+        before = ACTIVE if c.state == ACTIVE else c.state
+        after = c.state_at(at)
+        moments = {c.date_updated + x for x in (c.inactive_after, c.closed_after) if x is not None}
+        if at not in moments or after == before or (after == INACTIVE and before != ACTIVE):
+            return None
+        if after == CLOSED and c.inactive_after is not None and at > c.date_updated + c.inactive_after:
+            before = INACTIVE  # it was inactive by then
+        account = emu.accounts.get(c.account_sid)
+        if account is None:
+            return None
+        work = events.post_event(emu, account, "onConversationStateUpdated", c.sid, c.sid,
+                                 events.state_params(c, before, after, "TIMER", at), events.SYSTEM)
+        if emu.clock.mode == "manual":
+            return work  # awaited by advance()
+        emu.background.spawn(work)
+        return None
+    return due
 
 
 # ---- participants ---------------------------------------------------------------------------------------------
@@ -323,6 +360,8 @@ async def add_message(emu: "Emulator", account: Account, c: Conversation, fields
     await emu.store.write(emu.conv.messages.put(m), emu.conv.conversations.put(c), *also)
     emu.conv.messages.remember(m)
     emu.conv.conversations.remember(c)
+    if state == INACTIVE:
+        _schedule(emu, c)
     if from_participant is None:  # a REST message (a captured one tells its hooks itself: capture())
         events.post_later(emu, account, "onMessageAdded", c.sid, m.sid, events.message_params(m, c), hooks_on)
         if state == INACTIVE:

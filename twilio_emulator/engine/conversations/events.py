@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 KIND = "conversations_webhook"  # its rows in the webhook log
 API, SMS, WHATSAPP = "API", "SMS", "WHATSAPP"  # Source (docs list SDK/API; a captured SMS event says SMS)
+SYSTEM = "SYSTEM"  # a timer's change [UNVERIFIED Source]: told whatever REST asked, as every state change is (§2.7)
 
 
 def source_of(address: str | None) -> str:
