@@ -202,6 +202,22 @@ class TwilioEmulator:
         {"opt_out": {"keywords": [...], "reply": "…"}, "languages": {"es": {...}}, …}; {} removes them)."""
         return self.remote.control("POST", f"/services/{service_sid}/advanced_opt_out", config)
 
+    def set_conversations_autocreate(self, service_sid: str, enabled: bool = True) -> dict:
+        """The Messaging Service's inbound messages autocreate Conversations (the console's "Autocreate a
+        Conversation", which Twilio's API does not have)."""
+        return self.remote.control("POST", f"/services/{service_sid}/conversations", {"autocreate": enabled})
+
+    def conversation_messages(self, conversation: str) -> list[dict]:
+        """A conversation's messages (by SID or unique name), oldest first, as the Conversations API shows them
+        (asked under its product prefix, /conversations/v1/…, which names the product without a host)."""
+        found, page, query = [], f"/conversations/v1/Conversations/{conversation}/Messages", {"PageSize": 100}
+        while page:
+            answer = self.remote.rest("GET", page, (self.account_sid, self.auth_token), query=query)
+            found += answer["messages"]
+            following = answer["meta"].get("next_page_url")
+            page, query = (following[len(self.base_url):], None) if following else (None, None)
+        return found
+
     def set_throughput(self, enabled: bool | None = None, **senders: dict) -> dict:
         """Turn sender queues on or off for the rest of the test (reset turns them back to the default), and
         set senders' rates: set_throughput(True, **{"+14155550100": {"mps": 5}})."""

@@ -127,8 +127,10 @@ def world(emulator) -> dict[str, list[str]]:
     hook = c.conversations.v1.conversations(convo.sid).webhooks.create(target="webhook", configuration_url=NOWHERE)
     spare = c.incoming_phone_numbers.create(area_code="415")
     address = c.conversations.v1.address_configurations.create(type="sms", address=spare.phone_number)
+    role = c.conversations.v1.roles.create(friendly_name="fuzz", type="conversation", permission=["sendMessage"])
+    user = c.conversations.v1.users.create(identity="fuzz")
     return {"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
-            "WH": [hook.sid], "IG": [address.sid],
+            "WH": [hook.sid], "IG": [address.sid], "RL": [role.sid], "US": [user.sid],
             "XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
             "MM": [msg.sid], "SM": [msg.sid], "ME": [m.sid for m in media], "SK": [key.sid], "AC": [sub.sid],
             "NO": []}

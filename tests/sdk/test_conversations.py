@@ -150,3 +150,91 @@ async def test_the_async_client_creates_and_lists(server, account):
         assert [p.sid for p in listed] == [participant.sid]
     finally:
         await client.http_client.close()
+
+
+def test_a_messaging_service_set_to_autocreate_does_it_for_every_number_of_its_pool(server, client, account):
+    with Receiver(body="<Response/>", content_type="text/xml") as app:
+        service = client.messaging.v1.services.create(friendly_name="support", inbound_request_url=app.url("/in"))
+        numbers = [client.incoming_phone_numbers.create(area_code="415").phone_number for _ in range(2)]
+        for n in numbers:
+            pn = client.incoming_phone_numbers.list(phone_number=n)[0]
+            client.messaging.v1.services(service.sid).phone_numbers.create(phone_number_sid=pn.sid)
+        set_on = requests.post(f"{server.base_url}/_emulator/v1/services/{service.sid}/conversations", timeout=10,
+                               json={"autocreate": True})
+        assert set_on.json() == {"autocreate": True}
+        for i, n in enumerate(numbers):
+            inject(server, f"+1415555017{i}", n, f"hello {i}")
+        assert app.requests == []  # the service's inbound URL is not called: the conversations take the messages
+        made = client.conversations.v1.conversations.list()
+        assert sorted(c.messages.list()[0].body for c in made) == ["hello 0", "hello 1"]
+        assert {c.messaging_service_sid for c in made} == {service.sid}
+        requests.post(f"{server.base_url}/_emulator/v1/services/{service.sid}/conversations", timeout=10,
+                      json={"autocreate": False})
+        inject(server, "+14155550179", numbers[0], "back to the webhook")
+        assert [r.param("Body") for r in app.requests] == ["back to the webhook"]
+    bad = requests.post(f"{server.base_url}/_emulator/v1/services/{service.sid}/conversations", timeout=10,
+                        json={"autocreate": "yes"})
+    assert bad.status_code == 400
+
+
+def test_a_whatsapp_participant_gets_its_copy_inside_the_window_only(server, manual_clock, client, account):
+    number = client.incoming_phone_numbers.create(area_code="415").phone_number
+    requests.post(f"{server.base_url}/_emulator/v1/senders", timeout=10,
+                  json={"sender_id": f"whatsapp:{number}", "account_sid": account[0]})
+    user = "whatsapp:+14155550164"
+    convo = client.conversations.v1.conversations.create()
+    phone = convo.participants.create(messaging_binding_address=user, messaging_binding_proxy_address=f"whatsapp:{number}")
+    assert phone.messaging_binding["type"] == "whatsapp"
+    inject(server, user, f"whatsapp:{number}", "hi")  # opens the 24-hour window, captured by the conversation
+    inside = convo.messages.create(body="Hello on WhatsApp")
+    server.call(manual_clock.advance, 25 * 3600)
+    outside = convo.messages.create(body="Still there?")
+    server.call(manual_clock.advance, 10)
+    statuses = [(m.delivery_receipts.list()[0].status, m.delivery_receipts.list()[0].error_code)
+                for m in (convo.messages(inside.sid), convo.messages(outside.sid))]
+    assert statuses[0][0] in ("delivered", "read") and statuses[1] == ("failed", 63016)
+    copy = client.messages(convo.messages(inside.sid).delivery_receipts.list()[0].channel_message_sid).fetch()
+    assert (copy.from_, copy.to) == (f"whatsapp:{number}", user)
+
+
+def test_configuration_defaults_apply_to_new_conversations(client):
+    config = client.conversations.v1.configuration().update(default_inactive_timer="PT5M",
+                                                            default_closed_timer="PT1H")
+    assert (config.default_inactive_timer, config.default_closed_timer) == ("PT5M", "PT1H")
+    assert config.default_chat_service_sid.startswith("IS")
+    assert set(client.conversations.v1.conversations.create().timers) == {"date_inactive", "date_closed"}
+    assert refused(lambda: client.conversations.v1.configuration().update(default_inactive_timer="PT10S")) == (400,
+                                                                                                           20001)
+    client.conversations.v1.configuration().update(default_chat_service_sid=config.default_chat_service_sid)
+
+
+def test_conversation_with_participants_and_participant_conversations(client, number):
+    import json
+    made = client.conversations.v1.conversation_with_participants.create(friendly_name="trio", participant=[
+        json.dumps({"identity": "ada"}),
+        json.dumps({"messaging_binding": {"address": "+14155550165", "proxy_address": number}})])
+    assert made.sid.startswith("CH")
+    assert sorted(p.identity or p.messaging_binding["address"]
+                  for p in client.conversations.v1.conversations(made.sid).participants.list()) == ["+14155550165", "ada"]
+    assert refused(lambda: client.conversations.v1.conversation_with_participants.create(participant=[
+        json.dumps({"messaging_binding": {"address": "+14155550165", "proxy_address": number}})])) == (409, 50425)
+    assert refused(lambda: client.conversations.v1.conversation_with_participants.create(
+        participant=["{not json"])) == (400, 20001)
+    rows = client.conversations.v1.participant_conversations.list(address="+14155550165")
+    assert [(r.conversation_sid, r.conversation_friendly_name) for r in rows] == [(made.sid, "trio")]
+    assert [r.participant_identity for r in client.conversations.v1.participant_conversations.list(identity="ada")] == [
+        "ada"]
+
+
+def test_users_and_roles_are_plain_crud(client):
+    role = client.conversations.v1.roles.create(friendly_name="agent", type="conversation",
+                                                permission=["sendMessage", "leaveConversation"])
+    assert (role.sid[:2], role.permissions) == ("RL", ["sendMessage", "leaveConversation"])
+    assert client.conversations.v1.roles(role.sid).update(permission=["sendMessage"]).permissions == ["sendMessage"]
+    user = client.conversations.v1.users.create(identity="ada", friendly_name="Ada", role_sid=role.sid)
+    assert (user.sid[:2], user.identity, user.role_sid) == ("US", "ada", role.sid)
+    assert refused(lambda: client.conversations.v1.users.create(identity="ada")) == (409, 50201)
+    assert client.conversations.v1.users(user.sid).update(friendly_name="Ada L.").friendly_name == "Ada L."
+    assert [u.sid for u in client.conversations.v1.users.list()] == [user.sid]
+    assert client.conversations.v1.users(user.sid).delete() is True
+    assert client.conversations.v1.roles(role.sid).delete() is True

@@ -9,7 +9,8 @@ from .context import EMULATOR
 from .errors import twilio_api
 from .content_v1 import content
 from .conversations_v1 import (configuration as conversations_configuration, conversations,
-                               messages as conversation_messages, participants, webhooks as conversation_webhooks)
+                               messages as conversation_messages, participants, people as conversation_people,
+                               webhooks as conversation_webhooks)
 from .lookups_v1 import phone_numbers as lookups_v1
 from .lookups_v2 import phone_numbers as lookups_v2
 from .messaging_v1 import senders, services
@@ -29,7 +30,7 @@ PRODUCTS = (
     Product("lookups", (lookups_v2, lookups_v1)),
     Product("content", (content,)),
     Product("conversations", (conversations, participants, conversation_messages, conversation_webhooks,
-                              conversations_configuration)),
+                              conversations_configuration, conversation_people)),
 )
 
 

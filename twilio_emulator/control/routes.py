@@ -462,6 +462,28 @@ async def set_advanced_opt_out(request: web.Request) -> web.Response:
     return web.json_response(entry.config)
 
 
+@routes.get("/services/{sid}/conversations")
+async def fetch_service_conversations(request: web.Request) -> web.Response:
+    """Whether the Messaging Service's inbound messages autocreate conversations."""
+    from ..engine.conversations import settings
+    emu, service = _service_of(request)
+    return web.json_response({"autocreate": settings.service_autocreates(emu, service.sid)})
+
+
+@routes.post("/services/{sid}/conversations")
+async def set_service_conversations(request: web.Request) -> web.Response:
+    """{"autocreate": true}: the console's "Autocreate a Conversation" (Twilio's API has no field for it): an
+    unbound inbound message to any number of the service's pool makes a conversation instead of reaching a
+    webhook; false: back to the service's inbound handling."""
+    from ..engine.conversations import settings
+    emu, service = _service_of(request)
+    body = await _json_body(request)
+    unknown = set(body) - {"autocreate"}
+    if unknown or "autocreate" not in body:
+        return control_error(400, "the body is {\"autocreate\": true | false}")
+    return web.json_response({"autocreate": await settings.set_service_autocreation(emu, service, body["autocreate"])})
+
+
 @routes.get("/throughput")
 async def fetch_throughput(request: web.Request) -> web.Response:
     """Whether sender queues apply, the rates set per sender, and each busy sender's backlog in seconds."""

@@ -93,6 +93,50 @@ class AddressConfiguration:
     webhook_filters: list[str] = field(default_factory=list)
 
 
+@dataclass
+class AccountConfiguration:
+    """`/v1/Configuration`: the defaults of new conversations (timers in seconds; None: none)."""
+    account_sid: str
+    default_messaging_service_sid: str | None = None
+    default_inactive_timer: float | None = None
+    default_closed_timer: float | None = None
+
+
+@dataclass
+class User:
+    """A chat user (US…, `/v1/Users`): plain CRUD (reference §1.12)."""
+    sid: str
+    account_sid: str
+    chat_service_sid: str
+    identity: str
+    date_created: float
+    date_updated: float
+    friendly_name: str | None = None
+    attributes: str = "{}"
+    role_sid: str | None = None
+
+
+@dataclass
+class Role:
+    """A role (RL…, `/v1/Roles`): plain CRUD (reference §1.12); what its permissions allow is not enforced."""
+    sid: str
+    account_sid: str
+    chat_service_sid: str
+    friendly_name: str
+    type: str  # conversation | service
+    permissions: list[str]
+    date_created: float
+    date_updated: float
+
+
+@dataclass
+class ServiceAutocreation:
+    """A Messaging Service whose inbound messages autocreate conversations: the console's "Autocreate a
+    Conversation" (reference §2.3). Twilio's API has no field for it: an emulator setting."""
+    service_sid: str
+    account_sid: str
+
+
 def hooks_for(event: str, config: WebhookConfig | None, scoped: list[ScopedWebhook],
               rest: bool, enabled_by_header: bool) -> list[tuple[str, str]]:
     """(method, url) of every hook told of `event`. `rest`: the action came through the REST API, which fires

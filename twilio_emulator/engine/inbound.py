@@ -254,10 +254,11 @@ class Inbound:
             said = await conversations.capture(emu, account, *held, msg, also=done)
             what = f"captured by conversation {held[0].sid}" if said else f"rejected by conversation {held[0].sid}'s hook"
         else:  # unbound: autocreation, when its address says so, instead of the number's webhook (reference §2.1)
-            config = settings.autocreating(emu, msg.to)
+            config = settings.autocreating(emu, msg.to, msg.messaging_service_sid)
             if config is None:
                 return False
-            made = await conversations.autocreate(emu, account, config, msg, also=done)
+            made = await conversations.autocreate(emu, account, config if config is not True else None, msg,
+                                                  also=done)
             what = f"made conversation {made.sid}" if made else "dropped by the onConversationAdd hook"
         if emu.activity.enabled:
             emu.activity.line(f"{msg.sid} {what}")

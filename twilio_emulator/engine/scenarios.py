@@ -165,7 +165,7 @@ async def _short_code(emu: "Emulator", item: dict, where: str, account: Account)
 
 
 async def _service(emu: "Emulator", item: dict, where: str, account: Account) -> None:
-    _only(item, where, ("account", *_POOL, *SERVICE_FIELDS, "advanced_opt_out"))
+    _only(item, where, ("account", *_POOL, *SERVICE_FIELDS, "advanced_opt_out", "conversations_autocreate"))
     config = _typed(item, where, SERVICE_FIELDS, SERVICE_FIELDS)
     for name in _POOL:
         members = item.get(name, [])
@@ -189,6 +189,11 @@ async def _service(emu: "Emulator", item: dict, where: str, account: Account) ->
             raise ScenarioError(f"{where}.channel_senders[{i}]", f"{address} is not a WhatsApp/RCS sender of this "
                                                                   "account (list it under [[senders]] first)")
         await channel_ops.add_to_pool(emu, account, service, sender.sid)
+    if "conversations_autocreate" in item:
+        from .conversations import settings as conversation_settings
+        if not isinstance(item["conversations_autocreate"], bool):
+            raise ScenarioError(f"{where}.conversations_autocreate", "must be true or false")
+        await conversation_settings.set_service_autocreation(emu, service, item["conversations_autocreate"])
     if "advanced_opt_out" in item:
         try:
             await opt_outs.set_advanced(emu, service, item["advanced_opt_out"])

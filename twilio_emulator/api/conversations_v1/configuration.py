@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...domain.conversation_events import AddressConfiguration, WebhookConfig
+from ...domain.conversation_events import AccountConfiguration, AddressConfiguration, WebhookConfig
+from ...engine.conversations import default_service_sid
 from ...engine.conversations import settings
 from ...domain.errors import INVALID_PARAMETER, TwilioError
 from ..context import ACCOUNT, EMULATOR
@@ -14,9 +15,44 @@ from ..paging import in_memory, json_response, present, v1_list_response
 from ..render import base_url, iso8601
 
 routes = web.RouteTableDef()
+CONFIGURATION = "/v1/Configuration"
 WEBHOOKS = "/v1/Configuration/Webhooks"
 ADDRESSES = "/v1/Configuration/Addresses"
 MAX_ADDRESSES_PAGE = 50  # spec
+
+
+def _timer(seconds: float | None) -> str | None:
+    """Seconds as the ISO 8601 duration the API shows (PT10M, PT1H30M)."""
+    if seconds is None:
+        return None
+    minutes, rest = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{rest}S" if rest else "")
+
+
+def configuration_json(c: AccountConfiguration, base: str) -> dict:
+    service = default_service_sid(c.account_sid)
+    return {"account_sid": c.account_sid, "default_chat_service_sid": service,
+            "default_messaging_service_sid": c.default_messaging_service_sid,
+            "default_inactive_timer": _timer(c.default_inactive_timer),
+            "default_closed_timer": _timer(c.default_closed_timer), "url": f"{base}{CONFIGURATION}",
+            "links": {"service": f"{base}/v1/Services/{service}/Configuration", "webhooks": f"{base}{WEBHOOKS}"}}
+
+
+@routes.get(CONFIGURATION)
+async def fetch_configuration(request: web.Request) -> web.Response:
+    config = settings.account_configuration(request.app[EMULATOR], request[ACCOUNT])
+    return json_response(configuration_json(config, base_url(request)))
+
+
+@routes.post(CONFIGURATION)
+async def update_configuration(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    config = await settings.configure_account(request.app[EMULATOR], request[ACCOUNT], {
+        "default_chat_service_sid": form.get("DefaultChatServiceSid"),
+        "default_messaging_service_sid": form.get("DefaultMessagingServiceSid"),
+        "default_inactive_timer": form.get("DefaultInactiveTimer"), "default_closed_timer": form.get("DefaultClosedTimer")})
+    return json_response(configuration_json(config, base_url(request)))
 
 
 def webhook_config_json(c: WebhookConfig, base: str) -> dict:

@@ -44,6 +44,12 @@ class Tables:
                                                         groups={"conversation": attrgetter("conversation_sid")})
         self.addresses: Table[hooks.AddressConfiguration] = Table(
             "conversation_address", hooks.AddressConfiguration, groups={"address": attrgetter("address")})
+        self.service_autocreation: Table[hooks.ServiceAutocreation] = Table(
+            "conversation_service_autocreation", hooks.ServiceAutocreation, key=attrgetter("service_sid"))
+        self.account_config: Table[hooks.AccountConfiguration] = Table(
+            "conversation_account_config", hooks.AccountConfiguration, key=attrgetter("account_sid"))
+        self.users: Table[hooks.User] = Table("conversation_user", hooks.User)
+        self.roles: Table[hooks.Role] = Table("conversation_role", hooks.Role)
         self.last_event: dict = {}  # the latest post-event task of a conversation: the next one waits for it
         self.participants: Table[Participant] = Table(
             "conversation_participant", Participant,
@@ -53,7 +59,7 @@ class Tables:
 
     async def load(self, store: Store) -> None:
         for table in (self.conversations, self.participants, self.messages, self.webhook_config, self.scoped,
-                      self.addresses):
+                      self.addresses, self.service_autocreation, self.account_config, self.users, self.roles):
             await table.load(store)
         self.last_event.clear()
 
@@ -123,6 +129,10 @@ async def create(emu: "Emulator", account: Account, fields: dict, hooks_on: bool
     now = emu.now()
     c = Conversation(sid=emu.sids.new("CH"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
                      date_created=now, date_updated=now)
+    defaults = emu.conv.account_config.get(account.sid)
+    if defaults is not None:  # /v1/Configuration's defaults, unless the request says otherwise
+        c.messaging_service_sid = defaults.default_messaging_service_sid
+        c.inactive_after, c.closed_after = defaults.default_inactive_timer, defaults.default_closed_timer
     _apply(emu, account, c, fields, creating=True)
     c.date_created = fields.get("date_created") or c.date_created
     c.date_updated = fields.get("date_updated") or c.date_updated
@@ -509,3 +519,75 @@ async def autocreate(emu: "Emulator", account: Account, config, msg: Message,
     await events.post_event(emu, account, "onParticipantAdded", c.sid, p.sid, events.participant_params(p), source)
     await events.post_event(emu, account, "onMessageAdded", c.sid, m.sid, events.message_params(m, c), source)
     return c
+
+
+# ---- ConversationWithParticipants, ParticipantConversations ----------------------------------------------------
+MAX_WITH_PARTICIPANTS = 10  # spec
+PAIRS_IN_USE = 50425  # docs errors/50425: address pairs already in use [UNVERIFIED status 409]
+
+
+def _participant_fields(raw: str, i: int) -> dict:
+    """One `Participant` of ConversationWithParticipants: a JSON object such as {"identity": "ada"} or
+    {"messaging_binding": {"address": "+1…", "proxy_address": "+1…"}} (docs examples)."""
+    import json
+    param = f"Participant[{i}]"
+    try:
+        given = json.loads(raw)
+    except ValueError:
+        raise bad(INVALID_PARAMETER, f"{param} must be a JSON object.", "Participant") from None
+    binding = given.get("messaging_binding") if isinstance(given, dict) else None
+    if not isinstance(given, dict) or set(given) - {"identity", "messaging_binding", "attributes", "role_sid"} or \
+            (binding is not None and (not isinstance(binding, dict) or
+                                      set(binding) - {"address", "proxy_address", "projected_address"})):
+        raise bad(INVALID_PARAMETER, f"{param}: identity, messaging_binding (address, proxy_address, "
+                                     "projected_address), attributes and role_sid are its fields.", "Participant")
+    binding = binding or {}
+    values = [given.get("identity"), given.get("attributes"), given.get("role_sid"), *binding.values()]
+    if not all(v is None or isinstance(v, str) for v in values):
+        raise bad(INVALID_PARAMETER, f"{param}: every field is a string.", "Participant")
+    return {"identity": given.get("identity"), "attributes": given.get("attributes"), "role_sid": given.get("role_sid"),
+            "messaging_binding_address": binding.get("address"),
+            "messaging_binding_proxy_address": binding.get("proxy_address"),
+            "messaging_binding_projected_address": binding.get("projected_address")}
+
+
+async def create_with_participants(emu: "Emulator", account: Account, fields: dict, participants: list[str],
+                                   hooks_on: bool = False) -> Conversation:
+    """A conversation and up to ten participants in one request: their bindings are checked first (50425 when
+    a pair is in another open conversation), so that nothing is made when one of them cannot be."""
+    if len(participants) > MAX_WITH_PARTICIPANTS:
+        raise bad(INVALID_PARAMETER, f"At most {MAX_WITH_PARTICIPANTS} participants.", "Participant")
+    wanted = [_participant_fields(raw, i) for i, raw in enumerate(participants)]
+    now = emu.now()
+    for w in wanted:
+        if w["messaging_binding_address"] and w["messaging_binding_proxy_address"]:
+            key = f"{w['messaging_binding_address']}|{w['messaging_binding_proxy_address']}"
+            holder = bound(emu, key, now)
+            if holder is not None:
+                raise conflict(PAIRS_IN_USE, f"The address pair {key.replace('|', ', ')} is already in Conversation "
+                                             f"{holder.conversation_sid}.", "Participant")
+    c = await create(emu, account, fields, hooks_on)
+    try:
+        for w in wanted:
+            await add_participant(emu, account, c, w, hooks_on)
+    except TwilioError as exc:  # docs errors/50427: the conversation is closed, the request fails
+        c.state = CLOSED
+        await emu.conv.conversations.save(emu.store, c)
+        raise TwilioError(f"Creating the participants failed ({exc.message}); Conversation {c.sid} was closed.",
+                          code=50427, status=exc.status, param="Participant") from None
+    return c
+
+
+def participant_conversations(emu: "Emulator", account: Account, identity: str | None,
+                              address: str | None) -> list[tuple[Participant, Conversation]]:
+    """The conversations a chat identity or an SMS/WhatsApp address is a participant of."""
+    if (identity is None) == (address is None):
+        raise bad(INVALID_PARAMETER, "Give Identity or Address (one of them).", "Identity")
+    found = []
+    for p in emu.conv.participants.values():
+        if p.account_sid != account.sid:
+            continue
+        if (identity is not None and p.identity == identity) or \
+                (address is not None and (p.binding or {}).get("address") == address):
+            found.append((p, emu.conv.conversations[p.conversation_sid]))
+    return sorted(found, key=lambda pc: (pc[1].date_created, pc[1].sid))

@@ -190,6 +190,151 @@ async def remove_address(emu: "Emulator", a: AddressConfiguration) -> None:
     await emu.conv.addresses.remove(emu.store, a)
 
 
-def autocreating(emu: "Emulator", address: str) -> AddressConfiguration | None:
-    """The enabled address configuration of the address an inbound message was sent to."""
-    return next((a for a in emu.conv.addresses.group("address", address).values() if a.enabled), None)
+def autocreating(emu: "Emulator", address: str, service_sid: str | None) -> AddressConfiguration | bool | None:
+    """Whether an unbound inbound message to `address` (in the Messaging Service `service_sid`'s pool) makes a
+    conversation: the address's enabled configuration, else True when its service autocreates, else None."""
+    config = next((a for a in emu.conv.addresses.group("address", address).values() if a.enabled), None)
+    if config is not None:
+        return config
+    return True if service_sid and service_sid in emu.conv.service_autocreation else None
+
+
+def service_autocreates(emu: "Emulator", service_sid: str) -> bool:
+    return service_sid in emu.conv.service_autocreation
+
+
+async def set_service_autocreation(emu: "Emulator", service, enabled: bool) -> bool:
+    """The console's "Autocreate a Conversation" for every number in the service's pool (reference §2.3)."""
+    if not isinstance(enabled, bool):
+        raise _bad("autocreate must be true or false.", "autocreate")
+    entry = emu.conv.service_autocreation.get(service.sid)
+    if enabled and entry is None:
+        await emu.conv.service_autocreation.save(emu.store, hooks.ServiceAutocreation(service.sid, service.account_sid))
+    elif not enabled and entry is not None:
+        await emu.conv.service_autocreation.remove(emu.store, entry)
+    return enabled
+
+
+# ---- /v1/Configuration ----------------------------------------------------------------------------------------
+def account_configuration(emu: "Emulator", account: Account) -> hooks.AccountConfiguration:
+    return emu.conv.account_config.get(account.sid) or hooks.AccountConfiguration(account.sid)
+
+
+async def configure_account(emu: "Emulator", account: Account, fields: dict) -> hooks.AccountConfiguration:
+    from . import default_service_sid
+    from ...domain import conversations as rules
+    config = account_configuration(emu, account)
+    chat = fields.get("default_chat_service_sid")
+    if chat is not None and chat != default_service_sid(account.sid):
+        raise _bad("DefaultChatServiceSid: only the account's default Conversation Service is emulated.",
+                   "DefaultChatServiceSid")
+    ms = fields.get("default_messaging_service_sid")
+    if ms is not None:
+        service = emu.services.get(ms)
+        if service is None or service.account_sid != account.sid:
+            raise _bad(f"DefaultMessagingServiceSid {ms} is not a Messaging Service of this account.",
+                       "DefaultMessagingServiceSid")
+        config.default_messaging_service_sid = ms
+    for name, param, least in (("default_inactive_timer", "DefaultInactiveTimer", rules.MIN_INACTIVE),
+                               ("default_closed_timer", "DefaultClosedTimer", rules.MIN_CLOSED)):
+        if fields.get(name) is not None:
+            seconds = rules.duration(fields[name], param)
+            if seconds < least:
+                raise _bad(f"{param} must be at least {int(least // 60)} minutes.", param)
+            setattr(config, name, seconds)
+    return await emu.conv.account_config.save(emu.store, config)
+
+
+# ---- users and roles (plain CRUD) -----------------------------------------------------------------------------
+ROLE_TYPES = ("conversation", "service")
+
+
+async def add_user(emu: "Emulator", account: Account, fields: dict) -> hooks.User:
+    from . import default_service_sid
+    from ...domain import conversations as rules
+    identity = fields.get("identity")
+    if not identity or len(identity) > rules.MAX_IDENTITY:
+        raise _bad(f"Identity is required, 1 to {rules.MAX_IDENTITY} characters.", "Identity")
+    if any(u.identity == identity and u.account_sid == account.sid for u in emu.conv.users.values()):
+        # [UNVERIFIED code] Chat's "User with the provided identity already exists"
+        raise TwilioError(f"A user with Identity {identity} already exists.", code=50201, status=409, param="Identity")
+    now = emu.now()
+    user = hooks.User(sid=emu.sids.new("US"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
+                      identity=identity, date_created=now, date_updated=now)
+    _user_fields(emu, account, user, fields)
+    return await emu.conv.users.save(emu.store, user)
+
+
+def _user_fields(emu: "Emulator", account: Account, user: hooks.User, fields: dict) -> None:
+    from ...domain import conversations as rules
+    if fields.get("friendly_name") is not None:
+        user.friendly_name = fields["friendly_name"]
+    if fields.get("attributes") is not None:
+        user.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
+    if fields.get("role_sid") is not None:
+        role = emu.conv.roles.get(fields["role_sid"])
+        if role is None or role.account_sid != account.sid:
+            raise _bad(f"RoleSid {fields['role_sid']} is not a role of this account.", "RoleSid")
+        user.role_sid = role.sid
+
+
+def users_of(emu: "Emulator", account: Account) -> list[hooks.User]:
+    return sorted((u for u in emu.conv.users.values() if u.account_sid == account.sid),
+                  key=lambda u: (u.date_created, u.sid))
+
+
+def get_user(emu: "Emulator", account: Account, sid: str) -> hooks.User:
+    """By SID, or by its identity (as Twilio's paths allow) [UNVERIFIED for users]."""
+    user = emu.conv.users.get(sid) or next((u for u in emu.conv.users.values()
+                                            if u.identity == sid and u.account_sid == account.sid), None)
+    if user is None or user.account_sid != account.sid:
+        raise NotFound()
+    return user
+
+
+async def update_user(emu: "Emulator", account: Account, user: hooks.User, fields: dict) -> hooks.User:
+    _user_fields(emu, account, user, fields)
+    user.date_updated = emu.now()
+    return await emu.conv.users.save(emu.store, user)
+
+
+async def remove_user(emu: "Emulator", user: hooks.User) -> None:
+    await emu.conv.users.remove(emu.store, user)
+
+
+async def add_role(emu: "Emulator", account: Account, fields: dict) -> hooks.Role:
+    from . import default_service_sid
+    if not fields.get("friendly_name"):
+        raise _bad("FriendlyName is required.", "FriendlyName")
+    if fields.get("type") not in ROLE_TYPES:
+        raise _bad("Type must be conversation or service.", "Type")
+    if not fields.get("permissions"):
+        raise _bad("Permission is required.", "Permission")
+    now = emu.now()
+    role = hooks.Role(sid=emu.sids.new("RL"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
+                      friendly_name=fields["friendly_name"], type=fields["type"], permissions=fields["permissions"],
+                      date_created=now, date_updated=now)
+    return await emu.conv.roles.save(emu.store, role)
+
+
+def roles_of(emu: "Emulator", account: Account) -> list[hooks.Role]:
+    return sorted((r for r in emu.conv.roles.values() if r.account_sid == account.sid),
+                  key=lambda r: (r.date_created, r.sid))
+
+
+def get_role(emu: "Emulator", account: Account, sid: str) -> hooks.Role:
+    role = emu.conv.roles.get(sid)
+    if role is None or role.account_sid != account.sid:
+        raise NotFound()
+    return role
+
+
+async def update_role(emu: "Emulator", role: hooks.Role, permissions: list[str]) -> hooks.Role:
+    if not permissions:
+        raise _bad("Permission is required.", "Permission")
+    role.permissions, role.date_updated = permissions, emu.now()
+    return await emu.conv.roles.save(emu.store, role)
+
+
+async def remove_role(emu: "Emulator", role: hooks.Role) -> None:
+    await emu.conv.roles.remove(emu.store, role)
