@@ -43,7 +43,7 @@ def test_the_host_picks_the_product(server, main_client):
                          timeout=10)
     assert other.status_code == 404 and "verify.twilio.com is not emulated" in other.json()["message"]
     theirs = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "conversations.twilio.com"}, timeout=10)
-    assert (theirs.status_code, theirs.json()["code"]) == (404, 20404)  # Conversation Services: not (yet) here
+    assert theirs.status_code == 200 and theirs.json()["services"][0]["sid"].startswith("IS")  # Conversations'
     edge = requests.get(f"{server.base_url}/2010-04-01/Accounts/{auth[0]}.json", auth=auth, timeout=10,
                         headers={"X-Forwarded-Host": "api.dublin.ie1.twilio.com"})  # TWILIO_EDGE/REGION hosts
     assert edge.status_code == 200
@@ -62,5 +62,7 @@ def test_routes_lists_every_route_with_its_host():
     lines = table.splitlines()
     assert len(lines) == len(route_table())
     assert "path prefix" in footer and "/messaging/v1/Services" in footer
-    assert {line.split()[0] for line in lines} == {p.host for p in PRODUCTS}
-    assert any(line.split()[1:] == ["POST", "/2010-04-01/Accounts/{AccountSid}/Messages.json"] for line in lines)
+    rows = [re.match(r"(\S+(?:, \S+)*)\s+(\S+)\s+(\S+)$", line).groups() for line in lines]
+    assert {host for hosts, _, _ in rows for host in hosts.split(", ")} == {p.host for p in PRODUCTS}
+    assert ("api.twilio.com", "POST", "/2010-04-01/Accounts/{AccountSid}/Messages.json") in rows
+    assert ("messaging.twilio.com, conversations.twilio.com", "GET", "/v1/Services") in rows  # a shared path

@@ -238,3 +238,21 @@ def test_users_and_roles_are_plain_crud(client):
     assert [u.sid for u in client.conversations.v1.users.list()] == [user.sid]
     assert client.conversations.v1.users(user.sid).delete() is True
     assert client.conversations.v1.roles(role.sid).delete() is True
+
+
+def test_conversation_services_share_the_path_with_messaging_services(server, client, account):
+    made = client.conversations.v1.services.create(friendly_name="support desk")
+    assert made.sid.startswith("IS")
+    listed = client.conversations.v1.services.list()
+    assert [s.friendly_name for s in listed] == ["Default Conversations Service", "support desk"]
+    assert listed[0].sid == client.conversations.v1.conversations.create().chat_service_sid
+    assert client.messaging.v1.services.list() == []  # the host tells the two apart
+    messaging = client.messaging.v1.services.create(friendly_name="sms")
+    # Without a host (curl, a plain rewrite): a SID goes by its prefix, the bare collection stays Messaging's.
+    plain = lambda path: requests.get(f"{server.base_url}{path}", auth=account, timeout=10)  # noqa: E731
+    assert plain(f"/v1/Services/{made.sid}").json()["friendly_name"] == "support desk"
+    assert plain(f"/v1/Services/{messaging.sid}").json()["friendly_name"] == "sms"
+    assert [s["sid"] for s in plain("/v1/Services").json()["services"]] == [messaging.sid]
+    assert [s["sid"] for s in plain("/conversations/v1/Services").json()["services"]][1:] == [made.sid]
+    assert refused(lambda: client.conversations.v1.services(listed[0].sid).delete()) == (400, 20001)
+    assert client.conversations.v1.services(made.sid).delete() is True

@@ -10,6 +10,7 @@ from .errors import twilio_api
 from .content_v1 import content
 from .conversations_v1 import (configuration as conversations_configuration, conversations,
                                messages as conversation_messages, participants, people as conversation_people,
+                               services as conversation_services,
                                webhooks as conversation_webhooks)
 from .lookups_v1 import phone_numbers as lookups_v1
 from .lookups_v2 import phone_numbers as lookups_v2
@@ -30,7 +31,7 @@ PRODUCTS = (
     Product("lookups", (lookups_v2, lookups_v1)),
     Product("content", (content,)),
     Product("conversations", (conversations, participants, conversation_messages, conversation_webhooks,
-                              conversations_configuration, conversation_people)),
+                              conversations_configuration, conversation_people, conversation_services)),
 )
 
 

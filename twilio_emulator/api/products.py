@@ -103,9 +103,19 @@ def not_here(request: web.Request, wanted: str, known: frozenset[str]) -> Twilio
     return NotEmulated(f"The requested resource {request.path} was not found on {wanted}.{TWILIO_DOMAIN}")
 
 
+# Without a Twilio host, a shared path that names a SID goes to the product of its prefix (reference
+# twilio-conversations §0: /v1/Services/MG… is Messaging's, /v1/Services/IS… Conversations'); the bare collection
+# stays with the product listed first (Messaging's /v1/Services, as before Conversations existed), and so does a
+# SID of no product's prefix (Messaging answers it as it always has).
+SID_PRODUCTS = {"MG": "messaging", "IS": "conversations"}
+
+
 def by_host(path: str, handlers: dict[str, Callable]) -> Callable:
     async def shared_path(request: web.Request) -> web.StreamResponse:
         wanted = twilio_product(request)
+        if wanted is None:
+            named = {SID_PRODUCTS.get(v[:2]) for v in request.match_info.values()} & set(handlers)
+            wanted = named.pop() if len(named) == 1 else next(iter(handlers))
         if wanted in handlers:
             return await handlers[wanted](request)
         raise NotEmulated(f"{path} is a path of {', '.join(f'{n}.{TWILIO_DOMAIN}' for n in sorted(handlers))}: "

@@ -130,6 +130,17 @@ class Role:
 
 
 @dataclass
+class ChatService:
+    """A Conversation Service (IS…) made through `/v1/Services`. [Not emulated yet: conversations, users and the
+    rest under a service of one's own; each account's default service holds them.]"""
+    sid: str
+    account_sid: str
+    friendly_name: str
+    date_created: float
+    date_updated: float
+
+
+@dataclass
 class ServiceAutocreation:
     """A Messaging Service whose inbound messages autocreate conversations: the console's "Autocreate a
     Conversation" (reference §2.3). Twilio's API has no field for it: an emulator setting."""

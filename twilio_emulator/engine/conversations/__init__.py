@@ -50,6 +50,7 @@ class Tables:
             "conversation_account_config", hooks.AccountConfiguration, key=attrgetter("account_sid"))
         self.users: Table[hooks.User] = Table("conversation_user", hooks.User)
         self.roles: Table[hooks.Role] = Table("conversation_role", hooks.Role)
+        self.services: Table[hooks.ChatService] = Table("conversation_service", hooks.ChatService)
         self.last_event: dict = {}  # the latest post-event task of a conversation: the next one waits for it
         self.participants: Table[Participant] = Table(
             "conversation_participant", Participant,
@@ -59,7 +60,8 @@ class Tables:
 
     async def load(self, store: Store) -> None:
         for table in (self.conversations, self.participants, self.messages, self.webhook_config, self.scoped,
-                      self.addresses, self.service_autocreation, self.account_config, self.users, self.roles):
+                      self.addresses, self.service_autocreation, self.account_config, self.users, self.roles,
+                      self.services):
             await table.load(store)
         self.last_event.clear()
 

@@ -338,3 +338,42 @@ async def update_role(emu: "Emulator", role: hooks.Role, permissions: list[str])
 
 async def remove_role(emu: "Emulator", role: hooks.Role) -> None:
     await emu.conv.roles.remove(emu.store, role)
+
+
+# ---- Conversation Services ------------------------------------------------------------------------------------
+DEFAULT_SERVICE_NAME = "Default Conversations Service"  # [UNVERIFIED] the name Twilio gives it
+
+
+def default_service(account: Account) -> hooks.ChatService:
+    """The account's default service: always there (not stored), as every Twilio account has one."""
+    from . import default_service_sid
+    return hooks.ChatService(default_service_sid(account.sid), account.sid, DEFAULT_SERVICE_NAME,
+                             account.date_created, account.date_created)
+
+
+async def add_service(emu: "Emulator", account: Account, friendly_name: str | None) -> hooks.ChatService:
+    if not friendly_name:
+        raise _bad("FriendlyName is required.", "FriendlyName")
+    now = emu.now()
+    service = hooks.ChatService(emu.sids.new("IS"), account.sid, friendly_name, now, now)
+    return await emu.conv.services.save(emu.store, service)
+
+
+def services_of(emu: "Emulator", account: Account) -> list[hooks.ChatService]:
+    own = sorted((s for s in emu.conv.services.values() if s.account_sid == account.sid),
+                 key=lambda s: (s.date_created, s.sid))
+    return [default_service(account), *own]
+
+
+def get_service(emu: "Emulator", account: Account, sid: str) -> hooks.ChatService:
+    found = next((s for s in services_of(emu, account) if s.sid == sid), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+async def remove_service(emu: "Emulator", account: Account, service: hooks.ChatService) -> None:
+    from . import default_service_sid
+    if service.sid == default_service_sid(account.sid):
+        raise _bad("The account's default Conversation Service cannot be deleted [UNVERIFIED].", "Sid")
+    await emu.conv.services.remove(emu.store, service)
