@@ -72,9 +72,10 @@ def emulator_routes() -> list[tuple[str, str]]:
     from aiohttp import web
 
     from .control import routes as control, views
+    from .inspector import PREFIX as INSPECTOR
     own = [(r.method, control.PREFIX + r.path) for table in (control.routes, views.routes) for r in table
            if isinstance(r, web.RouteDef)]
-    return own + [("GET", "/"), ("GET", "/_emulator/ui/{name}")]
+    return own + [("GET", "/"), ("GET", INSPECTOR + "/{name}")]
 
 
 def load_specs(spec_dir: Path) -> list[tuple[str, str, dict]]:

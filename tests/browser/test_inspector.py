@@ -238,3 +238,28 @@ def test_mms_media_inline_a_whatsapp_chat_and_the_account_switcher(inspector_ser
     page.get_by_label("Account").select_option(sub.sid)
     expect(phones.get_by_role("button", name=re.compile("14155550146"))).to_be_visible()
     expect(phones.get_by_role("button", name=re.compile(re.escape(PHONE)))).to_have_count(0)
+
+
+def test_a_conversation_shows_its_participants_receipts_and_webhooks_live(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    with Receiver(routes={"/post": (200, "", "text/plain")}) as app:
+        number = c.incoming_phone_numbers.create(area_code="415").phone_number
+        c.conversations.v1.configuration.webhooks().update(post_webhook_url=app.url("/post"),
+                                                            filters=["onMessageAdded"])
+        convo = c.conversations.v1.conversations.create(friendly_name="Order 42")
+        convo.participants.create(messaging_binding_address=PHONE, messaging_binding_proxy_address=number)
+        convo.participants.create(identity="agent-ada")
+        page.get_by_role("tab", name="Conversations").click()
+        page.get_by_role("list", name="Conversations").get_by_role("button", name=re.compile("Order 42")).click()
+        participants = page.get_by_role("region", name="Participants")
+        expect(participants).to_contain_text(f"{PHONE} via {number} (sms)")
+        expect(participants).to_contain_text("agent-ada (chat)")
+        requests.post(f"{inspector_server.base_url}/_emulator/v1/inbound", timeout=30,
+                      json={"From": PHONE, "To": number, "Body": "Where is it?", "wait": True})
+        thread = page.get_by_role("region", name="Thread")
+        expect(thread).to_contain_text(f"{PHONE}: Where is it?")  # captured, shown live
+        convo.messages.create(author="agent-ada", body="On its way")
+        reply = thread.get_by_role("listitem", name="Message 1")
+        expect(reply).to_contain_text("agent-ada: On its way")
+        expect(reply.locator("[data-receipt]")).to_have_text(f"{PHONE}: delivered", timeout=10000)
+        expect(page.get_by_role("region", name="Webhooks")).to_contain_text(f"onMessageAdded → POST {app.url('/post')}: 200")

@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.support.receiver import Receiver
 
-HANDSET = "+14155550171"
+HANDSET = "+16285550771"
 FILTERS = ["onConversationAdd", "onConversationAdded", "onParticipantAdded", "onMessageAdd", "onMessageAdded",
            "onConversationUpdated", "onConversationStateUpdated"]
 
@@ -147,3 +147,18 @@ def test_timers_tell_their_state_changes(server, manual_clock, client, hooked):
     # Woken at 61 s, it goes inactive again a minute later, and closes ten minutes after the wake-up.
     assert states == [("active", "inactive", "TIMER"), ("inactive", "active", "EVENT"), ("active", "inactive", "TIMER"),
                       ("inactive", "closed", "TIMER")]
+
+
+def test_delivery_receipts_tell_on_delivery_updated(server, client, hooked):
+    app, number = hooked
+    client.conversations.v1.configuration.webhooks().update(filters=["onDeliveryUpdated"])
+    convo = client.conversations.v1.conversations.create()
+    phone = convo.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    said = convo.messages.create(body="tracking number 42")
+    [receipt] = convo.messages(said.sid).delivery_receipts.list()
+    server.call(server.emulator.wait_for_message, receipt.channel_message_sid, "delivered")
+    server.call(server.emulator.drain)
+    told = [r for r in app.wait_for(2) if r.param("EventType") == "onDeliveryUpdated"]
+    assert [r.param("Status") for r in told] == ["sent", "delivered"]
+    assert {(r.param("DeliveryReceiptSid"), r.param("ParticipantSid"), r.param("ChannelMessageSid"))
+            for r in told} == {(receipt.sid, phone.sid, receipt.channel_message_sid)}

@@ -10,8 +10,8 @@ from twilio.base.exceptions import TwilioRestException
 import twilio_emulator
 from tests.support.receiver import Receiver
 
-HANDSET = "+14155550161"
-OTHER = "+14155550162"
+HANDSET = "+16285550761"
+OTHER = "+16285550762"
 
 
 def inject(server, from_, to, body) -> dict:
@@ -127,17 +127,17 @@ def test_timers_on_the_manual_clock(server, manual_clock, client, number):
     convo = client.conversations.v1.conversations.create(state="active", timers_inactive="PT1M",
                                                          timers_closed="PT10M")
     assert set(convo.timers) == {"date_inactive", "date_closed"}
-    convo.participants.create(messaging_binding_address="+14155550163", messaging_binding_proxy_address=number)
+    convo.participants.create(messaging_binding_address="+16285550763", messaging_binding_proxy_address=number)
     server.call(manual_clock.advance, 61)
     assert client.conversations.v1.conversations(convo.sid).fetch().state == "inactive"
-    inject(server, "+14155550163", number, "still there?")  # a message wakes it
+    inject(server, "+16285550763", number, "still there?")  # a message wakes it
     assert client.conversations.v1.conversations(convo.sid).fetch().state == "active"
     server.call(manual_clock.advance, 601)
     closed = client.conversations.v1.conversations(convo.sid).fetch()
     assert (closed.state, closed.timers) == ("closed", {})
     assert refused(lambda: convo.messages.create(body="too late")) == (400, 20001)
     other = client.conversations.v1.conversations.create()
-    other.participants.create(messaging_binding_address="+14155550163", messaging_binding_proxy_address=number)
+    other.participants.create(messaging_binding_address="+16285550763", messaging_binding_proxy_address=number)
 
 
 async def test_the_async_client_creates_and_lists(server, account):
@@ -163,14 +163,14 @@ def test_a_messaging_service_set_to_autocreate_does_it_for_every_number_of_its_p
                                json={"autocreate": True})
         assert set_on.json() == {"autocreate": True}
         for i, n in enumerate(numbers):
-            inject(server, f"+1415555017{i}", n, f"hello {i}")
+            inject(server, f"+162855507{70 + i}", n, f"hello {i}")
         assert app.requests == []  # the service's inbound URL is not called: the conversations take the messages
         made = client.conversations.v1.conversations.list()
         assert sorted(c.messages.list()[0].body for c in made) == ["hello 0", "hello 1"]
         assert {c.messaging_service_sid for c in made} == {service.sid}
         requests.post(f"{server.base_url}/_emulator/v1/services/{service.sid}/conversations", timeout=10,
                       json={"autocreate": False})
-        inject(server, "+14155550179", numbers[0], "back to the webhook")
+        inject(server, "+16285550779", numbers[0], "back to the webhook")
         assert [r.param("Body") for r in app.requests] == ["back to the webhook"]
     bad = requests.post(f"{server.base_url}/_emulator/v1/services/{service.sid}/conversations", timeout=10,
                         json={"autocreate": "yes"})
@@ -181,7 +181,7 @@ def test_a_whatsapp_participant_gets_its_copy_inside_the_window_only(server, man
     number = client.incoming_phone_numbers.create(area_code="415").phone_number
     requests.post(f"{server.base_url}/_emulator/v1/senders", timeout=10,
                   json={"sender_id": f"whatsapp:{number}", "account_sid": account[0]})
-    user = "whatsapp:+14155550164"
+    user = "whatsapp:+16285550764"
     convo = client.conversations.v1.conversations.create()
     phone = convo.participants.create(messaging_binding_address=user, messaging_binding_proxy_address=f"whatsapp:{number}")
     assert phone.messaging_binding["type"] == "whatsapp"
@@ -212,15 +212,15 @@ def test_conversation_with_participants_and_participant_conversations(client, nu
     import json
     made = client.conversations.v1.conversation_with_participants.create(friendly_name="trio", participant=[
         json.dumps({"identity": "ada"}),
-        json.dumps({"messaging_binding": {"address": "+14155550165", "proxy_address": number}})])
+        json.dumps({"messaging_binding": {"address": "+16285550765", "proxy_address": number}})])
     assert made.sid.startswith("CH")
     assert sorted(p.identity or p.messaging_binding["address"]
-                  for p in client.conversations.v1.conversations(made.sid).participants.list()) == ["+14155550165", "ada"]
+                  for p in client.conversations.v1.conversations(made.sid).participants.list()) == ["+16285550765", "ada"]
     assert refused(lambda: client.conversations.v1.conversation_with_participants.create(participant=[
-        json.dumps({"messaging_binding": {"address": "+14155550165", "proxy_address": number}})])) == (409, 50425)
+        json.dumps({"messaging_binding": {"address": "+16285550765", "proxy_address": number}})])) == (409, 50425)
     assert refused(lambda: client.conversations.v1.conversation_with_participants.create(
         participant=["{not json"])) == (400, 20001)
-    rows = client.conversations.v1.participant_conversations.list(address="+14155550165")
+    rows = client.conversations.v1.participant_conversations.list(address="+16285550765")
     assert [(r.conversation_sid, r.conversation_friendly_name) for r in rows] == [(made.sid, "trio")]
     assert [r.participant_identity for r in client.conversations.v1.participant_conversations.list(identity="ada")] == [
         "ada"]

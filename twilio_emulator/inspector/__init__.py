@@ -3,7 +3,7 @@ webhook live. It ships as static files in this package (no build step, nothing l
 it works offline) and is a client of the emulator's public APIs only — the control API (its views, its
 event stream) and the REST API as the chosen account — so this module only serves the files.
 
-Vanilla JavaScript (one ES module), no framework: nothing to build or vendor, nothing to keep up to date,
+Vanilla JavaScript (an ES module per view), no framework: nothing to build or vendor, nothing to keep up to date,
 and the page stays a readable example of driving the emulator's APIs.
 """
 from __future__ import annotations

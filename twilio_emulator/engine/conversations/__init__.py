@@ -396,10 +396,40 @@ async def _fan_out(emu: "Emulator", account: Account, c: Conversation, m: Conver
             copy = await messaging.send(emu, account, SendRequest(to=binding.address, from_=binding.proxy_address,
                                                                   body=m.body, content_sid=m.content_sid))
             receipt.channel_message_sid = copy.sid
+            _tell_deliveries(emu, account, c, m, receipt, copy)
         except TwilioError as exc:  # refused by the Messages API (opted out, …): a failed receipt says why
             receipt.error_code = exc.code
         out.append(receipt)
     return out
+
+
+def _tell_deliveries(emu: "Emulator", account: Account, c: Conversation, m: ConversationMessage, receipt: Receipt,
+                     copy: Message) -> None:
+    """onDeliveryUpdated at each step of a copy's planned timeline that changes its receipt (sent, delivered,
+    read, failed, undelivered), when a hook asks for it (reference §2.4), in the conversation's order of events.
+    [Not yet: a copy whose timeline is planned later (queued behind its sender, or waiting for its media).]"""
+    if not hooks.hooks_for("onDeliveryUpdated", emu.conv.webhook_config.get(account.sid),
+                           list(emu.conv.scoped.group("conversation", c.sid).values()), rest=False,
+                           enabled_by_header=False):
+        return
+    for step in copy.timeline:
+        status = rules.receipt_status(step.status)
+        if status is None:
+            continue
+        params = [("ConversationSid", c.sid), ("ChatServiceSid", c.chat_service_sid), ("MessageSid", m.sid),
+                  ("DeliveryReceiptSid", receipt.sid), ("ChannelMessageSid", copy.sid),
+                  ("ParticipantSid", receipt.participant_sid), ("Status", status),
+                  ("ErrorCode", str(step.error_code or 0)), ("DateCreated", events.iso8601(receipt.date_created) or ""),
+                  ("DateUpdated", events.iso8601(step.at) or "")]
+        emu.scheduler.call_at(step.at, _delivery_job(emu, account, c.sid, receipt.sid), params)
+
+
+def _delivery_job(emu: "Emulator", account: Account, conversation_sid: str, receipt_sid: str):
+    def due(params: list[tuple[str, str]]):
+        task = events.in_order(emu, conversation_sid, events.post_event(
+            emu, account, "onDeliveryUpdated", conversation_sid, receipt_sid, params, events.SYSTEM))
+        return task if emu.clock.mode == "manual" else None  # awaited by advance()
+    return due
 
 
 def get_message(emu: "Emulator", c: Conversation, sid: str) -> ConversationMessage:

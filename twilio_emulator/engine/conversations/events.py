@@ -96,14 +96,21 @@ def post_later(emu: "Emulator", account: Account, event: str, conversation_sid: 
     app receives them in the order they happened); nothing at all unless the request asked for webhooks."""
     if not enabled_by_header:
         return
-    key = conversation_sid or account.sid
+    in_order(emu, conversation_sid or account.sid,
+             post_event(emu, account, event, conversation_sid, resource_sid, params, API, True))
+
+
+def in_order(emu: "Emulator", key: str, work) -> asyncio.Task:
+    """Run `work` in the background after the earlier work of `key` (a conversation): its events reach the app
+    in the order they happened, each request in a task of its own."""
     previous = emu.conv.last_event.get(key)
 
     async def send() -> None:
         if previous is not None:
             await asyncio.wait([previous])
-        await post_event(emu, account, event, conversation_sid, resource_sid, params, API, True)
+        await work
 
     task = emu.background.spawn(send())
     emu.conv.last_event[key] = task
     task.add_done_callback(lambda t: emu.conv.last_event.get(key) is t and emu.conv.last_event.pop(key))
+    return task

@@ -2,6 +2,8 @@
 // live event stream) and of its REST API (as the chosen account). No framework, no build step: the DOM is
 // built with el() from data (never from HTML strings), and every change arrives over one EventSource.
 
+import * as conversations from "./conversations.js";
+
 const CONTROL = "/_emulator/v1";
 const state = {
   accounts: [], account: null, phones: [], selected: null, thread: [], byPhone: new Map(),
@@ -127,6 +129,7 @@ function onMessage(m) {
   }
   if (state.detailSid === m.sid) refreshDetail();
   if (!state.targets.length) loadTargets().catch(report);
+  if (state.view === "conversations") conversations.changed();
 }
 
 const refreshAlerts = debounce(() => loadAlerts().catch(report), 150);
@@ -138,6 +141,7 @@ function onWebhook(w) {
   const shown = state.thread.find((m) => m.sid === w.resource_sid);
   if (shown) renderBubble(shown, false);
   if (w.error || !(w.response_status >= 200 && w.response_status < 300)) refreshAlerts();
+  if (state.view === "conversations") conversations.changed();
 }
 
 // ---- phones and conversations ---------------------------------------------------------------------------
@@ -516,7 +520,7 @@ async function loadAlerts() {
 }
 
 // ---- views, wiring ---------------------------------------------------------------------------------------
-const VIEWS = ["phones", "messages", "world", "alerts"];
+const VIEWS = ["phones", "messages", "world", "conversations", "alerts"];
 function show(view) {
   state.view = view;
   for (const name of VIEWS) {
@@ -525,7 +529,8 @@ function show(view) {
     tab.tabIndex = name === view ? 0 : -1;
     $(`view-${name}`).hidden = name !== view;
   }
-  const load = { messages: () => loadMessages(), world: loadWorld, alerts: loadAlerts, phones: loadPhones }[view];
+  const load = { messages: () => loadMessages(), world: loadWorld, alerts: loadAlerts, phones: loadPhones,
+                 conversations: conversations.load }[view];
   load().catch(report);
 }
 
@@ -618,5 +623,6 @@ function wire() {
 let stored = null;
 try { stored = localStorage.getItem("twilio-emulator-theme"); } catch (e) { /* private mode */ }
 setTheme(stored || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
+conversations.init({ el, rest, control, report, accountQuery });
 wire();
 loadAccounts().then(loadAll).catch(report);
