@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .errors import INVALID_PARAMETER, TwilioError
+from .conversations import bad
+from .errors import INVALID_PARAMETER
 
 PRE_EVENT_TIMEOUT = 5.0  # seconds (docs: "no reply within 5 s: published unchanged")
 MAX_SCOPED = 5  # conversation-scoped webhooks per conversation (docs)
@@ -31,21 +32,17 @@ EMULATED_ADDRESS_TYPES = ("sms", "whatsapp", "rcs")
 AUTO_CREATION_TYPES = ("webhook", "studio", "default")
 
 
-def _bad(message: str, param: str) -> TwilioError:
-    return TwilioError(message, code=INVALID_PARAMETER, status=400, param=param)
-
-
 def check_filters(filters: list[str], allowed: tuple[str, ...], param: str) -> list[str]:
     unknown = [f for f in filters if f not in allowed]
     if unknown:
-        raise _bad(f"{param}: {unknown[0]} is not an event of this webhook (one of {', '.join(allowed)}).", param)
+        raise bad(INVALID_PARAMETER, f"{param}: {unknown[0]} is not an event of this webhook (one of {', '.join(allowed)}).", param)
     return filters
 
 
 def check_method(method: str | None, param: str, default: str = "POST") -> str:
     value = (method or default).upper()
     if value not in ("GET", "POST"):
-        raise _bad(f"{param} must be GET or POST, not {method!r}.", param)
+        raise bad(INVALID_PARAMETER, f"{param} must be GET or POST, not {method!r}.", param)
     return value
 
 

@@ -11,7 +11,7 @@ from ...domain import channels
 from ...domain import conversation_events as hooks
 from ...domain.accounts import Account
 from ...domain.conversation_events import AddressConfiguration, ScopedWebhook, WebhookConfig
-from ...domain.conversations import Conversation
+from ...domain.conversations import Conversation, bad, conflict
 from ...domain.errors import INVALID_PARAMETER, NotFound, TwilioError
 from ...domain.messages import is_http_url
 
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 def _bad(message: str, param: str, status: int = 400) -> TwilioError:
-    return TwilioError(message, code=INVALID_PARAMETER, status=status, param=param)
+    """A bad parameter (20001), or with status 409 a conflict [UNVERIFIED code]."""
+    return (conflict if status == 409 else bad)(INVALID_PARAMETER, message, param)
 
 
 def _url(value: str | None, param: str) -> str | None:
