@@ -162,3 +162,21 @@ def test_delivery_receipts_tell_on_delivery_updated(server, client, hooked):
     assert [r.param("Status") for r in told] == ["sent", "delivered"]
     assert {(r.param("DeliveryReceiptSid"), r.param("ParticipantSid"), r.param("ChannelMessageSid"))
             for r in told} == {(receipt.sid, phone.sid, receipt.channel_message_sid)}
+
+
+def test_a_timer_set_before_a_restart_still_tells_its_change(tmp_path):
+    import twilio_emulator
+    from tests.test_cli import Serve
+    db = tmp_path / "timers.db"
+    with Receiver(routes={"/post": (200, "", "text/plain")}) as app:
+        with Serve("--db", str(db), "--quiet") as before:
+            c = twilio_emulator.client(before.base_url)
+            c.conversations.v1.configuration.webhooks().update(post_webhook_url=app.url("/post"),
+                                                                filters=["onConversationStateUpdated"])
+            convo = c.conversations.v1.conversations.create(state="active", timers_inactive="PT1M")
+        with Serve("--db", str(db), "--quiet") as after:
+            requests.post(f"{after.base_url}/_emulator/v1/clock", json={"mode": "manual"}, timeout=10)
+            requests.post(f"{after.base_url}/_emulator/v1/clock/advance", json={"seconds": 61}, timeout=30)
+            told = app.wait_for(1)
+            assert (told[0].param("ConversationSid"), told[0].param("StateTo"), told[0].param("Reason")) == (
+                convo.sid, "inactive", "TIMER")

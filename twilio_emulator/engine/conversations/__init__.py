@@ -201,11 +201,21 @@ async def delete(emu: "Emulator", account: Account, c: Conversation, hooks_on: b
 def _schedule(emu: "Emulator", c: Conversation) -> None:
     """A job at each moment a timer of `c` changes its state, to tell onConversationStateUpdated (Reason TIMER).
     The state itself is read from the timers whenever the conversation is (Conversation.state_at); a job whose
-    timer was reset since (a message woke the conversation, an update) finds nothing to tell. [Not yet: jobs
-    after a restart; the state is right then, only the webhook of a timer that was pending is not sent.]"""
+    timer was reset since (a message woke the conversation, an update) finds nothing to tell; recover() makes
+    them again after a restart."""
     for after in (c.inactive_after, c.closed_after):
         if after is not None and c.state_at(emu.now()) != CLOSED:
             emu.scheduler.call_at(c.date_updated + after, _timer_job(emu), c.sid, c.date_updated + after)
+
+
+def recover(emu: "Emulator") -> None:
+    """After a restart: the timer jobs of every conversation whose timer moments are still ahead. [A moment that
+    passed while the emulator was down is not told: the state is right, its webhook is not sent.]"""
+    now = emu.now()
+    for c in emu.conv.conversations.values():
+        for after in (c.inactive_after, c.closed_after):
+            if after is not None and c.date_updated + after > now:
+                emu.scheduler.call_at(c.date_updated + after, _timer_job(emu), c.sid, c.date_updated + after)
 
 
 def _timer_job(emu: "Emulator"):
