@@ -7,7 +7,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from tests.test_cli import Serve

@@ -256,3 +256,14 @@ def test_conversation_services_share_the_path_with_messaging_services(server, cl
     assert [s["sid"] for s in plain("/conversations/v1/Services").json()["services"]][1:] == [made.sid]
     assert refused(lambda: client.conversations.v1.services(listed[0].sid).delete()) == (400, 20001)
     assert client.conversations.v1.services(made.sid).delete() is True
+
+
+def test_what_is_not_emulated_is_refused_not_ignored(client, number):
+    convo = client.conversations.v1.conversations.create()
+    phone = convo.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    assert refused(lambda: convo.participants(phone.sid).update(messaging_binding_proxy_address="+14155550000")) == (
+        400, 20001)
+    assert refused(lambda: convo.messages.create(media_sid="ME" + "0" * 32)) == (400, 20001)
+    assert refused(lambda: client.conversations.v1.conversations.create(bindings_email_address="a@example.com")) == (
+        400, 20001)
+    assert convo.messages.list() == []

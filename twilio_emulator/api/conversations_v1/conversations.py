@@ -7,6 +7,7 @@ from aiohttp import web
 
 from ...domain.conversations import Conversation
 from ...engine import conversations as engine
+from ...domain.errors import INVALID_PARAMETER, TwilioError
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, present, v1_list_response
@@ -30,7 +31,9 @@ def conversation_json(c: Conversation, base: str, now: float) -> dict:
 
 
 def fields(form: Form) -> dict:
-    """Create/update parameters in snake_case (None: not given)."""
+    """Create/update parameters in snake_case (None: not given). Email bindings are refused, not ignored."""
+    if "Bindings.Email.Address" in form or "Bindings.Email.Name" in form:
+        raise TwilioError("Email bindings (Bindings.Email.*) are not emulated.", code=INVALID_PARAMETER)
     return {"friendly_name": form.get("FriendlyName"), "unique_name": form.get("UniqueName"),
             "attributes": form.get("Attributes"), "messaging_service_sid": form.get("MessagingServiceSid"),
             "state": form.get("State"), "timers_inactive": form.get("Timers.Inactive"),

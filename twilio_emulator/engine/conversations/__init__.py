@@ -324,6 +324,10 @@ def participants_of(emu: "Emulator", c: Conversation) -> list[Participant]:
 
 async def update_participant(emu: "Emulator", account: Account, p: Participant, fields: dict,
                              hooks_on: bool = False) -> Participant:
+    if fields.get("messaging_binding_proxy_address") is not None or \
+            fields.get("messaging_binding_projected_address") is not None:  # never stored and ignored
+        raise bad(INVALID_PARAMETER, "Changing a participant's MessagingBinding is not emulated: remove the "
+                                     "participant and add it again.", "MessagingBinding.ProxyAddress")
     if fields.get("attributes") is not None:
         p.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
     for name in ("role_sid", "last_read_timestamp"):
@@ -363,7 +367,10 @@ async def add_message(emu: "Emulator", account: Account, c: Conversation, fields
     body = fields.get("body")
     if body is not None and len(body) > rules.MAX_BODY:
         raise bad(INVALID_PARAMETER, f"Body must be at most {rules.MAX_BODY} characters.", "Body")
-    if not body and not fields.get("media_sid") and not fields.get("content_sid"):
+    if fields.get("media_sid"):  # never accepted and ignored
+        raise bad(INVALID_PARAMETER, "MediaSid is not emulated: conversation messages carry text (Body) or a "
+                                     "template (ContentSid).", "MediaSid")
+    if not body and not fields.get("content_sid"):
         raise bad(INVALID_PARAMETER, "A message needs a Body (or MediaSid or ContentSid).", "Body")
     author = fields.get("author") or (from_participant.messaging_binding.address if from_participant else SYSTEM)
     participant = from_participant or next((p for p in emu.conv.participants.group("conversation", c.sid).values()
