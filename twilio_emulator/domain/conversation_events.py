@@ -1,7 +1,9 @@
 """Conversations webhooks and address configurations (reference twilio-conversations §1.8–§1.10, §2.2, §2.5):
 who is told of what, with which parameters, and what a pre-event hook's answer changes. Pure.
 
-- Account-level (`/v1/Configuration/Webhooks`): a pre-event and a post-event URL, one method, the filters.
+- Account-level (`/v1/Configuration/Webhooks`) and service-level (`/v1/Services/{IS}/Configuration/Webhooks`):
+  a pre-event and a post-event URL, one method, the filters. The account's are told of the conversations of
+  every service, a service's of its own ones [UNVERIFIED: the docs call the account's "global"].
 - Conversation-scoped (`/v1/Conversations/{CH}/Webhooks`): post-event only, at most 5, each with its filters.
 - Actions of SMS/WhatsApp participants fire them; REST actions do not, unless the request says
   `X-Twilio-Webhook-Enabled: true`, and then only post-event hooks (§2.5).
@@ -48,13 +50,20 @@ def check_method(method: str | None, param: str, default: str = "POST") -> str:
 
 @dataclass
 class WebhookConfig:
-    """An account's Conversations webhooks (`/v1/Configuration/Webhooks`)."""
+    """An account's Conversations webhooks (`/v1/Configuration/Webhooks`), or with `chat_service_sid` a
+    service's (`/v1/Services/{IS}/Configuration/Webhooks`)."""
     account_sid: str
     method: str = "POST"
     filters: list[str] = field(default_factory=list)
     pre_webhook_url: str | None = None
     post_webhook_url: str | None = None
     target: str = "webhook"
+    chat_service_sid: str | None = None
+
+    @property
+    def scope(self) -> str:
+        """Its key: the service it belongs to, else the account."""
+        return self.chat_service_sid or self.account_sid
 
 
 @dataclass
@@ -69,6 +78,7 @@ class ScopedWebhook:
     filters: list[str]
     date_created: float
     date_updated: float
+    chat_service_sid: str | None = None  # None: the account's default service
 
 
 @dataclass
@@ -128,13 +138,18 @@ class Role:
 
 @dataclass
 class ChatService:
-    """A Conversation Service (IS…) made through `/v1/Services`. [Not emulated yet: conversations, users and the
-    rest under a service of one's own; each account's default service holds them.]"""
+    """A Conversation Service (IS…): the account's default one, or one made through `/v1/Services`. It holds its
+    conversations, users and roles; its configuration (`/v1/Services/{IS}/Configuration`) is the roles given
+    by default, which are stored and shown, not enforced."""
     sid: str
     account_sid: str
     friendly_name: str
     date_created: float
     date_updated: float
+    default_conversation_creator_role_sid: str | None = None
+    default_conversation_role_sid: str | None = None
+    default_chat_service_role_sid: str | None = None
+    reachability_enabled: bool = False
 
 
 @dataclass
@@ -145,18 +160,20 @@ class ServiceAutocreation:
     account_sid: str
 
 
-def hooks_for(event: str, config: WebhookConfig | None, scoped: list[ScopedWebhook],
+def hooks_for(event: str, configs: list[WebhookConfig | None], scoped: list[ScopedWebhook],
               rest: bool, enabled_by_header: bool) -> list[tuple[str, str]]:
-    """(method, url) of every hook told of `event`. `rest`: the action came through the REST API, which fires
-    post-event hooks only when its request said X-Twilio-Webhook-Enabled: true (§2.5)."""
+    """(method, url) of every hook told of `event`: the account's and the service's configuration (`configs`, in
+    that order), then the conversation's scoped webhooks. `rest`: the action came through the REST API, which
+    fires post-event hooks only when its request said X-Twilio-Webhook-Enabled: true (§2.5)."""
     pre = event in PRE_EVENTS
     if rest and (pre or not enabled_by_header):
         return []
     out = []
-    if config is not None and event in config.filters:
-        url = config.pre_webhook_url if pre else config.post_webhook_url
-        if url:
-            out.append((config.method, url))
+    for config in configs:
+        if config is not None and event in config.filters:
+            url = config.pre_webhook_url if pre else config.post_webhook_url
+            if url:
+                out.append((config.method, url))
     if not pre:
         out += [(w.method, w.url) for w in scoped if event in w.filters]
     return out

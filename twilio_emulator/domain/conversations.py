@@ -135,6 +135,7 @@ class Participant:
     role_sid: str | None = None
     last_read_message_index: int | None = None
     last_read_timestamp: str | None = None
+    notification_level: str = "default"  # default | muted: a user's setting for this conversation (UserConversation)
 
     @property
     def messaging_binding(self) -> Binding | None:

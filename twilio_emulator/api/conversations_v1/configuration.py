@@ -70,11 +70,15 @@ async def fetch_webhook_config(request: web.Request) -> web.Response:
 @routes.post(WEBHOOKS)
 async def update_webhook_config(request: web.Request) -> web.Response:
     form = await Form.read(request)
-    config = await settings.set_webhook_config(request.app[EMULATOR], request[ACCOUNT], {
-        "method": form.get("Method"), "filters": form.getall("Filters") if "Filters" in form else None,
-        "pre_webhook_url": form.get("PreWebhookUrl"), "post_webhook_url": form.get("PostWebhookUrl"),
-        "target": form.get("Target")})
+    config = await settings.set_webhook_config(request.app[EMULATOR], request[ACCOUNT],
+                                               {**update_webhook_fields(form), "target": form.get("Target")})
     return json_response(webhook_config_json(config, base_url(request)))
+
+
+def update_webhook_fields(form: Form) -> dict:
+    """The parameters of a webhook configuration, the account's or a service's (which has no Target)."""
+    return {"method": form.get("Method"), "filters": form.getall("Filters") if "Filters" in form else None,
+            "pre_webhook_url": form.get("PreWebhookUrl"), "post_webhook_url": form.get("PostWebhookUrl")}
 
 
 def address_json(a: AddressConfiguration, base: str) -> dict:

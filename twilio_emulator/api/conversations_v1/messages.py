@@ -13,7 +13,7 @@ from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, present, v1_list_response
 from ..render import base_url, iso8601
-from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation, hooks_on
+from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation, conversation_url, hooks_on, under_services
 
 routes = web.RouteTableDef()
 BASE = CONVERSATIONS + "/{ConversationSid}/Messages"
@@ -21,8 +21,8 @@ MAX_RECEIPTS_PAGE = 50  # spec
 
 
 def message_json(m: ConversationMessage, base: str, statuses: list[str | None]) -> dict:
-    url = f"{base}{CONVERSATIONS}/{m.conversation_sid}/Messages/{m.sid}"
-    return {"account_sid": m.account_sid, "conversation_sid": m.conversation_sid, "sid": m.sid, "index": m.index,
+    url = f"{conversation_url(base, m.account_sid, m.chat_service_sid, m.conversation_sid)}/Messages/{m.sid}"
+    return {"account_sid": m.account_sid, "chat_service_sid": m.chat_service_sid, "conversation_sid": m.conversation_sid, "sid": m.sid, "index": m.index,
             "author": m.author, "body": m.body, "media": m.media, "attributes": m.attributes,
             "participant_sid": m.participant_sid, "date_created": iso8601(m.date_created),
             "date_updated": iso8601(m.date_updated), "url": url, "delivery": rules.delivery(statuses),
@@ -86,11 +86,13 @@ async def delete_message(request: web.Request) -> web.Response:
 
 def receipt_json(m: ConversationMessage, r, copy, base: str) -> dict:
     status, error_code = engine.receipt_status(r, copy)
-    return {"account_sid": m.account_sid, "conversation_sid": m.conversation_sid, "sid": r.sid, "message_sid": m.sid,
+    return {"account_sid": m.account_sid, "chat_service_sid": m.chat_service_sid, "conversation_sid": m.conversation_sid,
+            "sid": r.sid, "message_sid": m.sid,
             "channel_message_sid": r.channel_message_sid, "participant_sid": r.participant_sid, "status": status,
             "error_code": error_code, "date_created": iso8601(r.date_created),
             "date_updated": iso8601(copy.date_updated if copy is not None else r.date_created),
-            "url": f"{base}{CONVERSATIONS}/{m.conversation_sid}/Messages/{m.sid}/Receipts/{r.sid}"}
+            "url": f"{conversation_url(base, m.account_sid, m.chat_service_sid, m.conversation_sid)}/Messages/{m.sid}"
+                   f"/Receipts/{r.sid}"}
 
 
 @routes.get(BASE + "/{MessageSid}/Receipts")
@@ -111,3 +113,6 @@ async def fetch_receipt(request: web.Request) -> web.Response:
         if r.sid == request.match_info["Sid"]:
             return json_response(receipt_json(m, r, copy, base_url(request)))
     raise NotFound()
+
+
+under_services(routes)

@@ -10,7 +10,7 @@ from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, v1_list_response
 from ..render import base_url, iso8601
-from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation, hooks_on
+from .conversations import BASE as CONVERSATIONS, MAX_PAGE, conversation, conversation_url, hooks_on, under_services
 
 routes = web.RouteTableDef()
 BASE = CONVERSATIONS + "/{ConversationSid}/Participants"
@@ -20,10 +20,11 @@ def participant_json(p: Participant, base: str) -> dict:
     binding = None
     if p.binding:  # spec examples: only the keys the participant has
         binding = {k: v for k, v in p.binding.items() if v is not None}
-    return {"account_sid": p.account_sid, "conversation_sid": p.conversation_sid, "sid": p.sid,
+    return {"account_sid": p.account_sid, "chat_service_sid": p.chat_service_sid,
+            "conversation_sid": p.conversation_sid, "sid": p.sid,
             "identity": p.identity, "attributes": p.attributes, "messaging_binding": binding,
             "role_sid": p.role_sid, "date_created": iso8601(p.date_created), "date_updated": iso8601(p.date_updated),
-            "url": f"{base}{CONVERSATIONS}/{p.conversation_sid}/Participants/{p.sid}",
+            "url": f"{conversation_url(base, p.account_sid, p.chat_service_sid, p.conversation_sid)}/Participants/{p.sid}",
             "last_read_message_index": p.last_read_message_index, "last_read_timestamp": p.last_read_timestamp}
 
 
@@ -76,3 +77,6 @@ async def update_participant(request: web.Request) -> web.Response:
 async def delete_participant(request: web.Request) -> web.Response:
     await engine.remove_participant(request.app[EMULATOR], request[ACCOUNT], _participant(request), hooks_on(request))
     return web.Response(status=204)
+
+
+under_services(routes)

@@ -11,7 +11,7 @@ from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, v1_list_response
 from ..render import base_url, iso8601
-from .conversations import BASE as CONVERSATIONS, conversation
+from .conversations import BASE as CONVERSATIONS, conversation, conversation_url, under_services
 
 routes = web.RouteTableDef()
 BASE = CONVERSATIONS + "/{ConversationSid}/Webhooks"
@@ -19,8 +19,9 @@ MAX_PAGE = 5  # spec
 
 
 def scoped_json(w: ScopedWebhook, base: str) -> dict:
-    return {"sid": w.sid, "account_sid": w.account_sid, "conversation_sid": w.conversation_sid, "target": w.target,
-            "url": f"{base}{CONVERSATIONS}/{w.conversation_sid}/Webhooks/{w.sid}",
+    return {"sid": w.sid, "account_sid": w.account_sid, "chat_service_sid": w.chat_service_sid,
+            "conversation_sid": w.conversation_sid, "target": w.target,
+            "url": f"{conversation_url(base, w.account_sid, w.chat_service_sid, w.conversation_sid)}/Webhooks/{w.sid}",
             "configuration": {"url": w.url, "method": w.method, "filters": w.filters},
             "date_created": iso8601(w.date_created), "date_updated": iso8601(w.date_updated)}
 
@@ -74,3 +75,6 @@ async def update_webhook(request: web.Request) -> web.Response:
 async def delete_webhook(request: web.Request) -> web.Response:
     await settings.remove_scoped(request.app[EMULATOR], _webhook(request))
     return web.Response(status=204)
+
+
+under_services(routes)

@@ -39,7 +39,7 @@ class Tables:
         # Webhooks (domain.conversation_events): each account's configuration, conversation-scoped ones, and
         # the address configurations that autocreate conversations, by address.
         self.webhook_config: Table[hooks.WebhookConfig] = Table("conversation_webhook_config", hooks.WebhookConfig,
-                                                                key=attrgetter("account_sid"))
+                                                                key=attrgetter("scope"))
         self.scoped: Table[hooks.ScopedWebhook] = Table("conversation_scoped_webhook", hooks.ScopedWebhook,
                                                         groups={"conversation": attrgetter("conversation_sid")})
         self.addresses: Table[hooks.AddressConfiguration] = Table(
@@ -77,14 +77,19 @@ def default_service_sid(account_sid: str) -> str:
     return "IS" + hashlib.md5(f"conversations:{account_sid}".encode()).hexdigest()
 
 
+def is_default(account_sid: str, service_sid: str) -> bool:
+    return service_sid == default_service_sid(account_sid)
+
+
 # ---- conversations --------------------------------------------------------------------------------------------
-def _check_unique_name(emu: "Emulator", account: Account, name: str | None, own: str | None = None) -> None:
+def _check_unique_name(emu: "Emulator", c: Conversation, name: str | None) -> None:
+    """A unique name is unique in its Conversation Service."""
     if name is None:
         return
     if is_sid(name, "CH"):
         raise bad(rules.UNIQUE_NAME_IS_SID, f"UniqueName {name} has the form of a Conversation SID.", "UniqueName")
-    taken = next((c for c in emu.conv.conversations.values()
-                  if c.account_sid == account.sid and c.unique_name == name and c.sid != own), None)
+    taken = next((x for x in emu.conv.conversations.values()
+                  if x.chat_service_sid == c.chat_service_sid and x.unique_name == name and x.sid != c.sid), None)
     if taken is not None:
         raise conflict(rules.UNIQUE_NAME_TAKEN, f"A conversation with UniqueName {name} already exists "
                                                 f"({taken.sid}).", "UniqueName")
@@ -95,7 +100,7 @@ def _apply(emu: "Emulator", account: Account, c: Conversation, fields: dict, cre
     if creating and (fields.get("timers_inactive") or fields.get("timers_closed")) and fields.get("state") is None:
         # docs errors/50382: timers on create need the State they start from
         raise bad(rules.TIMERS_WITHOUT_STATE, "Timers can be set on create only together with State.", "State")
-    _check_unique_name(emu, account, fields.get("unique_name"), c.sid)
+    _check_unique_name(emu, c, fields.get("unique_name"))
     state = fields.get("state")
     if state is not None and state not in rules.STATES:
         raise bad(INVALID_PARAMETER, f"State must be one of {', '.join(rules.STATES)}, not {state!r}.", "State")
@@ -126,11 +131,13 @@ def _apply(emu: "Emulator", account: Account, c: Conversation, fields: dict, cre
         c.closed_after = closed
 
 
-async def create(emu: "Emulator", account: Account, fields: dict, hooks_on: bool = False) -> Conversation:
-    """`hooks_on`: the REST request said X-Twilio-Webhook-Enabled: true (post-event hooks are told)."""
+async def create(emu: "Emulator", account: Account, fields: dict, hooks_on: bool = False,
+                 service_sid: str | None = None) -> Conversation:
+    """In the Conversation Service `service_sid` (the account's default one when None). `hooks_on`: the REST
+    request said X-Twilio-Webhook-Enabled: true (post-event hooks are told)."""
     now = emu.now()
-    c = Conversation(sid=emu.sids.new("CH"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
-                     date_created=now, date_updated=now)
+    c = Conversation(sid=emu.sids.new("CH"), account_sid=account.sid,
+                     chat_service_sid=service_sid or default_service_sid(account.sid), date_created=now, date_updated=now)
     defaults = emu.conv.account_config.get(account.sid)
     if defaults is not None:  # /v1/Configuration's defaults, unless the request says otherwise
         c.messaging_service_sid = defaults.default_messaging_service_sid
@@ -144,22 +151,27 @@ async def create(emu: "Emulator", account: Account, fields: dict, hooks_on: bool
     return c
 
 
-def get(emu: "Emulator", account: Account, sid: str) -> Conversation:
-    """By SID, or by its unique name (spec: the path's Sid may be either)."""
+def get(emu: "Emulator", account: Account, sid: str, service_sid: str | None = None) -> Conversation:
+    """By SID, or by its unique name (spec: the path's Sid may be either), in the Conversation Service
+    `service_sid` (the account's default one when None: the docs' "shortened URL" reaches that one only)."""
+    service_sid = service_sid or default_service_sid(account.sid)
     c = emu.conv.conversations.get(sid)
     if c is None:
         c = next((x for x in emu.conv.conversations.values()
-                  if x.unique_name == sid and x.account_sid == account.sid), None)
-    if c is None or c.account_sid != account.sid:
+                  if x.unique_name == sid and x.chat_service_sid == service_sid), None)
+    if c is None or c.account_sid != account.sid or c.chat_service_sid != service_sid:
         raise NotFound()
     return c
 
 
-def listed(emu: "Emulator", account: Account, state: str | None = None) -> list[Conversation]:
-    """Oldest first [UNVERIFIED: the order of Twilio's list]."""
-    now = emu.now()
+def listed(emu: "Emulator", account: Account, state: str | None = None,
+           service_sid: str | None = None) -> list[Conversation]:
+    """The conversations of a Conversation Service (the default one when None), oldest first [UNVERIFIED: the
+    order of Twilio's list]."""
+    now, service_sid = emu.now(), service_sid or default_service_sid(account.sid)
     return sorted((c for c in emu.conv.conversations.values()
-                   if c.account_sid == account.sid and (state is None or c.state_at(now) == state)),
+                   if c.chat_service_sid == service_sid and c.account_sid == account.sid
+                   and (state is None or c.state_at(now) == state)),
                   key=lambda c: (c.date_created, c.sid))
 
 
@@ -330,7 +342,7 @@ async def update_participant(emu: "Emulator", account: Account, p: Participant, 
                                      "participant and add it again.", "MessagingBinding.ProxyAddress")
     if fields.get("attributes") is not None:
         p.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
-    for name in ("role_sid", "last_read_timestamp"):
+    for name in ("role_sid", "last_read_timestamp", "notification_level"):
         if fields.get(name) is not None:
             setattr(p, name, fields[name])
     if fields.get("last_read_message_index") is not None:
@@ -425,7 +437,7 @@ def _tell_deliveries(emu: "Emulator", account: Account, c: Conversation, m: Conv
     """onDeliveryUpdated at each step of a copy's planned timeline that changes its receipt (sent, delivered,
     read, failed, undelivered), when a hook asks for it (reference §2.4), in the conversation's order of events.
     [Not yet: a copy whose timeline is planned later (queued behind its sender, or waiting for its media).]"""
-    if not hooks.hooks_for("onDeliveryUpdated", emu.conv.webhook_config.get(account.sid),
+    if not hooks.hooks_for("onDeliveryUpdated", events.configs_of(emu, c),
                            list(emu.conv.scoped.group("conversation", c.sid).values()), rest=False,
                            enabled_by_header=False):
         return
@@ -545,7 +557,8 @@ async def autocreate(emu: "Emulator", account: Account, config, msg: Message,
     that order. An address configuration of type webhook attaches its scoped webhook first."""
     from . import settings
     source = events.source_of(msg.from_)
-    pre = [("ChatServiceSid", default_service_sid(account.sid)), ("MessagingServiceSid", msg.messaging_service_sid or ""),
+    service_sid = (config.conversation_service_sid if config is not None else None) or default_service_sid(account.sid)
+    pre = [("ChatServiceSid", service_sid), ("MessagingServiceSid", msg.messaging_service_sid or ""),
            ("State", ACTIVE), ("MessageBody", msg.body), ("MessagingBinding.ProxyAddress", msg.to),
            ("MessagingBinding.Address", msg.from_ or ""), ("FriendlyName", "")]
     publish, changes = await events.pre_event(emu, account, "onConversationAdd", msg.sid, pre, source)
@@ -554,7 +567,7 @@ async def autocreate(emu: "Emulator", account: Account, config, msg: Message,
         return None
     # [UNVERIFIED] the autocreated conversation's friendly name: the sender's address (an Event Streams example)
     c = await create(emu, account, {"friendly_name": changes.get("friendly_name") or msg.from_,
-                                    "messaging_service_sid": msg.messaging_service_sid})
+                                    "messaging_service_sid": msg.messaging_service_sid}, service_sid=service_sid)
     if config is not None and config.auto_type == "webhook":
         await settings.add_scoped(emu, account, c, {"target": "webhook", "url": config.webhook_url,
                                                     "method": config.webhook_method,
@@ -601,7 +614,7 @@ def _participant_fields(raw: str, i: int) -> dict:
 
 
 async def create_with_participants(emu: "Emulator", account: Account, fields: dict, participants: list[str],
-                                   hooks_on: bool = False) -> Conversation:
+                                   hooks_on: bool = False, service_sid: str | None = None) -> Conversation:
     """A conversation and up to ten participants in one request: their bindings are checked first (50425 when
     a pair is in another open conversation), so that nothing is made when one of them cannot be."""
     if len(participants) > MAX_WITH_PARTICIPANTS:
@@ -615,7 +628,7 @@ async def create_with_participants(emu: "Emulator", account: Account, fields: di
             if holder is not None:
                 raise conflict(PAIRS_IN_USE, f"The address pair {key.replace('|', ', ')} is already in Conversation "
                                              f"{holder.conversation_sid}.", "Participant")
-    c = await create(emu, account, fields, hooks_on)
+    c = await create(emu, account, fields, hooks_on, service_sid)
     try:
         for w in wanted:
             await add_participant(emu, account, c, w, hooks_on)
@@ -627,16 +640,42 @@ async def create_with_participants(emu: "Emulator", account: Account, fields: di
     return c
 
 
-def participant_conversations(emu: "Emulator", account: Account, identity: str | None,
-                              address: str | None) -> list[tuple[Participant, Conversation]]:
-    """The conversations a chat identity or an SMS/WhatsApp address is a participant of."""
+def participant_conversations(emu: "Emulator", account: Account, identity: str | None, address: str | None,
+                              service_sid: str | None = None) -> list[tuple[Participant, Conversation]]:
+    """The conversations of a Conversation Service (the default one when None) that a chat identity or an
+    SMS/WhatsApp address is a participant of."""
     if (identity is None) == (address is None):
         raise bad(INVALID_PARAMETER, "Give Identity or Address (one of them).", "Identity")
-    found = []
+    found, service_sid = [], service_sid or default_service_sid(account.sid)
     for p in emu.conv.participants.values():
-        if p.account_sid != account.sid:
+        if p.account_sid != account.sid or p.chat_service_sid != service_sid:
             continue
         if (identity is not None and p.identity == identity) or \
                 (address is not None and (p.binding or {}).get("address") == address):
             found.append((p, emu.conv.conversations[p.conversation_sid]))
     return sorted(found, key=lambda pc: (pc[1].date_created, pc[1].sid))
+
+
+# ---- a user's conversations -----------------------------------------------------------------------------------
+def user_conversations(emu: "Emulator", user) -> list[tuple[Participant, Conversation]]:
+    """The conversations of the user's service where a participant has the user's identity, oldest first."""
+    found = [(p, emu.conv.conversations[p.conversation_sid]) for p in emu.conv.participants.values()
+             if p.identity == user.identity and p.chat_service_sid == user.chat_service_sid
+             and p.account_sid == user.account_sid]
+    return sorted(found, key=lambda pc: (pc[1].date_created, pc[1].sid))
+
+
+def user_conversation(emu: "Emulator", user, sid: str) -> tuple[Participant, Conversation]:
+    """By the conversation's SID or unique name."""
+    found = next(((p, c) for p, c in user_conversations(emu, user) if sid in (c.sid, c.unique_name)), None)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def unread(emu: "Emulator", p: Participant) -> int | None:
+    """Messages after the participant's read horizon; None while it has none [UNVERIFIED: Twilio's null]."""
+    if p.last_read_message_index is None:
+        return None
+    return sum(1 for m in emu.conv.messages.group("conversation", p.conversation_sid).values()
+               if m.index > p.last_read_message_index)

@@ -63,11 +63,25 @@ def _scoped(emu: "Emulator", conversation_sid: str | None) -> list[hooks.ScopedW
     return list(emu.conv.scoped.group("conversation", conversation_sid).values()) if conversation_sid else []
 
 
+def _configs(emu: "Emulator", account_sid: str, service_sid: str | None) -> list[hooks.WebhookConfig | None]:
+    """The account's webhook configuration, then its Conversation Service's."""
+    return [emu.conv.webhook_config.get(account_sid), emu.conv.webhook_config.get(service_sid) if service_sid else None]
+
+
+def configs_of(emu: "Emulator", c: Conversation) -> list[hooks.WebhookConfig | None]:
+    return _configs(emu, c.account_sid, c.chat_service_sid)
+
+
+def _service_in(params: list[tuple[str, str]]) -> str | None:
+    return next((v for k, v in params if k == "ChatServiceSid"), None)
+
+
 async def pre_event(emu: "Emulator", account: Account, event: str, resource_sid: str,
                     params: list[tuple[str, str]], source: str) -> tuple[bool, dict]:
-    """Ask the account's pre-event hook (when its filters name `event`): (publish?, the changes it asks for).
-    Not asked for REST actions (§2.5)."""
-    targets = hooks.hooks_for(event, emu.conv.webhook_config.get(account.sid), [], rest=source == API,
+    """Ask the pre-event hooks of the account and of the Conversation Service its ChatServiceSid names (when
+    their filters name `event`), one after the other: (publish?, the changes they ask for); the first that
+    rejects decides. Not asked for REST actions (§2.5)."""
+    targets = hooks.hooks_for(event, _configs(emu, account.sid, _service_in(params)), [], rest=source == API,
                               enabled_by_header=False)
     publish, changes = True, {}
     for method, url in targets:
@@ -75,15 +89,18 @@ async def pre_event(emu: "Emulator", account: Account, event: str, resource_sid:
                                [("AccountSid", account.sid), ("EventType", event), ("Source", source), *params],
                                f"{event}:{emu.now()}", timeout=hooks.PRE_EVENT_TIMEOUT)
         answered = attempt.status if attempt.error is None else None
-        publish, changes = hooks.pre_event_answer(event, answered, attempt.raw)
+        publish, asked = hooks.pre_event_answer(event, answered, attempt.raw)
+        if not publish:
+            return False, {}
+        changes.update(asked)
     return publish, changes
 
 
 async def post_event(emu: "Emulator", account: Account, event: str, conversation_sid: str | None, resource_sid: str,
                      params: list[tuple[str, str]], source: str, enabled_by_header: bool = False) -> None:
-    """Tell every hook whose filters name `event` (the account's post-event URL, the conversation's scoped
-    webhooks), one after the other."""
-    targets = hooks.hooks_for(event, emu.conv.webhook_config.get(account.sid), _scoped(emu, conversation_sid),
+    """Tell every hook whose filters name `event` (the post-event URLs of the account and of the service its
+    ChatServiceSid names, the conversation's scoped webhooks), one after the other."""
+    targets = hooks.hooks_for(event, _configs(emu, account.sid, _service_in(params)), _scoped(emu, conversation_sid),
                               rest=source == API, enabled_by_header=enabled_by_header)
     body = [("AccountSid", account.sid), ("EventType", event), ("Source", source), *params]
     for method, url in targets:

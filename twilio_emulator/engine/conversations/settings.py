@@ -31,12 +31,15 @@ def _url(value: str | None, param: str) -> str | None:
 
 
 # ---- the account's webhooks -----------------------------------------------------------------------------------
-def webhook_config(emu: "Emulator", account: Account) -> WebhookConfig:
-    return emu.conv.webhook_config.get(account.sid) or WebhookConfig(account.sid)
+def webhook_config(emu: "Emulator", account: Account, service_sid: str | None = None) -> WebhookConfig:
+    """The account's (`/v1/Configuration/Webhooks`), or a Conversation Service's."""
+    return emu.conv.webhook_config.get(service_sid or account.sid) or WebhookConfig(account.sid,
+                                                                                   chat_service_sid=service_sid)
 
 
-async def set_webhook_config(emu: "Emulator", account: Account, fields: dict) -> WebhookConfig:
-    config = webhook_config(emu, account)
+async def set_webhook_config(emu: "Emulator", account: Account, fields: dict,
+                             service_sid: str | None = None) -> WebhookConfig:
+    config = webhook_config(emu, account, service_sid)
     if fields.get("target") is not None:
         if fields["target"] not in ("webhook", "flex"):
             raise _bad(f"Target must be webhook or flex, not {fields['target']!r}.", "Target")
@@ -81,7 +84,8 @@ async def add_scoped(emu: "Emulator", account: Account, c: Conversation, fields:
         raise _bad("Configuration.ReplayAfter is not emulated.", "Configuration.ReplayAfter")
     now = emu.now()
     w = ScopedWebhook(sid=emu.sids.new("WH"), account_sid=account.sid, conversation_sid=c.sid, target=target, url="",
-                      method="POST", filters=[], date_created=now, date_updated=now)
+                      method="POST", filters=[], date_created=now, date_updated=now,
+                      chat_service_sid=c.chat_service_sid)
     _scoped_fields(w, fields)
     if not w.url:
         raise _bad("Configuration.Url is required for a webhook target.", "Configuration.Url")
@@ -127,11 +131,11 @@ def _address_fields(emu: "Emulator", a: AddressConfiguration, fields: dict) -> N
             raise _bad("AutoCreation.Type studio is not emulated: use default or webhook.", "AutoCreation.Type")
         a.auto_type = fields["auto_type"]
     if fields.get("conversation_service_sid") is not None:
-        from . import default_service_sid
-        if fields["conversation_service_sid"] != default_service_sid(a.account_sid):
-            raise _bad("AutoCreation.ConversationServiceSid: only the account's default Conversation Service is "
-                       "emulated.", "AutoCreation.ConversationServiceSid")
-        a.conversation_service_sid = fields["conversation_service_sid"]
+        sid = fields["conversation_service_sid"]
+        if not any(s.sid == sid for s in services_of(emu, emu.accounts[a.account_sid])):
+            raise _bad(f"AutoCreation.ConversationServiceSid {sid} is not a Conversation Service of this account.",
+                       "AutoCreation.ConversationServiceSid")
+        a.conversation_service_sid = sid
     if fields.get("webhook_url") is not None:
         a.webhook_url = _url(fields["webhook_url"], "AutoCreation.WebhookUrl")
     if fields.get("webhook_method") is not None:
@@ -250,17 +254,23 @@ async def configure_account(emu: "Emulator", account: Account, fields: dict) -> 
 ROLE_TYPES = ("conversation", "service")
 
 
-async def add_user(emu: "Emulator", account: Account, fields: dict) -> hooks.User:
+def _in(account: Account, service_sid: str | None) -> str:
+    """The Conversation Service a request is about: the account's default one when it names none."""
     from . import default_service_sid
+    return service_sid or default_service_sid(account.sid)
+
+
+async def add_user(emu: "Emulator", account: Account, fields: dict, service_sid: str | None = None) -> hooks.User:
     from ...domain import conversations as rules
+    service_sid = _in(account, service_sid)
     identity = fields.get("identity")
     if not identity or len(identity) > rules.MAX_IDENTITY:
         raise _bad(f"Identity is required, 1 to {rules.MAX_IDENTITY} characters.", "Identity")
-    if any(u.identity == identity and u.account_sid == account.sid for u in emu.conv.users.values()):
+    if any(u.identity == identity and u.chat_service_sid == service_sid for u in emu.conv.users.values()):
         # [UNVERIFIED code] Chat's "User with the provided identity already exists"
         raise TwilioError(f"A user with Identity {identity} already exists.", code=50201, status=409, param="Identity")
     now = emu.now()
-    user = hooks.User(sid=emu.sids.new("US"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
+    user = hooks.User(sid=emu.sids.new("US"), account_sid=account.sid, chat_service_sid=service_sid,
                       identity=identity, date_created=now, date_updated=now)
     _user_fields(emu, account, user, fields)
     return await emu.conv.users.save(emu.store, user)
@@ -274,21 +284,23 @@ def _user_fields(emu: "Emulator", account: Account, user: hooks.User, fields: di
         user.attributes = rules.attributes(fields["attributes"], rules.MAX_ATTRIBUTES)
     if fields.get("role_sid") is not None:
         role = emu.conv.roles.get(fields["role_sid"])
-        if role is None or role.account_sid != account.sid:
-            raise _bad(f"RoleSid {fields['role_sid']} is not a role of this account.", "RoleSid")
+        if role is None or role.account_sid != account.sid or role.chat_service_sid != user.chat_service_sid:
+            raise _bad(f"RoleSid {fields['role_sid']} is not a role of this Conversation Service.", "RoleSid")
         user.role_sid = role.sid
 
 
-def users_of(emu: "Emulator", account: Account) -> list[hooks.User]:
-    return sorted((u for u in emu.conv.users.values() if u.account_sid == account.sid),
-                  key=lambda u: (u.date_created, u.sid))
+def users_of(emu: "Emulator", account: Account, service_sid: str | None = None) -> list[hooks.User]:
+    service_sid = _in(account, service_sid)
+    return sorted((u for u in emu.conv.users.values() if u.chat_service_sid == service_sid and
+                   u.account_sid == account.sid), key=lambda u: (u.date_created, u.sid))
 
 
-def get_user(emu: "Emulator", account: Account, sid: str) -> hooks.User:
-    """By SID, or by its identity (as Twilio's paths allow) [UNVERIFIED for users]."""
+def get_user(emu: "Emulator", account: Account, sid: str, service_sid: str | None = None) -> hooks.User:
+    """By SID, or by its identity (as Twilio's paths allow) [UNVERIFIED for users], in the service."""
+    service_sid = _in(account, service_sid)
     user = emu.conv.users.get(sid) or next((u for u in emu.conv.users.values()
-                                            if u.identity == sid and u.account_sid == account.sid), None)
-    if user is None or user.account_sid != account.sid:
+                                            if u.identity == sid and u.chat_service_sid == service_sid), None)
+    if user is None or user.account_sid != account.sid or user.chat_service_sid != service_sid:
         raise NotFound()
     return user
 
@@ -303,8 +315,7 @@ async def remove_user(emu: "Emulator", user: hooks.User) -> None:
     await emu.conv.users.remove(emu.store, user)
 
 
-async def add_role(emu: "Emulator", account: Account, fields: dict) -> hooks.Role:
-    from . import default_service_sid
+async def add_role(emu: "Emulator", account: Account, fields: dict, service_sid: str | None = None) -> hooks.Role:
     if not fields.get("friendly_name"):
         raise _bad("FriendlyName is required.", "FriendlyName")
     if fields.get("type") not in ROLE_TYPES:
@@ -312,20 +323,21 @@ async def add_role(emu: "Emulator", account: Account, fields: dict) -> hooks.Rol
     if not fields.get("permissions"):
         raise _bad("Permission is required.", "Permission")
     now = emu.now()
-    role = hooks.Role(sid=emu.sids.new("RL"), account_sid=account.sid, chat_service_sid=default_service_sid(account.sid),
+    role = hooks.Role(sid=emu.sids.new("RL"), account_sid=account.sid, chat_service_sid=_in(account, service_sid),
                       friendly_name=fields["friendly_name"], type=fields["type"], permissions=fields["permissions"],
                       date_created=now, date_updated=now)
     return await emu.conv.roles.save(emu.store, role)
 
 
-def roles_of(emu: "Emulator", account: Account) -> list[hooks.Role]:
-    return sorted((r for r in emu.conv.roles.values() if r.account_sid == account.sid),
-                  key=lambda r: (r.date_created, r.sid))
+def roles_of(emu: "Emulator", account: Account, service_sid: str | None = None) -> list[hooks.Role]:
+    service_sid = _in(account, service_sid)
+    return sorted((r for r in emu.conv.roles.values() if r.chat_service_sid == service_sid and
+                   r.account_sid == account.sid), key=lambda r: (r.date_created, r.sid))
 
 
-def get_role(emu: "Emulator", account: Account, sid: str) -> hooks.Role:
+def get_role(emu: "Emulator", account: Account, sid: str, service_sid: str | None = None) -> hooks.Role:
     role = emu.conv.roles.get(sid)
-    if role is None or role.account_sid != account.sid:
+    if role is None or role.account_sid != account.sid or role.chat_service_sid != _in(account, service_sid):
         raise NotFound()
     return role
 
@@ -345,11 +357,13 @@ async def remove_role(emu: "Emulator", role: hooks.Role) -> None:
 DEFAULT_SERVICE_NAME = "Default Conversations Service"  # [UNVERIFIED] the name Twilio gives it
 
 
-def default_service(account: Account) -> hooks.ChatService:
-    """The account's default service: always there (not stored), as every Twilio account has one."""
+def default_service(emu: "Emulator", account: Account) -> hooks.ChatService:
+    """The account's default service: always there, as every Twilio account has one (stored once its
+    configuration is changed)."""
     from . import default_service_sid
-    return hooks.ChatService(default_service_sid(account.sid), account.sid, DEFAULT_SERVICE_NAME,
-                             account.date_created, account.date_created)
+    sid = default_service_sid(account.sid)
+    return emu.conv.services.get(sid) or hooks.ChatService(sid, account.sid, DEFAULT_SERVICE_NAME,
+                                                           account.date_created, account.date_created)
 
 
 async def add_service(emu: "Emulator", account: Account, friendly_name: str | None) -> hooks.ChatService:
@@ -361,9 +375,10 @@ async def add_service(emu: "Emulator", account: Account, friendly_name: str | No
 
 
 def services_of(emu: "Emulator", account: Account) -> list[hooks.ChatService]:
-    own = sorted((s for s in emu.conv.services.values() if s.account_sid == account.sid),
+    default = default_service(emu, account)
+    own = sorted((s for s in emu.conv.services.values() if s.account_sid == account.sid and s.sid != default.sid),
                  key=lambda s: (s.date_created, s.sid))
-    return [default_service(account), *own]
+    return [default, *own]
 
 
 def get_service(emu: "Emulator", account: Account, sid: str) -> hooks.ChatService:
@@ -374,7 +389,48 @@ def get_service(emu: "Emulator", account: Account, sid: str) -> hooks.ChatServic
 
 
 async def remove_service(emu: "Emulator", account: Account, service: hooks.ChatService) -> None:
-    from . import default_service_sid
+    """With everything in it: its conversations (their bindings are free again), users, roles and webhook
+    configuration; an address configuration that autocreates into it goes back to the default service."""
+    from . import default_service_sid, delete, listed
     if service.sid == default_service_sid(account.sid):
         raise _bad("The account's default Conversation Service cannot be deleted [UNVERIFIED].", "Sid")
-    await emu.conv.services.remove(emu.store, service)
+    for c in listed(emu, account, service_sid=service.sid):
+        await delete(emu, account, c)
+    t = emu.conv
+    users = [u for u in t.users.values() if u.chat_service_sid == service.sid]
+    roles = [r for r in t.roles.values() if r.chat_service_sid == service.sid]
+    config = t.webhook_config.get(service.sid)
+    addresses = [a for a in t.addresses.values() if a.conversation_service_sid == service.sid]
+    for a in addresses:
+        a.conversation_service_sid = None
+    await emu.store.write(t.services.delete(service), *(t.users.delete(u) for u in users),
+                          *(t.roles.delete(r) for r in roles), *((t.webhook_config.delete(config),) if config else ()),
+                          *(t.addresses.put(a) for a in addresses))
+    for row, table in [(service, t.services), *((u, t.users) for u in users), *((r, t.roles) for r in roles),
+                       *(((config, t.webhook_config),) if config else ())]:
+        table.forget(row)
+    for a in addresses:
+        t.addresses.remember(a)
+
+
+def service_configuration(emu: "Emulator", account: Account, service_sid: str) -> hooks.ChatService:
+    return get_service(emu, account, service_sid)
+
+
+async def configure_service(emu: "Emulator", account: Account, service: hooks.ChatService,
+                            fields: dict) -> hooks.ChatService:
+    """`/v1/Services/{IS}/Configuration`: the roles a service gives by default (each a role of that service) and
+    whether it reports reachability; stored and shown, not enforced."""
+    for name, param in (("default_conversation_creator_role_sid", "DefaultConversationCreatorRoleSid"),
+                        ("default_conversation_role_sid", "DefaultConversationRoleSid"),
+                        ("default_chat_service_role_sid", "DefaultChatServiceRoleSid")):
+        sid = fields.get(name)
+        if sid is not None:
+            role = emu.conv.roles.get(sid)
+            if role is None or role.chat_service_sid != service.sid:
+                raise _bad(f"{param} {sid} is not a role of Conversation Service {service.sid}.", param)
+            setattr(service, name, sid)
+    if fields.get("reachability_enabled") is not None:
+        service.reachability_enabled = fields["reachability_enabled"]
+    service.date_updated = emu.now()
+    return await emu.conv.services.save(emu.store, service)
