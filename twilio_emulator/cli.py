@@ -40,8 +40,12 @@ def main() -> None:
 @click.option("--throughput/--no-throughput", envvar="TWILIO_EMULATOR_THROUGHPUT", show_envvar=True, default=None,
               help="Drain each sender's queue at its rate (1 segment/s for a US long code …) [default: on with "
                    "realistic timing, off with instant].")
+@click.option("--captured-also-webhook/--captured-only", envvar="TWILIO_EMULATOR_CAPTURED_ALSO_WEBHOOK",
+              show_envvar=True, default=False, show_default=True,
+              help="An inbound message captured by a Conversation also reaches the number's own webhook "
+                   "[default: only the conversation gets it].")
 def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
-          fixtures, media_fetch, throughput) -> None:
+          fixtures, media_fetch, throughput, captured_also_webhook) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
     from .engine.scenarios import ScenarioError
@@ -71,7 +75,8 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
                         auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
                         webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None,
-                        scenario=scenario, throughput=throughput, media_fetch=media_fetch)
+                        scenario=scenario, throughput=throughput, media_fetch=media_fetch,
+                        captured_also_webhook=captured_also_webhook)
     base = f"http://{host}:{actual_port}"
 
     def banner() -> None:

@@ -46,6 +46,10 @@ class Settings:
     # Outbound media downloaded before an MMS goes, as Twilio does; False for a machine without internet: the
     # media is accepted unread, its type from the URL's extension, and the message says so in an info alert.
     media_fetch: bool = True
+    # Conversations: an inbound message captured by the conversation that binds its (From, To) pair also reaches
+    # the number's own webhook (the docs' other reading; by default it does not: reference
+    # twilio-conversations §2.1).
+    captured_also_webhook: bool = False
     # A scenario document (a fixtures/ file, parsed: scenario_files.read) that is part of the start-up state:
     # loaded into a fresh store at start and again by every reset.
     scenario: dict | None = None

@@ -218,6 +218,19 @@ class TwilioEmulator:
             page, query = (following[len(self.base_url):], None) if following else (None, None)
         return found
 
+    def wait_for_conversation_messages(self, conversation: str, count: int = 1, timeout: float = 10) -> list[dict]:
+        """A conversation's messages (by SID, or a unique name only one conversation has), oldest first, once it
+        has at least `count` of them: waits up to `timeout` seconds of real time, and fails the test with what
+        it has when they do not come."""
+        __tracebackhide__ = True
+        answer = self.remote.control("GET", f"/conversations/{quote(conversation)}/messages",
+                                     query={"count": count, "timeout": timeout})
+        if not answer["complete"]:
+            have = "; ".join(f"{m['index']} {m['author']}: {m['body']!r}" for m in answer["messages"]) or "none"
+            self.fail(f"expected {count} messages in conversation {conversation} within {timeout:g} s, "
+                      f"it has {len(answer['messages'])} ({have})")
+        return answer["messages"]
+
     def set_throughput(self, enabled: bool | None = None, **senders: dict) -> dict:
         """Turn sender queues on or off for the rest of the test (reset turns them back to the default), and
         set senders' rates: set_throughput(True, **{"+14155550100": {"mps": 5}})."""

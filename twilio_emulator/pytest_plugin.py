@@ -34,6 +34,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("twilio_emulator_media_fetch", type="bool", default=True,
                   help="Download outbound media before an MMS goes (false: take it unread, for a machine without "
                        "internet).")
+    parser.addini("twilio_emulator_captured_also_webhook", type="bool", default=False,
+                  help="An inbound message captured by a Conversation also reaches the number's own webhook.")
     parser.addini("twilio_emulator_throughput", default="",
                   help="Sender queues of the in-process emulator: true | false (default: as its timing says, "
                        "off with instant).")
@@ -66,7 +68,8 @@ def _twilio_emulator_url(request: pytest.FixtureRequest):
         raise pytest.UsageError(f"twilio_emulator_throughput must be true or false, not {raw!r}")
     throughput = None if raw == "" else raw == "true"
     settings = Settings(timing=timing, db_path=db, log_requests=False, throughput=throughput,
-                        media_fetch=config.getini("twilio_emulator_media_fetch"))
+                        media_fetch=config.getini("twilio_emulator_media_fetch"),
+                        captured_also_webhook=config.getini("twilio_emulator_captured_also_webhook"))
     with EmulatorThread(settings) as server:
         yield server.base_url
 

@@ -34,3 +34,36 @@ def test_a_scenario_file_sets_a_service_to_autocreate(twilio_emulator, twilio_cl
     twilio_emulator.phone("+14155550404").send("+14155550401", "hello")
     [convo] = twilio_client.conversations.v1.conversations.list()
     assert twilio_emulator.conversation_messages(convo.sid)[0]["body"] == "hello"
+
+
+def test_a_test_waits_for_the_message_an_app_adds_in_the_background(twilio_emulator, twilio_client):
+    """The app answers onMessageAdded by adding a reply through the API, from a thread of its own: the test waits
+    for the conversation's second message instead of sleeping."""
+    import threading
+
+    import pytest
+
+    from tests.support.receiver import Receiver
+
+    def bot(request):
+        if request.param("Author") != "bot":
+            conversation = request.param("ConversationSid")
+            threading.Thread(target=lambda: twilio_client.conversations.v1.conversations(conversation).messages.create(
+                author="bot", body="A person will answer soon.")).start()
+        return 200, "", "text/plain"
+
+    with Receiver(routes={"/hooks": bot}) as app:
+        number = twilio_emulator.add_number(phone_number="+14155550405")
+        twilio_client.conversations.v1.configuration.webhooks().update(post_webhook_url=app.url("/hooks"),
+                                                                       filters=["onMessageAdded"])
+        twilio_client.conversations.v1.address_configurations.create(type="sms", address=str(number),
+                                                                     auto_creation_enabled=True)
+        customer = twilio_emulator.phone("+14155550406")
+        customer.send(number, "Hello?")
+        [convo] = twilio_client.conversations.v1.conversations.list()
+        thread = twilio_emulator.wait_for_conversation_messages(convo.sid, count=2)
+        assert [(m["index"], m["author"], m["body"]) for m in thread] == [
+            (0, "+14155550406", "Hello?"), (1, "bot", "A person will answer soon.")]
+        assert customer.expect_sms(contains="answer soon")
+        with pytest.raises(AssertionError, match="expected 3 messages in conversation"):
+            twilio_emulator.wait_for_conversation_messages(convo.sid, count=3, timeout=0)

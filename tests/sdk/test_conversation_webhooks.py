@@ -164,6 +164,26 @@ def test_delivery_receipts_tell_on_delivery_updated(server, client, hooked):
             for r in told} == {(receipt.sid, phone.sid, receipt.channel_message_sid)}
 
 
+def test_a_copy_planned_after_its_media_download_tells_on_delivery_updated(server, client, hooked, media_host):
+    """A template with media: the copy's timeline is planned once its media is downloaded, after the message
+    was added; its receipt's steps are told all the same."""
+    from twilio.rest.content.v1.content import ContentList
+    app, number = hooked
+    client.conversations.v1.configuration.webhooks().update(filters=["onDeliveryUpdated"])
+    template = client.content.v1.contents.create(ContentList.ContentCreateRequest({
+        "friendly_name": "receipt", "language": "en", "variables": {},
+        "types": {"twilio/media": {"body": "Your receipt", "media": [media_host.url("/receipt.png")]}}}))
+    convo = client.conversations.v1.conversations.create()
+    convo.participants.create(messaging_binding_address=HANDSET, messaging_binding_proxy_address=number)
+    said = convo.messages.create(content_sid=template.sid)
+    [receipt] = convo.messages(said.sid).delivery_receipts.list()
+    server.call(server.emulator.wait_for_message, receipt.channel_message_sid, "delivered")
+    server.call(server.emulator.drain)
+    told = [r for r in app.wait_for(2) if r.param("EventType") == "onDeliveryUpdated"]
+    assert [(r.param("Status"), r.param("ChannelMessageSid")) for r in told] == [
+        ("sent", receipt.channel_message_sid), ("delivered", receipt.channel_message_sid)]
+
+
 def test_a_timer_set_before_a_restart_still_tells_its_change(tmp_path):
     import twilio_emulator
     from tests.test_cli import Serve
@@ -180,3 +200,33 @@ def test_a_timer_set_before_a_restart_still_tells_its_change(tmp_path):
             told = app.wait_for(1)
             assert (told[0].param("ConversationSid"), told[0].param("StateTo"), told[0].param("Reason")) == (
                 convo.sid, "inactive", "TIMER")
+
+
+def test_a_timer_moment_that_passed_while_down_is_told_after_the_restart(tmp_path):
+    """The conversation's inactive moment comes before the first run could tell it (its clock stood still);
+    the second run tells it at once, late, and a third run does not tell it again."""
+    import time
+
+    import twilio_emulator
+    from tests.test_cli import Serve
+    db = tmp_path / "timers.db"
+    with Receiver(routes={"/post": (200, "", "text/plain")}) as app:
+        with Serve("--db", str(db), "--quiet") as before:
+            requests.post(f"{before.base_url}/_emulator/v1/clock", json={"mode": "manual"}, timeout=10)
+            c = twilio_emulator.client(before.base_url)
+            c.conversations.v1.configuration.webhooks().update(post_webhook_url=app.url("/post"),
+                                                                filters=["onConversationStateUpdated"])
+            since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 120))
+            convo = c.conversations.v1.conversations.create(state="active", timers_inactive="PT1M",
+                                                            date_updated=since)
+            assert app.requests == []
+        with Serve("--db", str(db), "--quiet") as after:
+            told = app.wait_for(1)
+            assert (told[0].param("ConversationSid"), told[0].param("StateTo"), told[0].param("Reason")) == (
+                convo.sid, "inactive", "TIMER")
+            requests.post(f"{after.base_url}/_emulator/v1/drain", timeout=30)
+        with Serve("--db", str(db), "--quiet") as again:
+            requests.post(f"{again.base_url}/_emulator/v1/drain", timeout=30)
+            assert twilio_emulator.client(again.base_url).conversations.v1.conversations(convo.sid).fetch().state == \
+                "inactive"
+        assert len(app.requests) == 1

@@ -123,6 +123,23 @@ def test_an_inbound_sms_of_a_bound_pair_is_captured_not_sent_to_the_number(serve
         assert [r.param("Body") for r in app.requests] == ["Hello?"]  # unbound: the number's webhook again
 
 
+def test_set_to_call_it_too_a_captured_message_also_reaches_the_numbers_webhook():
+    """--captured-also-webhook (the docs' other reading): the conversation gets the message and the number's
+    webhook is called for it as well, once."""
+    from twilio_emulator.config import Settings
+    from twilio_emulator.testing import EmulatorThread
+    with EmulatorThread(Settings(timing="instant", log_requests=False, captured_also_webhook=True)) as emu, \
+            Receiver(body="<Response><Message>Seen</Message></Response>", content_type="text/xml") as app:
+        client = twilio_emulator.client(emu.base_url)
+        number = client.incoming_phone_numbers.create(area_code="415", sms_url=app.url("/sms")).phone_number
+        convo = client.conversations.v1.conversations.create()
+        convo.participants.create(messaging_binding_address=OTHER, messaging_binding_proxy_address=number)
+        inject(emu, OTHER, number, "Both of you")
+        assert [m.body for m in convo.messages.list()] == ["Both of you"]
+        assert [r.param("Body") for r in app.requests] == ["Both of you"]
+        assert [m["body"] for m in received(emu, OTHER, 1)] == ["Seen"]  # the app's TwiML reply, carried out
+
+
 def test_timers_on_the_manual_clock(server, manual_clock, client, number):
     convo = client.conversations.v1.conversations.create(state="active", timers_inactive="PT1M",
                                                          timers_closed="PT10M")

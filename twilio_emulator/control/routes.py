@@ -371,6 +371,33 @@ async def handset_messages(request: web.Request) -> web.Response:
                               "pending": [message_json(m) for m in pending]})
 
 
+@routes.get("/conversations/{sid}/messages")
+async def conversation_messages(request: web.Request) -> web.Response:
+    """A conversation's messages (by SID, or a unique name only one conversation has), oldest first, as the
+    Conversations API shows them. With `count`, waits (up to `timeout` seconds, default 10) until it has that
+    many; the answer says whether it does ("complete")."""
+    from ..api.conversations_v1.messages import message_json as conversation_message_json
+    from ..engine import conversations
+    emu = request.config_dict[EMULATOR]
+    try:
+        count, timeout = int(request.query.get("count", "0")), float(request.query.get("timeout", "10"))
+    except ValueError:
+        return control_error(400, "count must be an integer and timeout a number of seconds")
+    if count < 0 or not 0 <= timeout <= 300:
+        return control_error(400, "count must be 0 or more, timeout between 0 and 300 seconds")
+    try:
+        c = conversations.find(emu, request.match_info["sid"])
+    except NotFound:
+        return control_error(404, f"no conversation {request.match_info['sid']}")
+    found = await conversations.wait_messages(emu, c, count, timeout)
+    base = f"{request.scheme}://{request.host}/conversations"  # the product's prefix reaches it without a host
+    out = []
+    for m in found:
+        statuses = [conversations.receipt_status(r, copy)[0] for r, copy in await conversations.receipts_of(emu, m)]
+        out.append(conversation_message_json(m, base, statuses))
+    return web.json_response({"conversation_sid": c.sid, "messages": out, "complete": len(found) >= count})
+
+
 @routes.post("/accounts/{sid}")
 async def configure_account(request: web.Request) -> web.Response:
     """Make an account a trial or a full one: {"type": "Trial" | "Full", "verified_numbers": ["+1…", …]}

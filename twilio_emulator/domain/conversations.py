@@ -74,7 +74,7 @@ def attributes(text: str | None, limit: int, param: str = "Attributes") -> str:
 class Conversation:
     sid: str  # CH…
     account_sid: str
-    chat_service_sid: str  # IS…: the account's default Conversation Service
+    chat_service_sid: str  # IS…: its Conversation Service
     date_created: float
     date_updated: float
     friendly_name: str | None = None
@@ -85,6 +85,7 @@ class Conversation:
     inactive_after: float | None = None  # Timers.Inactive, seconds from date_updated
     closed_after: float | None = None  # Timers.Closed, seconds from date_updated
     next_index: int = 0  # the index of its next message
+    timer_told: float | None = None  # the latest timer moment whose change the webhooks were told of
 
     def state_at(self, now: float) -> str:
         """Its state at `now`, its timers applied (a planned timeline, as a message's statuses are)."""

@@ -136,8 +136,8 @@ class Emulator:
                 await self.inbound.recover()
                 await self.media.recover()
                 await self.calls.recover()
-            from .conversations import recover as recover_conversations
-            recover_conversations(self)
+            from . import conversations
+            conversations.start(self)
         except BaseException:
             await asyncio.shield(self.stop())
             raise

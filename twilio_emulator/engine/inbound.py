@@ -245,14 +245,22 @@ class Inbound:
     # ---- processing -----------------------------------------------------------------------------------------
     async def _captured(self, account: Account, msg: Message) -> bool:
         """A message whose (From, To) pair is bound in an open conversation becomes a message of it, and the
-        number's own webhook is not called (reference twilio-conversations §2.1, the docs' worked example)."""
+        number's own webhook is not called (reference twilio-conversations §2.1, the docs' worked example),
+        unless the emulator is set to call it too (Settings.captured_also_webhook: then False, with the stage
+        CAPTURED committed with the capture, so that a restart calls the webhook and does not capture again)."""
         from . import conversations
         from .conversations import settings
         emu, done = self.emu, (outbox.finished(msg.sid),)
         held = conversations.captor(emu, msg)
         if held is not None:
-            said = await conversations.capture(emu, account, *held, msg, also=done)
+            also_webhook = emu.settings.captured_also_webhook
+            said = await conversations.capture(emu, account, *held, msg,
+                                               also=(outbox.stage(msg.sid, outbox.CAPTURED),) if also_webhook else done)
             what = f"captured by conversation {held[0].sid}" if said else f"rejected by conversation {held[0].sid}'s hook"
+            if also_webhook:
+                if emu.activity.enabled:
+                    emu.activity.line(f"{msg.sid} {what}, and goes on to the number's webhook")
+                return False
         else:  # unbound: autocreation, when its address says so, instead of the number's webhook (reference §2.1)
             config = settings.autocreating(emu, msg.to, msg.messaging_service_sid)
             if config is None:
@@ -291,7 +299,9 @@ class Inbound:
                 if emu.activity.enabled:
                     emu.activity.line(f"{msg.sid} received (from {msg.from_} to {msg.to})")
                 work.stage = outbox.WEBHOOK
-            if work.stage == outbox.WEBHOOK and await self._captured(account, msg):
+            if work.stage == outbox.CAPTURED:  # captured before a restart: the number's webhook is next
+                work.stage = outbox.WEBHOOK
+            elif work.stage == outbox.WEBHOOK and await self._captured(account, msg):
                 return outcome
             (url, method, fallback_url, fallback_method), why = await webhook_target(emu, number, channel_sender)
             if not url:  # no webhook: the message is received, and the debugger says why nothing was called

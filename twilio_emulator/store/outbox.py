@@ -10,6 +10,7 @@ from ..domain.messages import Step
 from . import Op, Store
 
 NEW, WEBHOOK, ANSWERED = "new", "webhook", "answered"
+CAPTURED = "captured"  # a conversation took it, and the number's webhook is next (Settings.captured_also_webhook)
 
 
 @dataclass

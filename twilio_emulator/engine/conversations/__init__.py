@@ -7,6 +7,7 @@ capture()). States follow their timers on the clock, read when the conversation 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from ...domain.accounts import Account
 from ...domain.conversations import (ACTIVE, CLOSED, INACTIVE, Binding, Conversation, ConversationMessage,
                                     Participant, Receipt, bad, conflict)
 from ...domain.errors import INVALID_PARAMETER, NotFound, TwilioError
-from ...domain.messages import Message, SendRequest, observe
+from ...domain.messages import FINAL, Message, SendRequest, observe
 from ...domain.sids import is_sid
 from ...store import Op, Store
 from ...store import messages as rows
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from .. import Emulator
 
 SYSTEM = "system"  # a REST message's author when none is given (spec)
+MESSAGE_EVENT = "conversation_message"  # published (engine.events) when a message is added to a conversation
 
 
 class Tables:
@@ -52,6 +54,9 @@ class Tables:
         self.roles: Table[hooks.Role] = Table("conversation_role", hooks.Role)
         self.services: Table[hooks.ChatService] = Table("conversation_service", hooks.ChatService)
         self.last_event: dict = {}  # the latest post-event task of a conversation: the next one waits for it
+        # Copies whose receipts tell onDeliveryUpdated and whose timeline may still be planned later (queued
+        # behind their sender, waiting for their media), by the copy's SID: each new plan is followed.
+        self.deliveries: dict[str, Delivery] = {}
         self.participants: Table[Participant] = Table(
             "conversation_participant", Participant,
             groups={"conversation": attrgetter("conversation_sid"), "binding": _binding_key})
@@ -64,6 +69,17 @@ class Tables:
                       self.services):
             await table.load(store)
         self.last_event.clear()
+        self.deliveries.clear()
+
+
+@dataclass
+class Delivery:
+    """A copy whose receipt's steps tell onDeliveryUpdated: the steps already planned to tell, by (status, at)."""
+    account: Account
+    conversation_sid: str
+    message_sid: str
+    receipt: Receipt
+    planned: set = field(default_factory=set)
 
 
 def _binding_key(p: Participant) -> str:
@@ -220,13 +236,14 @@ def _schedule(emu: "Emulator", c: Conversation) -> None:
             emu.scheduler.call_at(c.date_updated + after, _timer_job(emu), c.sid, c.date_updated + after)
 
 
-def recover(emu: "Emulator") -> None:
-    """After a restart: the timer jobs of every conversation whose timer moments are still ahead. [A moment that
-    passed while the emulator was down is not told: the state is right, its webhook is not sent.]"""
-    now = emu.now()
+def start(emu: "Emulator") -> None:
+    """At every start: follow the copies whose plans come later (follow_plans), and make the timer jobs of every
+    conversation again: for the moments still ahead, and for those that passed while the emulator was down and
+    were not told yet (Conversation.timer_told), which are told at once, late."""
+    emu.events.listen(follow_plans(emu))
     for c in emu.conv.conversations.values():
         for after in (c.inactive_after, c.closed_after):
-            if after is not None and c.date_updated + after > now:
+            if after is not None and c.date_updated + after > (c.timer_told if c.timer_told is not None else -1.0):
                 emu.scheduler.call_at(c.date_updated + after, _timer_job(emu), c.sid, c.date_updated + after)
 
 
@@ -245,8 +262,12 @@ def _timer_job(emu: "Emulator"):
         account = emu.accounts.get(c.account_sid)
         if account is None:
             return None
-        work = events.post_event(emu, account, "onConversationStateUpdated", c.sid, c.sid,
-                                 events.state_params(c, before, after, "TIMER", at), events.SYSTEM)
+        async def tell() -> None:
+            await events.post_event(emu, account, "onConversationStateUpdated", c.sid, c.sid,
+                                    events.state_params(c, before, after, "TIMER", at), events.SYSTEM)
+            c.timer_told = at  # told: not again after a restart
+            await emu.conv.conversations.save(emu.store, c)
+        work = tell()
         if emu.clock.mode == "manual":
             return work  # awaited by advance()
         emu.background.spawn(work)
@@ -401,6 +422,7 @@ async def add_message(emu: "Emulator", account: Account, c: Conversation, fields
     await emu.store.write(emu.conv.messages.put(m), emu.conv.conversations.put(c), *also)
     emu.conv.messages.remember(m)
     emu.conv.conversations.remember(c)
+    emu.events.publish(MESSAGE_EVENT, m)
     if state == INACTIVE:
         _schedule(emu, c)
     if from_participant is None:  # a REST message (a captured one tells its hooks itself: capture())
@@ -436,21 +458,44 @@ def _tell_deliveries(emu: "Emulator", account: Account, c: Conversation, m: Conv
                      copy: Message) -> None:
     """onDeliveryUpdated at each step of a copy's planned timeline that changes its receipt (sent, delivered,
     read, failed, undelivered), when a hook asks for it (reference §2.4), in the conversation's order of events.
-    [Not yet: a copy whose timeline is planned later (queued behind its sender, or waiting for its media).]"""
+    A copy whose timeline is planned later (queued behind its sender, waiting for its media) is followed: each
+    plan it gets is published (engine.events), and follow_plans() plans its steps then."""
     if not hooks.hooks_for("onDeliveryUpdated", events.configs_of(emu, c),
                            list(emu.conv.scoped.group("conversation", c.sid).values()), rest=False,
                            enabled_by_header=False):
         return
+    _plan_deliveries(emu, Delivery(account, c.sid, m.sid, receipt), copy)
+
+
+def _plan_deliveries(emu: "Emulator", d: Delivery, copy: Message) -> None:
+    """A job at each step of the copy's timeline not planned yet; followed on until its last step is final."""
+    service_sid = next((c.chat_service_sid for c in (emu.conv.conversations.get(d.conversation_sid),) if c), "")
     for step in copy.timeline:
         status = rules.receipt_status(step.status)
-        if status is None:
+        if status is None or (step.status, step.at) in d.planned:
             continue
-        params = [("ConversationSid", c.sid), ("ChatServiceSid", c.chat_service_sid), ("MessageSid", m.sid),
-                  ("DeliveryReceiptSid", receipt.sid), ("ChannelMessageSid", copy.sid),
-                  ("ParticipantSid", receipt.participant_sid), ("Status", status),
-                  ("ErrorCode", str(step.error_code or 0)), ("DateCreated", events.iso8601(receipt.date_created) or ""),
+        d.planned.add((step.status, step.at))
+        params = [("ConversationSid", d.conversation_sid), ("ChatServiceSid", service_sid),
+                  ("MessageSid", d.message_sid), ("DeliveryReceiptSid", d.receipt.sid), ("ChannelMessageSid", copy.sid),
+                  ("ParticipantSid", d.receipt.participant_sid), ("Status", status),
+                  ("ErrorCode", str(step.error_code or 0)),
+                  ("DateCreated", events.iso8601(d.receipt.date_created) or ""),
                   ("DateUpdated", events.iso8601(step.at) or "")]
-        emu.scheduler.call_at(step.at, _delivery_job(emu, account, c.sid, receipt.sid), params)
+        emu.scheduler.call_at(step.at, _delivery_job(emu, d.account, d.conversation_sid, d.receipt.sid), params)
+    if copy.timeline and copy.timeline[-1].status in FINAL:
+        emu.conv.deliveries.pop(copy.sid, None)
+    else:
+        emu.conv.deliveries[copy.sid] = d
+
+
+def follow_plans(emu: "Emulator"):
+    """The listener (engine.events) that plans the later steps of the copies in Tables.deliveries."""
+    def published(kind: str, obj) -> None:
+        if kind == "message" and emu.conv.deliveries:
+            d = emu.conv.deliveries.get(obj.sid)
+            if d is not None:
+                _plan_deliveries(emu, d, obj)
+    return published
 
 
 def _delivery_job(emu: "Emulator", account: Account, conversation_sid: str, receipt_sid: str):
@@ -466,6 +511,30 @@ def get_message(emu: "Emulator", c: Conversation, sid: str) -> ConversationMessa
     if m is None:
         raise NotFound()
     return m
+
+
+def find(emu: "Emulator", sid: str) -> Conversation:
+    """Any account's conversation by SID, or by a unique name only one conversation has (the control API)."""
+    c = emu.conv.conversations.get(sid)
+    if c is None:
+        named = [x for x in emu.conv.conversations.values() if x.unique_name == sid]
+        c = named[0] if len(named) == 1 else None
+    if c is None:
+        raise NotFound()
+    return c
+
+
+async def wait_messages(emu: "Emulator", c: Conversation, count: int, timeout: float) -> list[ConversationMessage]:
+    """The conversation's messages, oldest first, once it has at least `count` of them (or when `timeout`
+    seconds have passed: as they are then). Through the one waiter: woken by each message added."""
+    from ..waiting import wait_until
+
+    async def look():
+        found = messages_of(emu, c)
+        return len(found) >= count, found, None
+
+    return (await wait_until(emu, look, lambda kind, m: kind == MESSAGE_EVENT and m.conversation_sid == c.sid,
+                             timeout))[1]
 
 
 def messages_of(emu: "Emulator", c: Conversation, newest_first: bool = False) -> list[ConversationMessage]:
