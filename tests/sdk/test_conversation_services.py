@@ -5,32 +5,12 @@ configuration and webhook configuration, whose hooks are told of that service's 
 configuration that autocreates into a service; deleting a service deletes what it holds."""
 from __future__ import annotations
 
-import pytest
-import requests
-from twilio.base.exceptions import TwilioRestException
 import twilio_emulator
+from tests.support.phones import inject, received, refused
 from tests.support.receiver import Receiver
 
 HANDSET = "+16285550781"
 OTHER = "+16285550782"
-
-
-def refused(call) -> tuple[int, int]:
-    with pytest.raises(TwilioRestException) as exc:
-        call()
-    return exc.value.status, exc.value.code
-
-
-def inject(server, from_, to, body) -> dict:
-    answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30,
-                           json={"From": from_, "To": to, "Body": body, "wait": True})
-    assert answer.status_code == 201, answer.text
-    return answer.json()
-
-
-def received(server, number, count) -> list[dict]:
-    return requests.get(f"{server.base_url}/_emulator/v1/handsets/{number}/messages", timeout=30,
-                        params={"count": count, "timeout": 10}).json()["messages"]
 
 
 def test_a_services_conversations_are_its_own(server, client, number):

@@ -11,18 +11,12 @@ import requests
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
+from tests.support.phones import inject
 from tests.support.receiver import Receiver
 
 HANDSET = "+16285550771"
 FILTERS = ["onConversationAdd", "onConversationAdded", "onParticipantAdded", "onMessageAdd", "onMessageAdded",
            "onConversationUpdated", "onConversationStateUpdated"]
-
-
-def inject(server, from_, to, body) -> dict:
-    answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30,
-                           json={"From": from_, "To": to, "Body": body, "wait": True})
-    assert answer.status_code == 201, answer.text
-    return answer.json()
 
 
 def events(app) -> list[str]:

@@ -3,33 +3,14 @@ reach the handset as SMS from the proxy with their delivery receipts, an inbound
 conversation instead of the number's webhook, and states on the clock."""
 from __future__ import annotations
 
-import pytest
 import requests
-from twilio.base.exceptions import TwilioRestException
 
 import twilio_emulator
+from tests.support.phones import inject, received, refused
 from tests.support.receiver import Receiver
 
 HANDSET = "+16285550761"
 OTHER = "+16285550762"
-
-
-def inject(server, from_, to, body) -> dict:
-    answer = requests.post(f"{server.base_url}/_emulator/v1/inbound", timeout=30,
-                           json={"From": from_, "To": to, "Body": body, "wait": True})
-    assert answer.status_code == 201, answer.text
-    return answer.json()
-
-
-def received(server, number, count) -> list[dict]:
-    return requests.get(f"{server.base_url}/_emulator/v1/handsets/{number}/messages", timeout=30,
-                        params={"count": count, "timeout": 10}).json()["messages"]
-
-
-def refused(call) -> tuple[int, int]:
-    with pytest.raises(TwilioRestException) as exc:
-        call()
-    return exc.value.status, exc.value.code
 
 
 def test_conversations_crud_by_sid_and_unique_name(client, account):
