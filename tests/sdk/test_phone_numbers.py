@@ -72,11 +72,11 @@ def test_list_pages(client):
 def test_local_mobile_toll_free_views(client):
     client.incoming_phone_numbers.local.create(phone_number="+14155550120")
     client.incoming_phone_numbers.toll_free.create(phone_number="+18005550121")
-    client.incoming_phone_numbers.mobile.create(phone_number="+447911123456")
+    client.incoming_phone_numbers.mobile.create(phone_number="+447911123457")
     assert [n.phone_number for n in client.incoming_phone_numbers.local.list()] == ["+14155550120"]
     assert [n.phone_number for n in client.incoming_phone_numbers.toll_free.list()] == ["+18005550121"]
     mobile = client.incoming_phone_numbers.mobile.list()
-    assert [n.phone_number for n in mobile] == ["+447911123456"]
+    assert [n.phone_number for n in mobile] == ["+447911123457"]
     assert mobile[0].capabilities["sms"] is True and mobile[0].capabilities["mms"] is False
     with pytest.raises(TwilioRestException) as exc:  # a local number is not a toll-free one
         client.incoming_phone_numbers.toll_free.create(phone_number="+14155550122")

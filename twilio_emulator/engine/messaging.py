@@ -31,36 +31,87 @@ from .waiting import wait_until
 if TYPE_CHECKING:
     from . import Emulator
 
+@dataclasses.dataclass
+class Draft:
+    """A message being made by send(): each step reads what the earlier ones decided and adds its own."""
+    req: SendRequest
+    to: numbers.Number
+    body: str | None
+    channel: str | None
+    now: float
+    fail: tuple[int, str] | None = None
+    service: dict | None = None
+    application: dict | None = None
+    template: object = None
+    rendered: object = None
+    send_at: float | None = None
+    handset: object = None
+    channel_sender: object = None
+    media_urls: list = dataclasses.field(default_factory=list)
+    sender: str | None = None
+    msg: Message | None = None
+    start: str = QUEUED  # its first status: queued, accepted (through a service) or scheduled
+    converted: bool = False
+    held: tuple | None = None
+
+
 async def send(emu: "Emulator", account: Account, req: SendRequest, direction: str = OUTBOUND_API,
-               fail: tuple[int, str] | None = None, also: tuple[Op, ...] = (), auto_reply: bool = False) -> Message:
-    """Create and plan an outbound message. `fail` (code, text): Twilio refuses it after accepting it (e.g.
-    14107, reply rate exceeded): the message fails at once instead of going to the carrier. `also`: writes
-    that commit in the same transaction as the message (the progress of the work that sends it). `auto_reply`:
-    Twilio's own answer to a keyword (STOP, HELP …), which a trial's rules do not hold back [UNVERIFIED]."""
+               fail: tuple[int, str] | None = None, also: tuple[Op, ...] = (), auto_reply: bool = False,
+               managed: bool = False) -> Message:
+    """Create and plan an outbound message, in named steps. `fail` (code, text): Twilio refuses it after
+    accepting it (e.g. 14107, reply rate exceeded): the message fails at once instead of going to the carrier.
+    `also`: writes that commit in the same transaction as the message (the progress of the work that sends it).
+    `auto_reply`: Twilio's own answer to a keyword (STOP, HELP …), which a trial's rules do not hold back
+    [UNVERIFIED]. `managed`: `req.from_` is a Twilio-managed sender (Verify's), not a number of the account:
+    used as it is, without the trial notice [UNVERIFIED]."""
     req = service_in_from(req)
     to, body, channel = validate_send(req)
-    now = emu.now()
-    service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
-    application = None
+    d = Draft(req, to, body, channel, emu.now(), fail)
+    await _resolve(emu, account, d)
+    _choose_channel(emu, account, d)
+    _render(d)
+    if account.type == TRIAL and not auto_reply:  # only to verified numbers, and Twilio says it is a trial
+        await caller_ids.check_recipient(emu, account, to.e164)
+        if not managed:
+            d.body = trial_body(d.body)
+    if not d.channel:
+        magic_numbers.check(to.e164, req.from_, bool(d.media_urls))
+    _choose_sender(emu, account, d, managed)
+    _refusals(emu, d)
+    _make(emu, account, d, direction)
+    if len(emu.faults) and d.fail is None:
+        d.handset = _carrier_fault(emu, account.sid, to, d.sender, d.handset)
+    _plan(emu, d)
+    await _commit(emu, account, d, also)
+    return observe(d.msg, d.now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
+
+
+async def _resolve(emu: "Emulator", account: Account, d: Draft) -> None:
+    """The resources the request names: its Messaging Service, Application and Content template, and SendAt."""
+    req = d.req
+    d.service = services.resolve(emu, account, req.messaging_service_sid) if req.messaging_service_sid else None
     if req.application_sid:
-        application = await applications.find(emu, account.sid, req.application_sid)
-        if application is None:  # [UNVERIFIED] code: 21218 is Calls' "Invalid ApplicationSid" (reference §2.6)
+        d.application = await applications.find(emu, account.sid, req.application_sid)
+        if d.application is None:  # [UNVERIFIED] code: 21218 is Calls' "Invalid ApplicationSid" (reference §2.6)
             raise error(INVALID_APPLICATION, f"ApplicationSid {req.application_sid} is not an application of this "
                         "account.")
-    template = content_ops.for_message(emu, account, req.content_sid) if req.content_sid else None
-    send_at = None
+    d.template = content_ops.for_message(emu, account, req.content_sid) if req.content_sid else None
     if req.schedule_type or req.send_at is not None:
-        if service is None:
+        if d.service is None:
             # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
             raise error(35118, "MessagingServiceSid is required to schedule a message.")
-        send_at = check_schedule(req.schedule_type, req.send_at, now)
-    handset = handsets.get(emu, to.e164)
-    channel_sender = None
+        d.send_at = check_schedule(req.schedule_type, req.send_at, d.now)
+    d.handset = handsets.get(emu, d.to.e164)
+
+
+def _choose_channel(emu: "Emulator", account: Account, d: Draft) -> None:
+    """The WhatsApp/RCS sender, when the message goes on a channel."""
+    req, service, channel = d.req, d.service, d.channel
     if req.from_ and channel:  # whatsapp:+… / rcs:… From: an online sender of the account, else 63007
-        channel_sender = channel_ops.sender_for(emu, account, req.from_)
+        d.channel_sender = channel_ops.sender_for(emu, account, req.from_)
     elif service is not None and not req.from_ and channel:  # a channel To: the pool's sender of that channel
-        channel_sender = channel_ops.in_pool(emu, service, channel)
-        if channel_sender is None:
+        d.channel_sender = channel_ops.in_pool(emu, service, channel)
+        if d.channel_sender is None:
             raise error(channels.NO_CHANNEL, f"The Messaging Service has no online {channel} sender for To "
                                              f"{req.to}.")
     elif service is not None and not req.from_:
@@ -69,122 +120,151 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
         rcs = channel_ops.in_pool(emu, service, channels.RCS)
         if req.fallback_from is not None and rcs is None:
             raise error(21667, "FallbackFrom requires a Messaging Service with an RCS sender.")
-        if rcs is not None and handset.rcs:
-            channel_sender, channel = rcs, channels.RCS
-    rendered = None
-    if template is not None:
-        rendered = content_rules.render(template, req.content_variables, rich=bool(channel))
-        body, media_urls = rendered.body, rendered.media
+        if rcs is not None and d.handset.rcs:
+            d.channel_sender, d.channel = rcs, channels.RCS
+
+
+def _render(d: Draft) -> None:
+    """The body and media the handset gets: the template's, or the request's; smart-encoded when asked."""
+    if d.template is not None:
+        d.rendered = content_rules.render(d.template, d.req.content_variables, rich=bool(d.channel))
+        d.body, d.media_urls = d.rendered.body, d.rendered.media
     else:
-        media_urls = req.media_urls
-    if channel == channels.WHATSAPP and len(media_urls) > 1:
+        d.media_urls = d.req.media_urls
+    if d.channel == channels.WHATSAPP and len(d.media_urls) > 1:
         # [UNVERIFIED] code; WhatsApp takes one media item per message (reference twilio-more §5.7).
         raise error(21623, "A WhatsApp message takes one media item (MediaUrl) at most.")
-    smart = req.smart_encoded if req.smart_encoded is not None else bool(service and service.get("smart_encoding"))
-    if smart and not channel:  # [UNVERIFIED] the message's body shows the replaced text, as the handset gets it
-        body = smart_encode(body)
-    if account.type == TRIAL and not auto_reply:  # only to verified numbers, and Twilio says it is a trial
-        await caller_ids.check_recipient(emu, account, to.e164)
-        body = trial_body(body)
-    if not channel:
-        magic_numbers.check(to.e164, req.from_, bool(media_urls))
-    if channel_sender is not None:
-        sender = channel_sender.sender_id
+    smart = d.req.smart_encoded if d.req.smart_encoded is not None else \
+        bool(d.service and d.service.get("smart_encoding"))
+    if smart and not d.channel:  # [UNVERIFIED] the message's body shows the replaced text, as the handset gets it
+        d.body = smart_encode(d.body)
+
+
+def _choose_sender(emu: "Emulator", account: Account, d: Draft, managed: bool) -> None:
+    req = d.req
+    if d.channel_sender is not None:
+        d.sender = d.channel_sender.sender_id
+    elif managed:
+        d.sender = req.from_
     elif req.from_:
-        sender = number_ops.sms_sender(emu, account, req.from_, to)
+        d.sender = number_ops.sms_sender(emu, account, req.from_, d.to)
     elif req.fallback_from is not None:  # RCS not possible: the pinned fallback sender, one of the account's
-        sender = number_ops.sms_sender(emu, account, req.fallback_from, to)
+        d.sender = number_ops.sms_sender(emu, account, req.fallback_from, d.to)
     else:
         try:
-            sender = services.pick(emu, service, to, handset)
+            d.sender = services.pick(emu, d.service, d.to, d.handset)
         except TwilioError as exc:  # no usable sender: accepted, then failed (Twilio does not refuse the call)
-            sender, fail = None, (exc.code, exc.message)
-    if sender is not None and channel != channels.WHATSAPP:  # WhatsApp has no STOP (reference api §11)
-        opt_outs.check(emu, service, sender, to.e164)
-    if channel == channels.WHATSAPP and fail is None:
-        fail = _whatsapp_refusal(emu, sender, f"{channel}:{to.e164}", template, rendered, handset)
-    elif channel == channels.RCS and fail is None and not handset.rcs:
-        fail = (channels.NOT_ON_CHANNEL, f"{to.e164} cannot receive RCS messages.")  # [UNVERIFIED] code
-    start = SCHEDULED if send_at is not None else ACCEPTED if service is not None else QUEUED
+            d.sender, d.fail = None, (exc.code, exc.message)
+
+
+def _refusals(emu: "Emulator", d: Draft) -> None:
+    """What refuses the message itself (an opt-out: nothing stored), or fails it once accepted (WhatsApp's
+    window and templates, a phone without RCS)."""
+    if d.sender is not None and d.channel != channels.WHATSAPP:  # WhatsApp has no STOP (reference api §11)
+        opt_outs.check(emu, d.service, d.sender, d.to.e164)
+    if d.channel == channels.WHATSAPP and d.fail is None:
+        d.fail = _whatsapp_refusal(emu, d.sender, f"{d.channel}:{d.to.e164}", d.template, d.rendered, d.handset)
+    elif d.channel == channels.RCS and d.fail is None and not d.handset.rcs:
+        d.fail = (channels.NOT_ON_CHANNEL, f"{d.to.e164} cannot receive RCS messages.")  # [UNVERIFIED] code
+
+
+def _make(emu: "Emulator", account: Account, d: Draft, direction: str) -> None:
+    """The Message: its SID, addresses, body (an MMS turned into an SMS with links), and status callback."""
+    req, service, channel, media_urls = d.req, d.service, d.channel, d.media_urls
+    start = d.start = SCHEDULED if d.send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
     media_sids = [emu.sids.new("ME") for _ in media_urls]
-    short_code = sender is not None and numbers.is_short_code(sender)
-    converted = bool(media_urls) and not channel and not handset.mms and service is not None and \
-        service.get("mms_converter")
-    if converted:  # Twilio's MMS converter: the handset gets an SMS with a link to each media item
+    d.converted = bool(media_urls) and not channel and not d.handset.mms and service is not None and \
+        bool(service.get("mms_converter"))
+    body = d.body
+    if d.converted:  # Twilio's MMS converter: the handset gets an SMS with a link to each media item
         body = mms_as_sms(body, [emu.inbound.media_url(account.sid, sid, m) for m in media_sids])
     # A channel To is kept as given (normalised to E.164); an RCS message chosen by the pool keeps the number.
-    to_address = f"{channel}:{to.e164}" if channel and channels.channel_of(req.to) else to.e164
-    msg = new_message(sid=sid, account_sid=account.sid, to=to_address, from_=sender, body=body,
-                      direction=direction, status=start, now=now, media_urls=media_urls,
-                      media_sids=media_sids, req=req, as_sms=converted)
+    to_address = f"{channel}:{d.to.e164}" if channel and channels.channel_of(req.to) else d.to.e164
+    msg = d.msg = new_message(sid=sid, account_sid=account.sid, to=to_address, from_=d.sender, body=body,
+                              direction=direction, status=start, now=d.now, media_urls=media_urls,
+                              media_sids=media_sids, req=req, as_sms=d.converted)
     if channel:
         msg.num_segments = 1  # no GSM-7/UCS-2 segments on WhatsApp/RCS (reference twilio-more §5.5)
-    if rendered is not None:
-        msg.channel_data = {"content_sid": template.sid, "content_type": rendered.type, "content": rendered.spec}
-    if channel_sender is not None and not msg.status_callback and not application:
-        msg.status_callback = channel_sender.webhook.get("status_callback_url")
-        if msg.status_callback and channel_sender.webhook.get("status_callback_method", "POST") == "GET":
+    if d.rendered is not None:
+        msg.channel_data = {"content_sid": d.template.sid, "content_type": d.rendered.type,
+                            "content": d.rendered.spec}
+    sender, application = d.channel_sender, d.application
+    if sender is not None and not msg.status_callback and not application:
+        msg.status_callback = sender.webhook.get("status_callback_url")
+        if msg.status_callback and sender.webhook.get("status_callback_method", "POST") == "GET":
             msg.status_callback_method = "GET"
     if application is not None and not msg.status_callback:  # the message's own StatusCallback wins (spec)
         msg.status_callback = application.get("message_status_callback") or application.get("sms_status_callback")
     if service is not None and not msg.status_callback:
         msg.status_callback = service.get("status_callback")
-    if len(emu.faults) and fail is None:
-        handset = _carrier_fault(emu, account.sid, to, sender, handset)
-    validity = req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
+
+
+def _plan(emu: "Emulator", d: Draft) -> None:
+    """Its timeline: failed at once, or the carrier's plan from now (or SendAt), after its wait in the sender's
+    queue, cut by its ValidityPeriod; held back while its media is downloaded."""
+    msg, now, send_at, fail = d.msg, d.now, d.send_at, d.fail
+    service, channel = d.service, d.channel
+    validity = d.req.validity_period or (service.get("validity_period") if service else None) or DEFAULT_VALIDITY
     wait = 0.0
-    if fail is None and sender is not None and not channel and emu.throughput.enabled:
+    if fail is None and d.sender is not None and not channel and emu.throughput.enabled:
         ready = send_at if send_at is not None else now
-        placed = emu.throughput.place(sender, msg.num_segments, ready, to.country, validity)
-        if placed.full and req.from_:  # the request itself is refused (nothing stored): docs errors/21611
+        placed = emu.throughput.place(d.sender, msg.num_segments, ready, d.to.country, validity)
+        if placed.full and d.req.from_:  # the request itself is refused (nothing stored): docs errors/21611
             raise error(*QUEUE_FULL_DIRECT)
         if placed.full:  # through a service: accepted, then failed (docs errors/21611, 30001)
             fail = QUEUE_FULL_SERVICE
         else:
             wait = placed.start - ready
-    mms = bool(media_urls) and not converted and not channel
-    read = bool(channel) and handset.read_receipts
+    mms = bool(d.media_urls) and not d.converted and not channel
+    read = bool(channel) and d.handset.read_receipts
+    short_code = d.sender is not None and numbers.is_short_code(d.sender)
+    start = d.start
     if fail is not None:
         plan = [Step(now + MIN_STEP, FAILED, *fail)]
     elif send_at is not None:  # scheduled -> queued at SendAt, then the carrier's plan from there
-        plan = [Step(send_at, QUEUED), *carriers.plan(QUEUED, send_at, emu.lifecycle.delays, handset,
+        plan = [Step(send_at, QUEUED), *carriers.plan(QUEUED, send_at, emu.lifecycle.delays, d.handset,
                                                       mms, short_code, read)]
     else:
-        plan = carriers.plan(start, now, emu.lifecycle.delays, handset, mms, short_code, read)
+        plan = carriers.plan(start, now, emu.lifecycle.delays, d.handset, mms, short_code, read)
     if fail is None:  # the per-message ValidityPeriod wins over the service's
         if wait:  # waiting in the sender's queue: everything from 'sending' on comes that much later
             plan = queue_wait(plan, wait)
         plan = expire(plan, send_at if send_at is not None else now, validity)
-    held = None
-    if media_urls and fail is None:  # the carrier's plan waits for the media to be downloaded (engine.media)
+    if d.media_urls and fail is None:  # the carrier's plan waits for the media to be downloaded (engine.media)
         if send_at is not None:  # scheduled: queued at SendAt, downloaded then
-            held, plan = (plan[1:], send_at), plan[:1]
+            d.held, plan = (plan[1:], send_at), plan[:1]
         else:
-            held, plan = (plan, now), []
-    apply_plan(msg, plan, to.country)
+            d.held, plan = (plan, now), []
+    apply_plan(msg, plan, d.to.country)
+
+
+async def _commit(emu: "Emulator", account: Account, d: Draft, also: tuple[Op, ...]) -> None:
+    """One write: the message, its media hold, its arrival at a number of ours, the caller's `also`, an alert;
+    then the effects: the sticky sender, the event, the lifecycle, the media download."""
+    msg, sid = d.msg, d.msg.sid
     ops = rows.insert(msg)
-    if held is not None:
-        ops.append(emu.media.hold(msg, *held))
-    if not channel and to.e164 in emu.numbers_by_e164:  # to a number of ours: it arrives there (engine.inbound)
+    if d.held is not None:
+        ops.append(emu.media.hold(msg, *d.held))
+    if not d.channel and d.to.e164 in emu.numbers_by_e164:  # to a number of ours: it arrives there (engine.inbound)
         delivered = next((step.at for step in msg.timeline if step.status == DELIVERED), None)
         if delivered is not None:
             ops.append(outbox.arrival(sid, account.sid, delivered))
     ops += also
-    if sender is not None and to.country in numbers.ALPHA_REGISTRATION_REQUIRED and \
+    sender = d.sender
+    if sender is not None and d.to.country in numbers.ALPHA_REGISTRATION_REQUIRED and \
             numbers.is_alphanumeric_sender(sender):
         ops.append(log_rows.insert_alert(emu.new_alert(
             account.sid, numbers.SENDER_ID_NOT_REGISTERED, f"Alphanumeric Sender ID {sender} is not registered for "
-            f"{to.country}, where registration is required; the message was sent anyway", None, None, sid,
+            f"{d.to.country}, where registration is required; the message was sent anyway", None, None, sid,
             level="warning")))
     await emu.store.write(*ops)
-    if service is not None and sender is not None and not req.from_:
-        await services.remember(emu, service, to.e164, sender)
+    if d.service is not None and sender is not None and not d.req.from_:
+        await services.remember(emu, d.service, d.to.e164, sender)
     emu.events.publish("message", msg)
     emu.lifecycle.track(msg)
-    if held is not None:
-        emu.media.schedule(sid, account.sid, held[1])
-    return observe(msg, now)  # as it stands at creation: queued (accepted, scheduled), nothing sent yet
+    if d.held is not None:
+        emu.media.schedule(sid, account.sid, d.held[1])
 
 
 def _carrier_fault(emu: "Emulator", account_sid: str, to: numbers.Number, sender: str | None, handset):
