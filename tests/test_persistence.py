@@ -275,3 +275,36 @@ def test_whatsapp_senders_windows_templates_and_an_unprocessed_message_survive_a
             # The user's message still holds the 24-hour window open after the restart.
             free = c.messages.create(from_=sender["sender_id"], to=user, body="free-form")
             assert second.call(second.emulator.wait_for_message, free.sid, "read").error_code is None
+
+
+def test_verify_services_verifications_and_blocks_survive_a_restart(tmp_path):
+    settings = Settings(db_path=str(tmp_path / "verify.db"), timing="instant", log_requests=False)
+    with EmulatorThread(settings) as first:
+        c = twilio_emulator.client(first.base_url)
+        service = c.verify.v2.services.create(friendly_name="Kept", code_length=5)
+        started = c.verify.v2.services(service.sid).verifications.create(to="+14155550161", channel="sms")
+        first.call(first.emulator.wait_for_message, started_message(first, "+14155550161"), "delivered")
+        code = first.emulator.verify.verifications[started.sid].code
+        first.call(_blocks, first.emulator)
+
+    with EmulatorThread(settings) as second:
+        c = twilio_emulator.client(second.base_url)
+        verify = c.verify.v2.services(service.sid)
+        assert verify.fetch().code_length == 5
+        again = verify.verifications.create(to="+14155550161", channel="sms")  # the same pending one, same code
+        assert again.sid == started.sid and len(again.send_code_attempts) == 2
+        assert second.emulator.verify.verifications[started.sid].code == code
+        assert verify.verification_checks.create(to="+14155550161", code=code).status == "approved"
+        with pytest.raises(TwilioRestException) as refused:
+            verify.verifications.create(to="+5352345678", channel="sms")
+        assert refused.value.code == 60605
+
+
+def started_message(thread, to: str) -> str:
+    [v] = [v for v in thread.emulator.verify.verifications.values() if v.to == to]
+    return v.message_sids[-1]
+
+
+async def _blocks(emu) -> None:
+    from twilio_emulator.engine import verify
+    await verify.set_blocks(emu, emu.settings.account_sid, None, ["CU"])

@@ -306,6 +306,25 @@ def messages_tail(url, account_sid, auth_token, follow, lines) -> None:
 
 
 @main.command()
+@URL_OPTION
+@click.option("--to", default=None, help="Only the verifications to this phone (E.164; a US national number is read "
+                                         "as +1…).")
+@click.option("--account-sid", default=None, help="Only those of this account.")
+def verifications(url, to, account_sid) -> None:
+    """Verify's verifications with their codes, oldest first (the code a phone was sent, without reading it)."""
+    to = _number_option(to, "--to")
+    query = {k: v for k, v in (("to", to), ("account_sid", account_sid)) if v}
+    found = _call(_remote(url).control, "GET", "/verifications", None, query)["verifications"]
+    if not found:
+        click.echo("no verifications" + (f" to {to}" if to else ""), err=True)
+        return
+    click.echo(f"{'DATE UPDATED':<31}  {'SID':<34}  {'STATUS':<20} {'CHANNEL':<8} {'SENDS':>5} {'WRONG':>5}  TO: CODE")
+    for v in found:
+        click.echo(f"{v['date_updated']:<31}  {v['sid']:<34}  {v['status']:<20} {v['channel']:<8} "
+                   f"{len(v['send_code_attempts']):>5} {v['wrong_checks']:>5}  {v['to']}: {v['code']}")
+
+
+@main.command()
 def routes() -> None:
     """List every REST route: its Twilio host, method and path."""
     from .api import route_table

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+VERIFY_TEXT = r"verification code is: ([0-9A-Za-z]+)"  # Verify's SMS and WhatsApp text (domain.verify.sms_text)
+
 @dataclass
 class Sms:
     """A message as a test reads it (from the emulator's Twilio JSON)."""
@@ -118,6 +120,14 @@ class Phone:
             self.harness.fail(f"expected the next {what} to {self.number} {wanted}, got {sms} over {sms.channel}",
                               self)
         return sms
+
+    def expect_verification_code(self, timeout: float = 5.0) -> str:
+        """The code of the next Verify message this phone receives (SMS or WhatsApp; waiting up to `timeout`
+        seconds of real time for it), read from its text as a person would. For a code by call, see
+        `TwilioEmulator.verification_code`."""
+        __tracebackhide__ = True
+        sms = self.expect_message(matches=VERIFY_TEXT, timeout=timeout)
+        return re.search(VERIFY_TEXT, sms.body).group(1)
 
     def expect_no_sms(self) -> None:
         """Nothing more has arrived, and nothing is on its way (after every webhook already started has
@@ -230,6 +240,27 @@ class TwilioEmulator:
             self.fail(f"expected {count} messages in conversation {conversation} within {timeout:g} s, "
                       f"it has {len(answer['messages'])} ({have})")
         return answer["messages"]
+
+    def verifications(self, to: str | None = None) -> list[dict]:
+        """Verify's verifications (of any account; to one phone when given), oldest first, with their codes,
+        statuses, send attempts and wrong checks."""
+        return self.remote.control("GET", "/verifications", query={"to": to} if to else None)["verifications"]
+
+    def verification_code(self, to: str) -> str:
+        """The code of the last verification sent to `to` by any channel (a call's included)."""
+        __tracebackhide__ = True
+        found = self.verifications(to)
+        if not found:
+            self.fail(f"expected a verification to {to}, but Verify has sent none")
+        return found[-1]["code"]
+
+    def set_verify_blocks(self, account_sid: str | None = None, *, fraud_guard_prefixes: list[str] | None = None,
+                          blocked_countries: list[str] | None = None) -> dict:
+        """Where Verify refuses to send for the account: Fraud Guard's prefixes (60410) and the countries its
+        Geo-Permissions leave out (60605)."""
+        body = {k: v for k, v in (("fraud_guard_prefixes", fraud_guard_prefixes),
+                                  ("blocked_countries", blocked_countries)) if v is not None}
+        return self.remote.control("POST", f"/accounts/{account_sid or self.account_sid}/verify", body)
 
     def set_throughput(self, enabled: bool | None = None, **senders: dict) -> dict:
         """Turn sender queues on or off for the rest of the test (reset turns them back to the default), and

@@ -39,9 +39,9 @@ def test_the_host_picks_the_product(server, main_client):
                         timeout=10).status_code == 200
     wrong = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "monitor.twilio.com"}, timeout=10)
     assert (wrong.status_code, wrong.json()["code"]) == (404, 20404)
-    other = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "verify.twilio.com"},
+    other = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "sync.twilio.com"},
                          timeout=10)
-    assert other.status_code == 404 and "verify.twilio.com is not emulated" in other.json()["message"]
+    assert other.status_code == 404 and "sync.twilio.com is not emulated" in other.json()["message"]
     theirs = requests.get(services, auth=auth, headers={"X-Forwarded-Host": "conversations.twilio.com"}, timeout=10)
     assert theirs.status_code == 200 and theirs.json()["services"][0]["sid"].startswith("IS")  # Conversations'
     edge = requests.get(f"{server.base_url}/2010-04-01/Accounts/{auth[0]}.json", auth=auth, timeout=10,

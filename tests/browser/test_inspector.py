@@ -263,3 +263,25 @@ def test_a_conversation_shows_its_participants_receipts_and_webhooks_live(inspec
         expect(reply).to_contain_text("agent-ada: On its way")
         expect(reply.locator("[data-receipt]")).to_have_text(f"{PHONE}: delivered", timeout=10000)
         expect(page.get_by_role("region", name="Webhooks")).to_contain_text(f"onMessageAdded → POST {app.url('/post')}: 200")
+
+
+def test_the_verify_view_shows_codes_attempts_and_the_code_message_live(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    phone = "+14155550171"
+    verify = c.verify.v2.services(c.verify.v2.services.create(friendly_name="Acme").sid)
+    page.get_by_role("tab", name="Verify").click()
+    expect(page.get_by_text("No verification yet.")).to_be_visible()
+    started = verify.verifications.create(to=phone, channel="sms")
+    row = page.get_by_role("table", name="Verifications").get_by_role("row", name=f"Verification {started.sid}")
+    expect(row).to_contain_text(phone)  # arrived over the event stream: no reload
+    expect(row.locator("[data-verification]")).to_have_text("pending")
+    code = requests.get(f"{inspector_server.base_url}/_emulator/v1/verifications", params={"to": phone},
+                        timeout=10).json()["verifications"][-1]["code"]
+    expect(row.get_by_role("code")).to_have_text(code)
+    sent = row.get_by_role("list", name="Sent")
+    expect(sent).to_contain_text(f"+18885550142 → {phone}: delivered · Your Acme verification code is: {code}",
+                                 timeout=10000)  # Twilio's managed sender's message, followed to delivered
+    verify.verification_checks.create(to=phone, code="000000" if code != "000000" else "111111")
+    expect(row.get_by_role("cell").nth(5)).to_have_text("1")  # one wrong check
+    verify.verification_checks.create(to=phone, code=code)
+    expect(row.locator("[data-verification]")).to_have_text("approved")

@@ -36,7 +36,8 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # make test draws the same examples every run (a red CI is then reproducible); make fuzz sets FUZZ_RANDOM=1.
 DERANDOMIZE = os.environ.get("FUZZ_RANDOM") != "1"
 SPECS = ("twilio_api_v2010.json", "twilio_messaging_v1.json", "twilio_monitor_v1.json", "twilio_lookups_v1.json",
-         "twilio_lookups_v2.json", "twilio_messaging_v2.json", "twilio_content_v1.json", "twilio_conversations_v1.json")
+         "twilio_lookups_v2.json", "twilio_messaging_v2.json", "twilio_content_v1.json", "twilio_conversations_v1.json",
+         "twilio_verify_v2.json")
 FIGURES: Counter = Counter()
 
 
@@ -129,7 +130,9 @@ def world(emulator) -> dict[str, list[str]]:
     address = c.conversations.v1.address_configurations.create(type="sms", address=spare.phone_number)
     role = c.conversations.v1.roles.create(friendly_name="fuzz", type="conversation", permission=["sendMessage"])
     user = c.conversations.v1.users.create(identity="fuzz")
-    return {"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
+    verify = c.verify.v2.services.create(friendly_name="fuzz")
+    started = c.verify.v2.services(verify.sid).verifications.create(to="+14155550197", channel="sms")
+    return {"VA": [verify.sid], "VE": [started.sid],"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
             "WH": [hook.sid], "IG": [address.sid], "RL": [role.sid], "US": [user.sid],
             "XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
             "MM": [msg.sid], "SM": [msg.sid], "ME": [m.sid for m in media], "SK": [key.sid], "AC": [sub.sid],

@@ -14,7 +14,8 @@ def test_support_line_two_way_conversation(twilio_emulator, twilio_client):
     with Receiver(body=ECHO, content_type="text/xml") as app:
         loaded = twilio_emulator.load_scenario("support_line", SUPPORT_APP_URL=app.url("").rstrip("/"))
         assert loaded["loaded"] == {"accounts": 0, "numbers": 1, "short_codes": 0, "senders": 0, "services": 0,
-                                    "handsets": 2, "templates": 0, "faults": 0}
+                                    "handsets": 2, "templates": 0, "faults": 0,
+                                        "verify_services": 0, "verify_blocks": 0}
         customer = twilio_emulator.phone("+14155550100")
         customer.send("+14155550001", "My order is late")
         assert customer.expect_sms(contains="a human will answer", from_="+14155550001")
@@ -86,6 +87,12 @@ def test_state_is_reset_between_tests(twilio_emulator, twilio_client):
      "services[0].channel_senders[0]: whatsapp:+14155550029 is not a WhatsApp/RCS sender of this account"),
     ("template.toml", '[[templates]]\nlanguage = "en"\ntypes = { "twilio/text" = { body = "x" } }\n'
      'approval = "maybe"\n', 4, "templates[0].approval: approval status must be one of"),
+    ("verify.toml", '[[verify_services]]\nfriendly_name = "Acme"\n\n[[verify_services]]\nfriendly_name = "B"\n'
+     'sid = "VA12"\n', 6, "verify_services[1].sid: Invalid parameter: Sid (VA and 32 hex digits)"),
+    ("verify_type.toml", '[[verify_services]]\nfriendly_name = "Acme"\ncode_length = "8"\n', 3,
+     "verify_services[0].code_length: must be int"),
+    ("blocks.toml", '[[verify_blocks]]\nblocked_countries = ["Cuba"]\n', 2,
+     "verify_blocks[0].blocked_countries: a list of ISO 3166-1 alpha-2 codes"),
 ])
 def test_a_bad_scenario_file_names_file_line_and_mistake(twilio_emulator, tmp_path, name, text, line, what):
     path = tmp_path / name
@@ -175,3 +182,31 @@ def test_advanced_opt_out_from_a_scenario_file_and_from_a_test(twilio_emulator, 
                                                                    "reply": "Bye from Acme."}})
     customer.send("+14155550301", "quit")
     customer.expect_sms(contains="Bye from Acme.")
+
+
+VERIFY_TOML = """
+[[verify_services]]
+sid = "VA00000000000000000000000000000a11"
+friendly_name = "Acme Login"
+code_length = 4
+
+[[verify_blocks]]
+blocked_countries = ["cu"]
+"""
+
+
+def test_verify_services_with_a_fixed_sid_and_blocks_from_a_scenario_file(twilio_emulator, twilio_client, tmp_path):
+    path = tmp_path / "verify.toml"
+    path.write_text(VERIFY_TOML)
+    assert twilio_emulator.load_scenario(str(path))["loaded"]["verify_services"] == 1
+    verify = twilio_client.verify.v2.services("VA00000000000000000000000000000a11")
+    assert (verify.fetch().friendly_name, verify.fetch().code_length) == ("Acme Login", 4)
+    verify.verifications.create(to="+14155550177", channel="sms")
+    code = twilio_emulator.phone("+14155550177").expect_verification_code()
+    assert len(code) == 4 and code == twilio_emulator.verification_code("+14155550177")
+    assert verify.verification_checks.create(to="+14155550177", code=code).status == "approved"
+    assert twilio_emulator.remote.control("GET", f"/accounts/{twilio_emulator.account_sid}/verify")[
+        "blocked_countries"] == ["CU"]
+    with pytest.raises(Exception) as refused:
+        verify.verifications.create(to="+5352345678", channel="sms")
+    assert (refused.value.status, refused.value.code) == (403, 60605)

@@ -19,6 +19,7 @@ from .messaging_v2 import senders as channel_senders
 from .monitor_v1 import alerts
 from .products import Product, host_check, prefix_check, prefixed_routes, routes
 from .routing import add_unmatched
+from .verify_v2 import services as verify_services, verifications as verify_verifications
 from .v2010 import (accounts, applications, available_phone_numbers, calls, incoming_phone_numbers, keys,
                     media, messages, outgoing_caller_ids, short_codes)
 
@@ -32,6 +33,7 @@ PRODUCTS = (
     Product("content", (content,)),
     Product("conversations", (conversations, participants, conversation_messages, conversation_webhooks,
                               conversations_configuration, conversation_people, conversation_services)),
+    Product("verify", (verify_verifications, verify_services)),
 )
 
 

@@ -33,8 +33,11 @@ def error_response(exc: TwilioError) -> web.Response:
 
 
 def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioError:
-    if exc.status == 404:
-        return NotFound(request.path)
+    if exc.status == 404:  # no route has the path: Twilio's 404, saying that it may be a path not emulated
+        found = NotFound(request.path)
+        found.message += (" (the emulator serves no such path: if Twilio has it, it is not emulated; "
+                          "`twilio-emulator routes` lists what is)")
+        return found
     if exc.status == 405:
         return MethodNotAllowed(request.method)
     if exc.status == 413:

@@ -17,6 +17,7 @@ from ..api.v2010.short_codes import short_code_json
 from ..api.messaging_v2.senders import sender_json
 from ..domain.channels import INBOUND_EXTRAS
 from ..domain.errors import NotFound, TwilioError
+from ..domain.verify import Verification
 from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
 from ..engine import channels as channel_ops
 from ..engine import content as content_ops
@@ -72,7 +73,9 @@ async def wait_for_message(request: web.Request) -> web.Response:
 HEARTBEAT = 15.0  # seconds: a comment line on an idle stream, so that a client that left is noticed
 
 
-def _event(change) -> bytes:
+def _event(emu, change) -> bytes:
+    if isinstance(change, Verification):
+        return f"event: verification\ndata: {json.dumps(verification_json(emu, change))}\n\n".encode()
     if isinstance(change, webhook_rows.Logged):
         row = webhook_rows.as_row(change)
         data = {**attempt_row_json(row), "resource_sid": row["resource_sid"], "kind": row["kind"]}
@@ -90,25 +93,27 @@ async def message_stream(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: `event: message` with the Message JSON at every change of every message of
     `account_sid` (all accounts without it) from now on: created or received, each status step as it
     happens, canceled, redacted. With `events=message,webhook`, also `event: webhook` with each request made
-    for them as GET /webhooks lists it (the inspector's live detail). Runs until the client goes or the
+    for them as GET /webhooks lists it (the inspector's live detail); with `verification`, `event: verification`
+    with a Verify verification (as GET /verifications lists it) at each change. Runs until the client goes or the
     server stops."""
     emu, account_sid = request.config_dict[EMULATOR], request.query.get("account_sid")
     wanted = set(request.query.get("events", "message").split(","))
-    if not wanted <= {"message", "webhook"}:
-        return control_error(400, "events takes message and webhook, comma-separated")
+    if not wanted <= {"message", "webhook", "verification"}:
+        return control_error(400, "events takes message, webhook and verification, comma-separated")
     if account_sid is not None and account_sid not in emu.accounts:
         return control_error(404, f"no account {account_sid}")
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     closing = asyncio.ensure_future(emu.closing.wait())
     try:
-        async with watch.message_changes(emu, account_sid, webhooks="webhook" in wanted) as changes:
+        async with watch.message_changes(emu, account_sid, webhooks="webhook" in wanted,
+                                         verifications="verification" in wanted) as changes:
             await response.prepare(request)
             await response.write(b": stream of message changes\n\n")
             while not closing.done():
                 change = asyncio.ensure_future(changes.get())
                 await asyncio.wait((change, closing), timeout=HEARTBEAT, return_when=asyncio.FIRST_COMPLETED)
                 if change.done():
-                    chunk = _event(change.result())
+                    chunk = _event(emu, change.result())
                 else:
                     change.cancel()
                     chunk = b": still here\n\n"
@@ -308,10 +313,31 @@ async def place_call(request: web.Request) -> web.Response:
 
 @routes.get("/calls/{sid}")
 async def fetch_call(request: web.Request) -> web.Response:
-    call = await request.config_dict[EMULATOR].calls.get(request.match_info["sid"])
+    """A call with its transcript; `?wait=completed,busy&timeout=10`: once it has one of those statuses
+    (`wait=final`: any final one), waiting up to `timeout` seconds of real time (default 10)."""
+    emu = request.config_dict[EMULATOR]
+    wanted = request.query.get("wait")
+    if wanted is None:
+        call = await emu.calls.get(request.match_info["sid"])
+    else:
+        statuses = tuple(s.strip() for s in wanted.split(",") if s.strip())
+        if not statuses:
+            return control_error(400, "wait: one or more call statuses, or final")
+        call = await emu.calls.wait(request.match_info["sid"], statuses, _timeout(request))
     if call is None:
         return control_error(404, f"no call {request.match_info['sid']}")
     return web.json_response(call_json(call))
+
+
+def _timeout(request: web.Request, default: float = 10.0) -> float:
+    raw = request.query.get("timeout")
+    try:
+        value = float(raw) if raw is not None else default
+    except ValueError:
+        raise web.HTTPBadRequest(text="timeout must be a number of seconds") from None
+    if not 0 <= value <= 300:
+        raise web.HTTPBadRequest(text="timeout must be between 0 and 300 seconds")
+    return value
 
 
 @routes.post("/short_codes")
@@ -413,6 +439,57 @@ async def configure_account(request: web.Request) -> web.Response:
     await accounts.set_type(emu, account, body.get("type", account.type), body.get("verified_numbers"))
     verified = [c.phone_number for c in await caller_ids.of_account(emu, account)]
     return web.json_response({"sid": account.sid, "type": account.type, "verified_numbers": verified})
+
+
+def verification_json(emu, v) -> dict:
+    return {"sid": v.sid, "service_sid": v.service_sid, "account_sid": v.account_sid, "to": v.to,
+            "channel": v.channel, "code": v.code, "status": v.status_at(emu.now()), "wrong_checks": v.checks,
+            "send_code_attempts": v.send_code_attempts, "message_sids": v.message_sids,
+            "messages": [{"sid": sid, "account_sid": account} for sid, account in zip(v.message_sids, v.message_accounts)],
+            "date_created": rfc2822(v.date_created), "date_updated": rfc2822(v.date_updated)}
+
+
+@routes.get("/verifications")
+async def list_verifications(request: web.Request) -> web.Response:
+    """Verify's verifications, their codes included, oldest first: `?to=+1…` those to one phone (any account),
+    `?account_sid=AC…` those of one account; both optional."""
+    from ..engine import verify
+    emu = request.config_dict[EMULATOR]
+    found = verify.sent_to(emu, request.query.get("to"), request.query.get("account_sid"))
+    return web.json_response({"verifications": [verification_json(emu, v) for v in found]})
+
+
+def _blocks_json(blocks) -> dict:
+    return {"account_sid": blocks.account_sid, "fraud_guard_prefixes": blocks.fraud_guard_prefixes,
+            "blocked_countries": blocks.blocked_countries}
+
+
+@routes.get("/accounts/{sid}/verify")
+async def fetch_verify_blocks(request: web.Request) -> web.Response:
+    """Where the account's verifications are blocked: Fraud Guard prefixes (60410), Geo-Permissions (60605)."""
+    from ..engine import verify
+    emu = request.config_dict[EMULATOR]
+    account = _account(emu, request.match_info["sid"])
+    return web.json_response(_blocks_json(verify.blocks_of(emu, account.sid)))
+
+
+@routes.post("/accounts/{sid}/verify")
+async def set_verify_blocks(request: web.Request) -> web.Response:
+    """{"fraud_guard_prefixes": ["+23480", …], "blocked_countries": ["CU", …]} (each optional; replaces the
+    list it gives): Verify refuses a verification to such a phone with 60410 or 60605 (HTTP 403)."""
+    from ..engine import verify
+    emu, body = request.config_dict[EMULATOR], await _json_body(request)
+    account = _account(emu, request.match_info["sid"])
+    unknown = set(body) - {"fraud_guard_prefixes", "blocked_countries"}
+    if unknown:
+        return control_error(400, f"unknown fields: {', '.join(sorted(unknown))} (allowed: fraud_guard_prefixes, "
+                                  "blocked_countries)")
+    try:
+        blocks = await verify.set_blocks(emu, account.sid, body.get("fraud_guard_prefixes"),
+                                         body.get("blocked_countries"))
+    except ValueError as exc:
+        return control_error(400, str(exc))
+    return web.json_response(_blocks_json(blocks))
 
 
 @routes.post("/scenario")

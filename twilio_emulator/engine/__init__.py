@@ -72,6 +72,8 @@ class Emulator:
         self.contents = content_table()  # Content API templates (HX…) by sid (engine.content)
         from .conversations import Tables as ConversationTables
         self.conv = ConversationTables()  # Conversations (CH…), their participants and messages
+        from .verify import Tables as VerifyTables
+        self.verify = VerifyTables()  # Verify services (VA…), verifications (VE…), messaging configurations
         from .faults import Faults
         self.faults = Faults(self)  # fault rules (FR…): where the emulator is imperfect on demand
         from .throughput import Throughput
@@ -172,6 +174,7 @@ class Emulator:
                       self.throughput.rates):
             await table.load(self.store)
         await self.conv.load(self.store)
+        await self.verify.load(self.store)
         self.auth_cache.clear()
         self.token_salt = await records.setting(self.store, "token_salt") or ""
         if not self.token_salt:

@@ -37,12 +37,20 @@ from . import applications, caller_ids, documents, handsets, messaging
 from .callbacks import notify
 from .inbound import REPLY_WARNING
 from .sessions import Session, Text, answer_of_body
+from .waiting import wait_until
 
 if TYPE_CHECKING:
     from . import Emulator
 
 log = logging.getLogger(__name__)
 KIND = "call"
+
+
+@dataclass
+class _Managed:
+    """A Twilio-managed caller (Verify's calls): no number of the account."""
+    phone_number: str
+    sid: str | None = None
 
 
 @dataclass
@@ -83,17 +91,32 @@ class Calls:
     async def get(self, sid: str) -> Call | None:
         return await records.load(self.emu.store, KIND, sid, Call)
 
+    async def wait(self, sid: str, statuses: tuple[str, ...], timeout: float) -> Call | None:
+        """The call once its status is one of `statuses` ("final": any final one), or as it stands after
+        `timeout` seconds of real time; None when there is no such call."""
+        wanted = FINAL if "final" in statuses else frozenset(statuses)
+
+        async def look():
+            call = await self.get(sid)
+            return call is None or call.status in wanted, call, None
+
+        return (await wait_until(self.emu, look, lambda kind, c: kind == KIND and c.sid == sid, timeout))[1]
+
     # ---- the Calls resource: calls the account places ------------------------------------------------------
-    async def create(self, account: Account, req: CallRequest) -> Call:
+    async def create(self, account: Account, req: CallRequest, managed: bool = False, also: tuple = ()) -> Call:
         """Calls.create: checked whole (nothing stored on an error), then queued; the call then moves on the
-        virtual clock: initiated, ringing, and answered, busy, no-answer or failed as its handset does."""
+        virtual clock: initiated, ringing, and answered, busy, no-answer or failed as its handset does.
+        `managed`: `req.from_` is a Twilio-managed number (Verify's), not one of the account's. `also`: writes
+        that commit in the same transaction as the call."""
         emu = self.emu
         check_request(req)
         to = numbers.parse(req.to)
         if to is None:
             raise error(INVALID_TO, f"The 'To' number {req.to} is not a valid phone number.")
         source = emu.numbers_by_e164.get(req.from_)
-        if source is None or source.account_sid != account.sid or not source.capabilities.get("voice"):
+        if managed:
+            source = _Managed(req.from_)
+        elif source is None or source.account_sid != account.sid or not source.capabilities.get("voice"):
             verified = {c.phone_number: c for c in await caller_ids.of_account(emu, account)}
             source = verified.get(req.from_)
             if source is None:
@@ -126,7 +149,7 @@ class Calls:
                     fallback_method=method_of(fallback_method, "FallbackMethod"),
                     twiml=req.twiml if not url else None,  # Twiml is ignored when Url is given too (spec)
                     send_digits=req.send_digits)
-        await emu.store.write(records.put(KIND, call))
+        await emu.store.write(records.put(KIND, call), *also)
         if emu.activity.enabled:
             emu.activity.line(f"{call.sid} call from {call.from_} to {call.to} queued")
         self._schedule(call, INITIATED, now + self._delay("initiated"))
@@ -264,6 +287,7 @@ class Calls:
         """Store the call as it now stands, and send the status callback of `status` if it asked for it."""
         params = self._callback_params(call, status) if self._wants(call, status) else None
         await self.emu.store.write(records.put(KIND, call))
+        self.emu.events.publish(KIND, call)
         if params is not None:
             self._send_callback(call, params)
         if self.emu.activity.enabled:
@@ -283,6 +307,7 @@ class Calls:
             await self._save(call, status)
         else:
             await self.emu.store.write(records.put(KIND, call))
+            self.emu.events.publish(KIND, call)
 
     def _wants(self, call: Call, status: str) -> bool:
         return bool(call.status_callback) and EVENT_OF.get(status, "completed") in call.events

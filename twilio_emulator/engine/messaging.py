@@ -77,7 +77,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     if not d.channel:
         magic_numbers.check(to.e164, req.from_, bool(d.media_urls))
     _choose_sender(emu, account, d, managed)
-    _refusals(emu, d)
+    _refusals(emu, d, managed)
     _make(emu, account, d, direction)
     if len(emu.faults) and d.fail is None:
         d.handset = _carrier_fault(emu, account.sid, to, d.sender, d.handset)
@@ -157,12 +157,13 @@ def _choose_sender(emu: "Emulator", account: Account, d: Draft, managed: bool) -
             d.sender, d.fail = None, (exc.code, exc.message)
 
 
-def _refusals(emu: "Emulator", d: Draft) -> None:
+def _refusals(emu: "Emulator", d: Draft, managed: bool) -> None:
     """What refuses the message itself (an opt-out: nothing stored), or fails it once accepted (WhatsApp's
-    window and templates, a phone without RCS)."""
+    window and templates, unless Twilio itself sends it with its own approved template: `managed`; a phone
+    without RCS)."""
     if d.sender is not None and d.channel != channels.WHATSAPP:  # WhatsApp has no STOP (reference api §11)
         opt_outs.check(emu, d.service, d.sender, d.to.e164)
-    if d.channel == channels.WHATSAPP and d.fail is None:
+    if d.channel == channels.WHATSAPP and d.fail is None and not managed:
         d.fail = _whatsapp_refusal(emu, d.sender, f"{d.channel}:{d.to.e164}", d.template, d.rendered, d.handset)
     elif d.channel == channels.RCS and d.fail is None and not d.handset.rcs:
         d.fail = (channels.NOT_ON_CHANNEL, f"{d.to.e164} cannot receive RCS messages.")  # [UNVERIFIED] code

@@ -9,6 +9,7 @@ applied before it stays (the plugin resets between tests; `serve --fixtures` sto
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,8 @@ from . import numbers as number_ops
 if TYPE_CHECKING:
     from . import Emulator
 
-SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates", "faults")
+SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates", "faults",
+            "verify_services", "verify_blocks")
 _POOL = ("phone_numbers", "short_codes", "alpha_senders", "channel_senders")
 HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
                    "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name")
@@ -245,5 +247,29 @@ async def _fault(emu: "Emulator", item: dict, where: str, _account: Account) -> 
     await emu.faults.add(item)
 
 
+async def _verify_service(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """A Verify service; `sid` (VA…) lets an app's configuration name it."""
+    from . import verify
+    _only(item, where, ("sid", "account", *verify.SERVICE_FIELDS))
+    defaults = {f.name: f.default for f in dataclasses.fields(verify.VerifyService)}
+    config = _typed(item, where, defaults, verify.SERVICE_FIELDS)
+    sid = item.get("sid")
+    if sid is not None and not isinstance(sid, str):
+        raise ScenarioError(f"{where}.sid", f"must be a string, not {sid!r}")
+    await verify.create_service(emu, account, config, sid=sid)
+
+
+async def _verify_blocks(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """Where the account's verifications are blocked: Fraud Guard prefixes (60410), countries (60605)."""
+    from . import verify
+    _only(item, where, ("account", "fraud_guard_prefixes", "blocked_countries"))
+    try:
+        await verify.set_blocks(emu, account.sid, item.get("fraud_guard_prefixes"), item.get("blocked_countries"))
+    except ValueError as exc:
+        field, _, why = str(exc).partition(": ")
+        raise ScenarioError(f"{where}.{field}", why) from None
+
+
 _APPLY = {"faults": _fault, "accounts": _account_item, "numbers": _number, "short_codes": _short_code, "senders": _sender,
-          "services": _service, "handsets": _handset, "templates": _template}
+          "services": _service, "handsets": _handset, "templates": _template,
+          "verify_services": _verify_service, "verify_blocks": _verify_blocks}

@@ -3,6 +3,7 @@
 // built with el() from data (never from HTML strings), and every change arrives over one EventSource.
 
 import * as conversations from "./conversations.js";
+import * as verify from "./verify.js";
 
 const CONTROL = "/_emulator/v1";
 const state = {
@@ -100,12 +101,13 @@ function setTheme(theme) {
 // ---- the live stream ------------------------------------------------------------------------------------
 function connect() {
   if (state.stream) state.stream.close();
-  const stream = new EventSource(`${CONTROL}/messages/stream?${accountQuery()}&events=message,webhook`);
+  const stream = new EventSource(`${CONTROL}/messages/stream?${accountQuery()}&events=message,webhook,verification`);
   state.stream = stream;
   stream.onopen = () => { $("live").textContent = "live"; $("live").classList.add("on"); };
   stream.onerror = () => { $("live").textContent = "reconnecting…"; $("live").classList.remove("on"); };
   stream.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
   stream.addEventListener("webhook", (event) => onWebhook(JSON.parse(event.data)));
+  stream.addEventListener("verification", () => verify.changed());
 }
 
 function onMessage(m) {
@@ -130,6 +132,7 @@ function onMessage(m) {
   if (state.detailSid === m.sid) refreshDetail();
   if (!state.targets.length) loadTargets().catch(report);
   if (state.view === "conversations") conversations.changed();
+  verify.changed();
 }
 
 const refreshAlerts = debounce(() => loadAlerts().catch(report), 150);
@@ -520,7 +523,7 @@ async function loadAlerts() {
 }
 
 // ---- views, wiring ---------------------------------------------------------------------------------------
-const VIEWS = ["phones", "messages", "world", "conversations", "alerts"];
+const VIEWS = ["phones", "messages", "world", "conversations", "verify", "alerts"];
 function show(view) {
   state.view = view;
   for (const name of VIEWS) {
@@ -529,8 +532,9 @@ function show(view) {
     tab.tabIndex = name === view ? 0 : -1;
     $(`view-${name}`).hidden = name !== view;
   }
+  if (view !== "verify") verify.hidden();
   const load = { messages: () => loadMessages(), world: loadWorld, alerts: loadAlerts, phones: loadPhones,
-                 conversations: conversations.load }[view];
+                 conversations: conversations.load, verify: verify.load }[view];
   load().catch(report);
 }
 
@@ -624,5 +628,6 @@ let stored = null;
 try { stored = localStorage.getItem("twilio-emulator-theme"); } catch (e) { /* private mode */ }
 setTheme(stored || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
 conversations.init({ el, rest, control, report, accountQuery });
+verify.init({ el, control, report, accountQuery });
 wire();
 loadAccounts().then(loadAll).catch(report);
