@@ -31,7 +31,7 @@ def site(tmp_path_factory) -> Path:
 
 def test_the_site_builds_strict_with_a_page_per_topic(site):
     for page in ("index", "serve", "python-and-pytest", "scenarios", "control-api", "messaging",
-                 "messaging-services", "whatsapp-rcs-content", "conversations", "voice", "lookup", "applications", "inspector",
+                 "messaging-services", "whatsapp-rcs-content", "conversations", "verify", "voice", "lookup", "applications", "inspector",
                  "faults-and-throughput", "ci", "node", "limitations", "benchmarks", "architecture", "coverage"):
         assert (site / f"{page}.html").is_file(), page
     assert (site / "inspector-phones.png").is_file()
