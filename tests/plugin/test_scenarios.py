@@ -192,6 +192,7 @@ code_length = 4
 
 [[verify_blocks]]
 blocked_countries = ["cu"]
+fraud_guard_prefixes = ["+23480"]
 """
 
 
@@ -210,3 +211,6 @@ def test_verify_services_with_a_fixed_sid_and_blocks_from_a_scenario_file(twilio
     with pytest.raises(Exception) as refused:
         verify.verifications.create(to="+5352345678", channel="sms")
     assert (refused.value.status, refused.value.code) == (403, 60605)
+    with pytest.raises(Exception) as refused:
+        verify.verifications.create(to="+2348012345678", channel="sms")
+    assert (refused.value.status, refused.value.code) == (403, 60410)

@@ -230,3 +230,19 @@ def test_a_code_that_cannot_be_sent_leaves_no_verification(server, client):
     assert control_codes(server, "+16285550784") == []
     verify.verifications.create(to="+16285550784", channel="sms")  # a first send, not a second
     assert [len(v["send_code_attempts"]) for v in control_codes(server, "+16285550784")] == [1]
+
+
+def test_a_landline_is_skipped_with_lookup_and_otherwise_gets_an_undelivered_code(server, client):
+    landline = "+16285550783"
+    declared = requests.post(f"{server.base_url}/_emulator/v1/handsets", timeout=10,
+                             json={"number": landline, "line_type": "landline"})
+    assert declared.status_code in (200, 201), declared.text
+    skipping = client.verify.v2.services(client.verify.v2.services.create(
+        friendly_name="Skip", lookup_enabled=True, skip_sms_to_landlines=True).sid)
+    assert refused(lambda: skipping.verifications.create(to=landline, channel="sms")) == (403, 60205)
+    plain = client.verify.v2.services(client.verify.v2.services.create(friendly_name="Plain").sid)
+    plain.verifications.create(to=landline, channel="sms")  # accepted; the carrier cannot deliver it
+    [entry] = control_codes(server, landline)
+    got = requests.get(f"{server.base_url}/_emulator/v1/messages/wait", timeout=30, params={
+        "sid": entry["message_sids"][-1], "status": "undelivered,failed", "timeout": 20})
+    assert got.status_code == 200, got.text
