@@ -204,3 +204,12 @@ def test_searches_offer_only_assigned_geographic_area_codes(client):
             client.available_phone_numbers("US").local.list(area_code=unassigned)
         assert '"code": 21451' in str(exc.value)
     assert {n.region for n in client.available_phone_numbers("US").local.list(area_code=206, limit=3)} == {"WA"}
+
+
+def test_a_search_by_locality_alone_finds_that_citys_numbers(client):
+    found = client.available_phone_numbers("US").local.list(in_locality="Tulsa", limit=10)
+    assert len(found) == 10 and {(n.locality, n.region) for n in found} == {("Tulsa", "OK")}
+    assert all(n.phone_number.startswith(("+1918", "+1539")) for n in found)
+    assert client.available_phone_numbers("US").local.list(in_locality="Tulsa", in_region="CA") == []
+    assert client.available_phone_numbers("US").local.list(in_locality="Tulsa", area_code="918", limit=3)
+    assert client.available_phone_numbers("US").local.list(in_locality="Nowhere Such") == []

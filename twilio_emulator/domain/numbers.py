@@ -207,6 +207,21 @@ def nanp_area_codes() -> dict[str, tuple[str, str, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def nanp_localities() -> dict[str, tuple[str, ...]]:
+    """City (upper case) -> the NANP number prefixes (area code and exchange digits, without the +1) that
+    phonenumbers' geocoder places there: what an InLocality search draws from, so that it finds a city's
+    numbers in O(results) instead of guessing area codes."""
+    from phonenumbers.geodata import GEOCODE_DATA  # loaded on first use (see _geo)
+    out: dict[str, list[str]] = {}
+    for prefix, names in GEOCODE_DATA.items():
+        if prefix[:1] == "1" and len(prefix) >= 6:
+            city, _, state = names.get("en", "").rpartition(", ")
+            if city and state in _STATE_ABBRS:
+                out.setdefault(city.upper(), []).append(prefix[1:])
+    return {city: tuple(sorted(found)) for city, found in out.items()}
+
+
 @dataclass(frozen=True)
 class SearchCriteria:
     country: str
@@ -259,6 +274,14 @@ def _candidate(c: SearchCriteria, rng: random.Random) -> str | None:
     cc = str(phonenumbers.country_code_for_region(c.country))
     if c.country in NANP and c.kind != TOLL_FREE:
         codes = nanp_area_codes()
+        if c.in_locality:  # a prefix the geocoder places in that city (in the area code and region asked for)
+            pool = [p for p in nanp_localities().get(c.in_locality.upper(), ())
+                    if (not c.area_code or p.startswith(c.area_code)) and p[:3] in codes
+                    and codes[p[:3]][0] == c.country and (not c.in_region or codes[p[:3]][1] == c.in_region.upper())]
+            if not pool:
+                return None
+            prefix = rng.choice(pool)
+            return f"+{cc}{prefix}" + "".join(str(rng.randint(0, 9)) for _ in range(10 - len(prefix)))
         if c.area_code:
             prefix = c.area_code
         else:

@@ -1,0 +1,69 @@
+"""Recordings a call's <Record> makes: stored (REST: list, fetch, delete), served as real audio files of their
+length (engine answers the media route), and told to the verb's recordingStatusCallback."""
+from __future__ import annotations
+
+from email.utils import formatdate
+from typing import TYPE_CHECKING
+
+from ..domain.errors import NotFound
+from ..domain.sids import is_sid
+from ..domain.voice import Recording
+from ..store import records
+from .callbacks import notify
+
+if TYPE_CHECKING:
+    from ..domain.accounts import Account
+    from . import Emulator
+
+KIND = "recording"
+
+
+def url(emu: "Emulator", rec: Recording) -> str:
+    """RecordingUrl: the media's address on the emulator, without an extension (Twilio's form; .wav and .mp3
+    work too)."""
+    return f"{emu.public_url}/2010-04-01/Accounts/{rec.account_sid}/Recordings/{rec.sid}"
+
+
+async def create(emu: "Emulator", account_sid: str, call_sid: str, seconds: float, words: str,
+                 started: float) -> Recording:
+    now = emu.now()
+    rec = Recording(sid=emu.sids.new("RE"), account_sid=account_sid, call_sid=call_sid, date_created=now,
+                    start_time=started, duration=max(1, round(seconds)), words=words)
+    await emu.store.write(records.put(KIND, rec))
+    return rec
+
+
+async def of_account(emu: "Emulator", account: "Account", call_sid: str | None = None) -> list[Recording]:
+    """Newest first."""
+    found = await records.load_for_account(emu.store, KIND, account.sid, Recording)
+    return sorted((r for r in found if call_sid is None or r.call_sid == call_sid),
+                  key=lambda r: r.date_created, reverse=True)
+
+
+async def get(emu: "Emulator", account_sid: str, sid: str, call_sid: str | None = None) -> Recording:
+    rec = await records.load(emu.store, KIND, sid, Recording) if is_sid(sid, "RE") else None
+    if rec is None or rec.account_sid != account_sid or (call_sid is not None and rec.call_sid != call_sid):
+        raise NotFound()
+    return rec
+
+
+async def delete(emu: "Emulator", rec: Recording) -> None:
+    await emu.store.write(records.delete(KIND, rec.sid))
+
+
+async def tell(emu: "Emulator", account: "Account", rec: Recording, callback: str, method: str,
+               events: tuple[str, ...]) -> None:
+    """The recordingStatusCallback of a <Record>: `completed` (the only event a finished recording has here;
+    `in-progress` and `absent` are not sent) [UNVERIFIED parameter set: Twilio's docs for the verb]."""
+    if "completed" not in events:
+        return
+    params = [("AccountSid", rec.account_sid), ("CallSid", rec.call_sid), ("RecordingSid", rec.sid),
+              ("RecordingUrl", url(emu, rec)), ("RecordingStatus", rec.status),
+              ("RecordingDuration", str(rec.duration)), ("RecordingChannels", str(rec.channels)),
+              ("RecordingStartTime", _rfc2822(rec.start_time)), ("RecordingSource", rec.source)]
+    await notify(emu, account, rec.sid, "recording_status_callback", "recording status callback completed", method,
+                 callback, params, f"recording:{rec.sid}:completed")
+
+
+def _rfc2822(at: float) -> str:
+    return formatdate(at, usegmt=False).replace("-0000", "+0000")  # as the call status callback's Timestamp
