@@ -20,7 +20,7 @@ CHANNEL_TIMINGS = {
     "instant": {"sender": 0.0, "approval": 0.0},
     "realistic": {"sender": 2.0, "approval": 5.0},
 }
-# A call's progress (domain.calls): seconds to initiated, to ringing, and ringing until the handset answers.
+# A call's progress (domain.voice.calls): seconds to initiated, to ringing, and ringing until the handset answers.
 CALL_TIMINGS = {
     "instant": {"initiated": 0.001, "ringing": 0.001, "answered": 0.001},
     "realistic": {"initiated": 0.1, "ringing": 0.5, "answered": 2.0},

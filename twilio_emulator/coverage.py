@@ -26,6 +26,10 @@ OFF_SPEC = {
     ("GET", "/2010-04-01/Accounts/{AccountSid}/Messages/{MessageSid}/Media/{Sid}"):
         "a media item's content: the Media resource's URI without `.json`, where Twilio serves the file "
         "(the URL inbound webhooks carry as MediaUrl{N}); the spec describes only the JSON resource",
+    ("GET", "/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid:RE[0-9a-fA-F]{32}}{ext:(\\.wav|\\.mp3)?}"):
+        "a recording's audio: the Recording resource's URI without `.json` (a WAV), or with `.wav` or `.mp3`, "
+        "where Twilio serves the file (the RecordingUrl of <Record> actions); the spec describes only the JSON "
+        "resource",
 }
 _METHODS = ("get", "post", "put", "delete", "patch")
 

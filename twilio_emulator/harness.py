@@ -121,6 +121,15 @@ class Phone:
                               self)
         return sms
 
+    def call(self, to: str, script: list[dict] | None = None) -> "PhoneCall":
+        """Call `to` (one of your numbers) and do what `script` says — [{"press": "1"}, {"say": "billing"},
+        {"wait": 3}, {"record": 5}, {"hangup": True}] — as each <Gather>, <Record> and <Dial> of your app's TwiML
+        listens; returns once the call has ended, with what the phone heard."""
+        body = {"From": self.number, "To": to, "wait": True}
+        if script is not None:
+            body["script"] = script
+        return PhoneCall(self.harness.remote.control("POST", "/calls", body))
+
     def expect_verification_code(self, timeout: float = 5.0) -> str:
         """The code of the next Verify message this phone receives (SMS or WhatsApp; waiting up to `timeout`
         seconds of real time for it), read from its text as a person would. For a code by call, see
@@ -142,6 +151,23 @@ class Phone:
     def conversation(self) -> list[Sms]:
         """Every message to and from this phone, oldest first."""
         return [m for m in self.harness.messages() if self.number in (m.to, m.from_)]
+
+
+class PhoneCall:
+    """A call a phone made, once it ended: `sid`, `status`, `transcript` (each step: what the phone heard, what
+    it pressed and said, what was recorded and dialled), and `webhooks` (each request made for it)."""
+
+    def __init__(self, data: dict):
+        self.data, self.sid, self.status = data, data["sid"], data["status"]
+        self.transcript: list[dict] = data["transcript"]
+        self.webhooks: list[dict] = data.get("outcome", {}).get("webhooks", [])
+
+    def heard(self) -> list[str]:
+        """What was said to the phone (<Say>), in order."""
+        return [step["text"] for step in self.transcript if step["verb"] == "Say"]
+
+    def __repr__(self) -> str:
+        return f"<PhoneCall {self.sid} {self.status}: {self.heard()}>"
 
 
 class TwilioEmulator:

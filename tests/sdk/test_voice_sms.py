@@ -110,11 +110,11 @@ def test_sms_status_callback_gets_one_request_sent_or_failed(server, client, acc
 
 
 def test_voice_verbs_not_emulated_are_recorded_and_unknown_ones_warned(server, client, number):
-    document = "<Response><Dial>+14155550100</Dial><Dance/><Sms>after</Sms></Response>"
+    document = "<Response><Enqueue>support</Enqueue><Dance/><Sms>after</Sms></Response>"
     with Receiver(routes={"/voice": (200, document, XML)}) as app:
         configure(client, number, voice_url=app.url("/voice"))
         data = call(server, From=CALLER, To=number)
-    assert data["transcript"][0] == {"verb": "Dial", "emulated": False}
+    assert data["transcript"][0] == {"verb": "Enqueue", "emulated": False}
     assert [a["error_code"] for a in data["outcome"]["alerts"]] == [12200]
     assert [m["body"] for m in data["outcome"]["messages"]] == ["after"]
 

@@ -21,12 +21,12 @@ from .products import Product, host_check, prefix_check, prefixed_routes, routes
 from .routing import add_unmatched
 from .verify_v2 import services as verify_services, verifications as verify_verifications
 from .v2010 import (accounts, applications, available_phone_numbers, calls, incoming_phone_numbers, keys,
-                    media, messages, outgoing_caller_ids, short_codes)
+                    media, messages, outgoing_caller_ids, recordings, short_codes)
 
 # Each product's modules in the order their routes are tried: the hot path (Messages) first.
 PRODUCTS = (
     Product("api", (messages, media, incoming_phone_numbers, available_phone_numbers, short_codes, keys, accounts,
-                    outgoing_caller_ids, applications, calls)),
+                    outgoing_caller_ids, applications, calls, recordings)),
     Product("messaging", (services, senders, channel_senders)),
     Product("monitor", (alerts,)),
     Product("lookups", (lookups_v2, lookups_v1)),

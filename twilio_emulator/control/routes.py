@@ -293,15 +293,23 @@ def call_json(call) -> dict:
 
 @routes.post("/calls")
 async def place_call(request: web.Request) -> web.Response:
-    """A caller dials one of our numbers: {"From", "To", "wait"}. 201 with the call (status ringing); with
-    "wait": true, once the call has ended, with its transcript and "outcome": {"webhooks", "messages",
-    "alerts"}."""
+    """A caller dials one of our numbers: {"From", "To", "script", "wait"}. `script`: what the caller does,
+    e.g. [{"press": "1"}, {"say": "billing"}, {"wait": 3}, {"record": 5}, {"hangup": true}] (default: its
+    handset's call_script). 201 with the call (status ringing); with "wait": true, once the call has ended, with
+    its transcript and "outcome": {"webhooks", "messages", "alerts"}."""
+    from ..domain.voice.script import check_script
     body = await _params(request)
     for name in ("From", "To"):
         if body.get(name) is not None and not isinstance(body[name], str):
             return control_error(400, f"{name} must be a string")
+    script = None
+    if body.get("script") is not None:
+        try:
+            script = check_script(body["script"])
+        except ValueError as exc:
+            return control_error(400, str(exc))
     emu = request.config_dict[EMULATOR]
-    call, task = await emu.calls.place(body.get("From"), body.get("To"))
+    call, task = await emu.calls.place(body.get("From"), body.get("To"), script)
     if not _flag(body.get("wait")):
         return web.json_response(call_json(call), status=201)
     outcome = await asyncio.shield(task)

@@ -10,9 +10,10 @@ import phonenumbers
 from phonenumbers import PhoneNumberType
 
 from . import numbers
-from .calls import CALL_BEHAVIOURS
+from .voice.calls import CALL_BEHAVIOURS
 from .errors import INVALID_PARAMETER, error
 from .messages import DELIVERED, FAILED, MIN_STEP, READ, SENT, UNDELIVERED, Step, delivery_plan
+from .voice.script import check_script
 
 MOBILE, LANDLINE, VOIP, TOLL_FREE = "mobile", "landline", "voip", "toll-free"
 LINE_TYPES = (MOBILE, LANDLINE, VOIP, TOLL_FREE)
@@ -55,7 +56,7 @@ class Handset:
     delays: dict[str, float] = field(default_factory=dict)  # per-step overrides, e.g. {"delivered": 30}
     caller_name: str = ""  # what a Lookup's caller_name package answers (CNAM: US numbers only)
     caller_type: str = ""  # BUSINESS | CONSUMER | "" (unknown)
-    call_behaviour: str = "answer"  # a call to it: answer | busy | no-answer | failed (domain.calls)
+    call_behaviour: str = "answer"  # a call to it: answer | busy | no-answer | failed (domain.voice.calls)
     # Channels (issue 16): whether its user has WhatsApp (its identity whatsapp:+number) and an RCS-capable
     # messaging app, whether it reports `read` on WhatsApp/RCS, and the WhatsApp profile name it shows.
     # Emulator defaults: WhatsApp on a mobile, no RCS (so a pool's RCS sender falls back to SMS unless a
@@ -64,6 +65,8 @@ class Handset:
     rcs: bool = False
     read_receipts: bool = True
     profile_name: str = ""
+    # What its user does on a call (domain.voice.script): press keys, say words, wait, record, hang up.
+    call_script: tuple = ()
 
 
 @lru_cache(maxsize=65536)
@@ -134,6 +137,11 @@ def check(handset: Handset) -> Handset:
             handset.error_code = 30008 if handset.behaviour == FAILED else 30003
         if not 30000 <= handset.error_code < 40000:
             raise error(INVALID_PARAMETER, "error_code must be a Twilio delivery error (30xxx)")
+    try:
+        handset.call_script = tuple(check_script(list(handset.call_script) if isinstance(handset.call_script, (list, tuple))
+                                                 else handset.call_script))
+    except ValueError as exc:
+        raise error(INVALID_PARAMETER, f"call_{exc}", param="call_script") from None
     if not isinstance(handset.delays, dict):
         raise error(INVALID_PARAMETER, "delays must be an object of step: seconds (sending, sent, delivered, read)")
     for step, seconds in handset.delays.items():

@@ -114,7 +114,7 @@ class Emulator:
     @property
     def calls(self):
         if self._calls is None:
-            from .calls import Calls
+            from .voice.calls import Calls
             self._calls = Calls(self)
         return self._calls
 
@@ -285,7 +285,7 @@ class Emulator:
 
     async def place_call(self, from_: str, to: str, wait: bool = True):
         """`from_` calls our number `to` (its voice TwiML runs; <Sms> sends messages). With `wait` (default)
-        returns the engine.calls.CallOutcome once the call has ended; else the ringing Call at once."""
+        returns the engine.voice.calls.CallOutcome once the call has ended; else the ringing Call at once."""
         call, task = await self.calls.place(from_, to)
         return await asyncio.shield(task) if wait else call
 

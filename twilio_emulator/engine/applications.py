@@ -71,6 +71,17 @@ async def check_refs(emu: "Emulator", account_sid: str, config: dict) -> None:
 MISCONFIGURED_WEBHOOK = 11321  # docs errors/11321 (warning): Twilio could not send the incoming message's webhook
 
 
+async def voice_status_callback(emu: "Emulator", number) -> tuple[str | None, str]:
+    """Where an inbound call's status callback goes: the StatusCallback of the number's voice application when
+    it names one, else the number's own ((None, "POST") when there is none)."""
+    source = number
+    if number.get("voice_application_sid"):
+        source = await find(emu, number.account_sid, number.get("voice_application_sid"))
+        if source is None:
+            return None, "POST"
+    return source.get("status_callback") or None, (source.get("status_callback_method") or "POST").upper()
+
+
 async def target(emu: "Emulator", number, channel: str) -> tuple[tuple[str, str, str, str], str]:
     """Where a number's incoming `channel` ("sms" or "voice") goes: ((url, method, fallback url, fallback
     method), why there is no url when url is ""). Its application's URLs when it names one (all of the

@@ -43,7 +43,7 @@ async def declare(emu: "Emulator", number: str, **fields) -> Handset:
         raise error(INVALID_PARAMETER, f"{number} is not a valid phone number")
     unknown = set(fields) - {"carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays",
                              "city", "state", "zip", "caller_name", "caller_type", "call_behaviour", "whatsapp", "rcs",
-                             "read_receipts", "profile_name"}
+                             "read_receipts", "profile_name", "call_script"}
     if unknown:
         raise error(INVALID_PARAMETER, f"unknown handset fields: {', '.join(sorted(unknown))}")
     values = {**current.__dict__, **{k: v for k, v in fields.items() if v is not None}}

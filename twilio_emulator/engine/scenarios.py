@@ -32,7 +32,7 @@ SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handse
             "verify_services", "verify_blocks")
 _POOL = ("phone_numbers", "short_codes", "alpha_senders", "channel_senders")
 HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
-                   "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name")
+                   "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name", "call_script")
 _SENDER_FIELDS = ("sender_id", "account", "webhook", "profile", "configuration", "friendly_name")
 _TEMPLATE_FIELDS = ("sid", "account", "friendly_name", "language", "variables", "types", "approval")
 

@@ -1,5 +1,5 @@
 """A webhook session: the requests Twilio makes to an app about one resource (an inbound message, a call),
-the answers it reads as TwiML, and the alerts it raises. Shared by engine.inbound and engine.calls.
+the answers it reads as TwiML, and the alerts it raises. Shared by engine.inbound and engine.voice.calls.
 
 Every request goes to the webhook log (and one activity line); every failure becomes an alert with Twilio's
 code: 11205 no connection or no answer in time, 11200 an error status, 12300 a Content-Type Twilio does not

@@ -1,6 +1,6 @@
 """Twilio Verify v2: services, verifications, checks and messaging configurations (domain.verify has the rules).
 A code goes to the phone as a real message of the simulated network, through the one send path
-(engine.messaging.send) or as a real call (engine.calls), so carriers, handsets, fault rules, opt-outs and the
+(engine.messaging.send) or as a real call (engine.voice.calls), so carriers, handsets, fault rules, opt-outs and the
 clock apply to it as to any message. Fraud Guard and Geo-Permissions block where the emulator is told to
 (control API, scenario files: `VerifyBlocks`)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 from ..domain import carriers, channels, numbers
 from ..domain import verify as rules
 from ..domain.accounts import TRIAL, Account
-from ..domain.calls import CallRequest
+from ..domain.voice.calls import CallRequest
 from ..domain.dates import iso8601
 from ..domain.errors import NotFound, TwilioError
 from ..domain.messages import SendRequest

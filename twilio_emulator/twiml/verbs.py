@@ -69,6 +69,64 @@ class Hangup:
 
 
 @dataclass(frozen=True)
+class Gather:
+    """<Gather>: listens for keys and/or speech while its nested <Say>/<Play>/<Pause> play."""
+    prompts: tuple = ()
+    dtmf: bool = True
+    speech: bool = False
+    action: str | None = None  # None: the current document's URL
+    method: str = "POST"
+    timeout: int = 5
+    speech_timeout: int | None = None  # None: "auto"
+    max_speech_time: int = 60
+    finish_on_key: str = "#"
+    num_digits: int | None = None
+    action_on_empty_result: bool = False
+    language: str = "en-US"
+    hints: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    action: str | None = None  # None: the current document's URL
+    method: str = "POST"
+    timeout: int = 5
+    finish_on_key: str = "1234567890*#"
+    max_length: int = 3600
+    play_beep: bool = True
+    trim: str = "trim-silence"
+    recording_status_callback: str | None = None
+    recording_status_callback_method: str = "POST"
+    recording_status_callback_events: tuple[str, ...] = ("completed",)
+    transcribe: bool = False
+    transcribe_callback: str | None = None
+
+
+@dataclass(frozen=True)
+class Number:
+    """<Dial><Number> (or a bare number inside <Dial>)."""
+    number: str
+    send_digits: str | None = None
+    url: str | None = None
+    method: str = "POST"
+    status_callback: str | None = None
+    status_callback_events: tuple[str, ...] = ("completed",)
+    status_callback_method: str = "POST"
+
+
+@dataclass(frozen=True)
+class Dial:
+    targets: tuple = ()  # Number, or Unsupported for a noun the emulator does not dial (<Client>, <Sip> …)
+    action: str | None = None
+    method: str = "POST"
+    timeout: int = 30
+    time_limit: int = 14400
+    caller_id: str | None = None
+    hangup_on_star: bool = False
+    sequential: bool = False
+
+
+@dataclass(frozen=True)
 class Unsupported:
     """A real voice verb the emulator does not carry out (<Dial>, <Gather>, …): recorded, then skipped."""
     tag: str
@@ -160,8 +218,130 @@ def messaging(root: etree._Element) -> Program:
     return out
 
 
-VOICE_VERBS_NOT_EMULATED = ("Dial", "Gather", "Record", "Enqueue", "Leave", "Connect", "Pay", "Prompt", "Refer",
-                            "Start", "Stop", "Echo", "Queue")
+VOICE_VERBS_NOT_EMULATED = ("Enqueue", "Leave", "Connect", "Pay", "Prompt", "Refer", "Start", "Stop", "Echo",
+                            "Queue")
+DIAL_NOUNS_NOT_EMULATED = ("Client", "Sip", "Queue", "Conference", "Application", "WhatsApp")
+# Attributes the emulator knows but cannot honour: carried out without them, with a warning alert that says so.
+NOT_HONOURED = {
+    "Gather": ("partialResultCallback", "partialResultCallbackMethod", "speechModel", "enhanced", "debug",
+               "profanityFilter"),
+    "Record": ("recordingConfigurationId",),
+    "Dial": ("record", "trim", "recordingStatusCallback", "recordingStatusCallbackMethod",
+             "recordingStatusCallbackEvent", "recordingConfigurationId", "recordingTrack", "referUrl", "referMethod",
+             "events", "passports", "ringTone"),
+    "Number": ("byoc", "machineDetection", "amdStatusCallback", "amdStatusCallbackMethod", "machineDetectionTimeout",
+               "machineDetectionSpeechThreshold", "machineDetectionSpeechEndThreshold",
+               "machineDetectionSilenceTimeout"),
+}
+HONOURED = {
+    "Gather": ("input", "action", "method", "timeout", "speechTimeout", "maxSpeechTime", "finishOnKey", "numDigits",
+               "actionOnEmptyResult", "language", "hints", "bargeIn"),
+    "Record": ("action", "method", "timeout", "finishOnKey", "maxLength", "playBeep", "trim",
+               "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
+               "transcribe", "transcribeCallback"),
+    "Dial": ("action", "method", "timeout", "hangupOnStar", "timeLimit", "callerId", "answerOnBridge", "sequential"),
+    "Number": ("sendDigits", "url", "method", "statusCallback", "statusCallbackEvent", "statusCallbackMethod"),
+}
+
+
+def _attrs(el: etree._Element, out: Program) -> None:
+    """Warn of each attribute of `el` that is unknown, or known and not honoured by the emulator."""
+    for name in el.attrib:
+        if name in NOT_HONOURED.get(el.tag, ()):
+            out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<{el.tag} {name}> is not emulated: the verb is carried "
+                                                             "out without it"))
+        elif name not in HONOURED.get(el.tag, ()):
+            out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<{el.tag}> has an unknown attribute {name!r}"))
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    return default if value is None else value.strip().lower() == "true"
+
+
+def _events(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(value.replace(",", " ").split()) if value else default
+
+
+def _prompt(el: etree._Element, out: Program):
+    if el.tag == "Say":
+        _check_attrs(el, ("voice", "language", "loop"), out)
+        return Say(_text(el), el.get("voice"), el.get("language"))
+    if el.tag == "Play":
+        _check_attrs(el, ("loop", "digits"), out)
+        return Play(_text(el))
+    if el.tag == "Pause":
+        _check_attrs(el, ("length",), out)
+        return Pause(_int(el.get("length"), 1))
+    return None
+
+
+def _gather(el: etree._Element, out: Program) -> Gather | None:
+    _attrs(el, out)
+    method = _method(el, INVALID_ACTION, out)
+    if method is None:
+        return None
+    prompts = []
+    for child in _children(el):
+        prompt = _prompt(child, out)
+        if prompt is None:
+            out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<{child.tag}> is not allowed inside <Gather>"))
+        else:
+            prompts.append(prompt)
+    kinds = set((el.get("input") or "dtmf").replace(",", " ").split())
+    if not kinds or not kinds <= {"dtmf", "speech"}:
+        out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<Gather input> takes dtmf, speech or both, not "
+                                                         f"{el.get('input')!r}: dtmf is used"))
+        kinds = {"dtmf"}
+    speech_timeout = el.get("speechTimeout")
+    num_digits = _int(el.get("numDigits"), 0) or None
+    return Gather(prompts=tuple(prompts), dtmf="dtmf" in kinds, speech="speech" in kinds,
+                  action=el.get("action") or None, method=method, timeout=_int(el.get("timeout"), 5),
+                  speech_timeout=None if speech_timeout in (None, "auto") else _int(speech_timeout, 5),
+                  max_speech_time=_int(el.get("maxSpeechTime"), 60),
+                  finish_on_key=el.get("finishOnKey", "#"), num_digits=num_digits,
+                  action_on_empty_result=_flag(el.get("actionOnEmptyResult"), False),
+                  language=el.get("language") or "en-US", hints=el.get("hints"))
+
+
+def _record(el: etree._Element, out: Program) -> Record | None:
+    _attrs(el, out)
+    method = _method(el, INVALID_ACTION, out)
+    if method is None:
+        return None
+    return Record(action=el.get("action") or None, method=method, timeout=_int(el.get("timeout"), 5),
+                  finish_on_key=el.get("finishOnKey", "1234567890*#"), max_length=_int(el.get("maxLength"), 3600) or 3600,
+                  play_beep=_flag(el.get("playBeep"), True), trim=el.get("trim") or "trim-silence",
+                  recording_status_callback=el.get("recordingStatusCallback") or None,
+                  recording_status_callback_method=(el.get("recordingStatusCallbackMethod") or "POST").upper(),
+                  recording_status_callback_events=_events(el.get("recordingStatusCallbackEvent"), ("completed",)),
+                  transcribe=_flag(el.get("transcribe"), False), transcribe_callback=el.get("transcribeCallback"))
+
+
+def _dial(el: etree._Element, out: Program) -> Dial | None:
+    _attrs(el, out)
+    method = _method(el, INVALID_ACTION, out)
+    if method is None:
+        return None
+    targets = []
+    bare = _text(el)
+    if bare:
+        targets.append(Number(bare))
+    for child in _children(el):
+        if child.tag == "Number":
+            _attrs(child, out)
+            targets.append(Number(_text(child), send_digits=child.get("sendDigits") or None,
+                                  url=child.get("url") or None, method=(child.get("method") or "POST").upper(),
+                                  status_callback=child.get("statusCallback") or None,
+                                  status_callback_events=_events(child.get("statusCallbackEvent"), ("completed",)),
+                                  status_callback_method=(child.get("statusCallbackMethod") or "POST").upper()))
+        elif child.tag in DIAL_NOUNS_NOT_EMULATED:
+            targets.append(Unsupported(child.tag))
+        else:
+            out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<{child.tag}> is not allowed inside <Dial>"))
+    return Dial(targets=tuple(targets), action=el.get("action") or None, method=method,
+                timeout=_int(el.get("timeout"), 30) or 30, time_limit=_int(el.get("timeLimit"), 14400) or 14400,
+                caller_id=el.get("callerId") or None, hangup_on_star=_flag(el.get("hangupOnStar"), False),
+                sequential=_flag(el.get("sequential"), False))
 
 
 def _int(value: str | None, default: int) -> int:
@@ -193,6 +373,10 @@ def voice(root: etree._Element) -> Program:
             if verb is not None:
                 out.verbs.append(verb)
                 break
+        elif tag in ("Gather", "Record", "Dial"):
+            verb = {"Gather": _gather, "Record": _record, "Dial": _dial}[tag](el, out)
+            if verb is not None:
+                out.verbs.append(verb)
         elif tag == "Sms":
             _check_attrs(el, ("to", "from", "action", "method", "statusCallback"), out)
             method = _method(el, INVALID_ACTION, out)

@@ -128,3 +128,34 @@ def call_status(voice: list[tuple[str, str]], status: str, sequence: int, at: fl
     if sip_code is not None:
         params.append(("SipResponseCode", str(sip_code)))
     return params
+
+
+def gather_action(call_params: list[tuple[str, str]], digits: str, speech: str,
+                  confidence: str) -> list[tuple[str, str]]:
+    """<Gather action>: the call's parameters plus Digits (keys) or SpeechResult and Confidence (speech)."""
+    params = [*call_params]
+    if speech:
+        params += [("SpeechResult", speech), ("Confidence", confidence)]
+    else:
+        params.append(("Digits", digits))
+    return params
+
+
+def record_action(call_params: list[tuple[str, str]], url: str, duration: int, sid: str,
+                  digits: str) -> list[tuple[str, str]]:
+    """<Record action>: the call's parameters plus RecordingUrl, RecordingDuration, RecordingSid and Digits (the
+    key that ended it, or "hangup")."""
+    return [*call_params, ("RecordingUrl", url), ("RecordingDuration", str(duration)), ("RecordingSid", sid),
+            ("Digits", digits)]
+
+
+def dial_action(call_params: list[tuple[str, str]], status: str, child_sid: str | None,
+                duration: int | None) -> list[tuple[str, str]]:
+    """<Dial action>: the call's parameters plus DialCallStatus, DialCallSid and DialCallDuration (once the
+    dialled party answered)."""
+    params = [*call_params, ("DialCallStatus", status)]
+    if child_sid:
+        params.append(("DialCallSid", child_sid))
+    if duration is not None:
+        params.append(("DialCallDuration", str(duration)))
+    return params

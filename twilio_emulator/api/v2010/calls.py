@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...domain.calls import NOT_EMULATED, STATUSES, Call, CallRequest
+from ...domain.voice.calls import NOT_EMULATED, STATUSES, Call, CallRequest
 from ...domain.errors import INVALID_PARAMETER, error
 from ...domain.numbers import parse
 from ..context import ACCOUNT, EMULATOR

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ...domain import audio
-from ...domain.voice import Recording
-from ...engine import recordings
+from ...domain.voice import audio
+from ...domain.voice.script import Recording
+from ...engine.voice import recordings
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
 from ..paging import in_memory, json_response, list_response, present

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import error
-from .messages import valid_callback_url
+from ..errors import error
+from ..messages import valid_callback_url
 
 QUEUED, INITIATED, RINGING, IN_PROGRESS = "queued", "initiated", "ringing", "in-progress"
 COMPLETED, BUSY, NO_ANSWER, FAILED, CANCELED = "completed", "busy", "no-answer", "failed", "canceled"
 FINAL = frozenset({COMPLETED, BUSY, NO_ANSWER, FAILED, CANCELED})
 STATUSES = (QUEUED, RINGING, IN_PROGRESS, COMPLETED, BUSY, FAILED, NO_ANSWER, CANCELED)  # the spec's enum
-INBOUND, OUTBOUND_API = "inbound", "outbound-api"
+INBOUND, OUTBOUND_API, OUTBOUND_DIAL = "inbound", "outbound-api", "outbound-dial"
 EVENTS = ("initiated", "ringing", "answered", "completed")  # StatusCallbackEvent
 EVENT_OF = {INITIATED: "initiated", RINGING: "ringing", IN_PROGRESS: "answered"}  # the rest: "completed"
 # What the called handset does (Handset.call_behaviour) and the SIP code its call ends with (reference §3.5).
@@ -70,6 +70,7 @@ class Call:
     fallback_method: str = "POST"
     twiml: str | None = None
     send_digits: str | None = None  # played once the call is answered: in its transcript
+    script: list[dict] = field(default_factory=list)  # what the phone does next (domain.voice.script.Caller)
     plan: int = 0  # bumped when the call's next steps change (a redirect, a hang-up): older jobs do nothing
 
     @property

@@ -15,32 +15,34 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..domain import numbers
-from ..config import CALL_TIMINGS
-from ..domain.accounts import TRIAL, Account
-from ..domain.applications import INVALID_APPLICATION
-from ..domain.calls import (BUSY, CANCELED, COMPLETED, DEFAULT_TIMEOUT, EVENT_OF, FAILED, FINAL, FROM_NOT_OURS,
+from ...domain import numbers
+from ...config import CALL_TIMINGS
+from ...domain.accounts import TRIAL, Account
+from ...domain.applications import INVALID_APPLICATION
+from ...domain.voice.calls import (INBOUND, BUSY, CANCELED, COMPLETED, DEFAULT_TIMEOUT, EVENT_OF, FAILED, FINAL, FROM_NOT_OURS,
                             GENERIC, IN_PROGRESS, INITIATED, INVALID_STATE, INVALID_TO, INVALID_URL, MAX_TWIML,
                             NO_ANSWER, OUTBOUND_API, QUEUED, RINGING, SIP_CODES, Call, CallRequest, check_request,
                             events_of, method_of, price)
-from ..domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
-from ..domain.messages import MIN_STEP, OUTBOUND_CALL, Message, SendRequest, valid_callback_url
-from ..domain.sids import is_sid
-from ..store import records
-from ..store.webhooks import Alert
-from ..twiml import errors as E
-from ..twiml import verbs
-from ..twiml.errors import TwimlError, TwimlWarning
-from ..webhooks import payloads
-from ..webhooks.dispatcher import Attempt
-from . import applications, caller_ids, documents, handsets, messaging
-from .callbacks import notify
-from .inbound import REPLY_WARNING
-from .sessions import Session, Text, answer_of_body
-from .waiting import wait_until
+from ...domain.errors import INVALID_PARAMETER, NotFound, TwilioError, error
+from ...domain.messages import MIN_STEP, OUTBOUND_CALL, Message, SendRequest, valid_callback_url
+from ...domain.sids import is_sid
+from ...store import records
+from ...store.webhooks import Alert
+from ...twiml import errors as E
+from ...twiml import verbs
+from ...twiml.errors import TwimlError, TwimlWarning
+from ...webhooks import payloads
+from ...webhooks.dispatcher import Attempt
+from ...domain.voice.script import Caller
+from .. import applications, caller_ids, documents, handsets, messaging
+from . import verbs as call_verbs
+from ..callbacks import notify
+from ..inbound import REPLY_WARNING
+from ..sessions import Session, Text, answer_of_body
+from ..waiting import wait_until
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
 
 log = logging.getLogger(__name__)
 KIND = "call"
@@ -66,9 +68,11 @@ class Calls:
         self.emu = emu
         self._last: dict[str, asyncio.Task] = {}  # each call's latest status callback: the next one waits for it
 
-    async def place(self, from_: str | None, to: str | None) -> tuple[Call, asyncio.Task]:
+    async def place(self, from_: str | None, to: str | None, script: list[dict] | None = None
+                    ) -> tuple[Call, asyncio.Task]:
         """`from_` calls our number `to`: the call starts ringing and its TwiML runs in a task whose result is
-        the CallOutcome. Raises TwilioError (nothing stored) for a call that cannot be placed."""
+        the CallOutcome. `script`: what the caller does (domain.voice.script; default: its handset's call_script).
+        Raises TwilioError (nothing stored) for a call that cannot be placed."""
         emu = self.emu
         if not to or not from_:
             raise error(INVALID_PARAMETER, "From (the caller) and To (one of the emulator's numbers) are required.")
@@ -81,10 +85,14 @@ class Calls:
         caller = numbers.parse(from_, parsed_to.country)
         if caller is None:
             raise error(21212, f"From {from_!r} is not a valid phone number.")
+        if script is None:
+            script = list(handsets.get(emu, caller.e164).call_script)
+        callback, callback_method = await applications.voice_status_callback(emu, number)
         now = emu.now()
         call = Call(sid=emu.sids.new("CA"), account_sid=number.account_sid, from_=caller.e164,
                     to=number.phone_number, status=RINGING, date_created=now, date_updated=now,
-                    phone_number_sid=number.sid, start_time=now)
+                    phone_number_sid=number.sid, start_time=now, script=script, status_callback=callback,
+                    status_callback_method=callback_method)
         await emu.store.write(records.put(KIND, call))
         return call, emu.background.spawn(self._run(copy.deepcopy(call), number))
 
@@ -148,7 +156,7 @@ class Calls:
                     method=method_of(method, "Method"), fallback_url=fallback_url,
                     fallback_method=method_of(fallback_method, "FallbackMethod"),
                     twiml=req.twiml if not url else None,  # Twiml is ignored when Url is given too (spec)
-                    send_digits=req.send_digits)
+                    send_digits=req.send_digits, script=list(handsets.get(emu, to.e164).call_script))
         await emu.store.write(records.put(KIND, call), *also)
         if emu.activity.enabled:
             emu.activity.line(f"{call.sid} call from {call.from_} to {call.to} queued")
@@ -299,7 +307,7 @@ class Calls:
         call.status, call.date_updated, call.end_time, call.plan = status, now, now, call.plan + 1
         if status == COMPLETED:
             call.duration = duration or 0
-            parsed = numbers.parse(call.to if call.direction == OUTBOUND_API else call.from_)
+            parsed = numbers.parse(call.from_ if call.direction == INBOUND else call.to)
             call.price = price(call.duration, parsed.country if parsed else "US")
         else:
             call.duration = 0 if status != CANCELED else None
@@ -308,6 +316,21 @@ class Calls:
         else:
             await self.emu.store.write(records.put(KIND, call))
             self.emu.events.publish(KIND, call)
+
+    # ---- a <Dial>'s child call (engine.call_verbs) ------------------------------------------------------------
+    async def dial_step(self, child: Call, status: str) -> None:
+        """The dialled leg reaches `status` (initiated, ringing, in-progress): stored, with its callback."""
+        child.status, child.date_updated = status, self.emu.now()
+        await self._save(child, status)
+
+    async def dial_end(self, child: Call, status: str, duration: int | None) -> None:
+        await self._end(child, status, duration)
+
+    async def whisper(self, child: Call, callee: Caller, url: str, method: str, parent_params) -> None:
+        """<Number url>: the dialled phone hears this TwiML before the two are connected."""
+        outcome = await self._converse(child, "dial_number_url", IN_PROGRESS, (url, method, "", "POST"),
+                                       caller=callee)
+        child.transcript = outcome.call.transcript
 
     def _wants(self, call: Call, status: str) -> bool:
         return bool(call.status_callback) and EVENT_OF.get(status, "completed") in call.events
@@ -350,18 +373,23 @@ class Calls:
             emu.activity.line(f"{call.sid} call from {call.from_} to {call.to}")
         target, why = await applications.target(emu, number, "voice")
         outcome = await self._converse(call, "incoming_call", RINGING, target, why)
-        call.status = IN_PROGRESS
+        call.status, call.answered_at = IN_PROGRESS, call.answered_at or emu.now()
         await self._end(call, COMPLETED, _duration(call.transcript))
         return outcome
 
     async def _converse(self, call: Call, kind: str, status: str, target: tuple[str, str, str, str] | None,
-                        why: str = "", twiml: str | None = None) -> CallOutcome:
+                        why: str = "", twiml: str | None = None, caller: Caller | None = None) -> CallOutcome:
         """Run the call's voice TwiML: fetched from `target` (url, method, fallback url, fallback method), or
-        the inline `twiml`; what it does goes to the call's transcript (and its <Sms> to messages)."""
+        the inline `twiml`; what it does goes to the call's transcript (and its <Sms> to messages). `caller`:
+        the phone that listens (default: the one the call's script describes); what it has not done yet stays
+        with the call."""
         emu = self.emu
         account = emu.accounts[call.account_sid]
+        caller = caller if caller is not None else Caller(call.script)
         params = payloads.incoming_call(call.sid, call.account_sid, call.from_, call.to, status,
                                         handsets.get(emu, call.from_), handsets.get(emu, call.to), call.direction)
+        if call.parent_call_sid:
+            params.append(("ParentCallSid", call.parent_call_sid))
         # [UNVERIFIED] a call's cookies live for the call (reference twilio-more §1.2).
         session = Session(emu, account, call.sid, params, conversation=call.sid)
         outcome = CallOutcome(call, session.webhooks, session.alerts, [])
@@ -382,9 +410,10 @@ class Calls:
             session.params = [(k, IN_PROGRESS if k == "CallStatus" else v) for k, v in session.params]
             if answer is not None:
                 try:
-                    await self._carry_out(session, outcome, answer, doc_url)
+                    await self._carry_out(session, outcome, answer, doc_url, caller)
                 finally:
                     await session.flush_warnings()
+            call.script = caller.remaining()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug of ours: recorded (tests fail on it), never raised into the loop
@@ -392,10 +421,12 @@ class Calls:
             emu.record_internal_error(f"call {call.sid}: {exc!r}")
         return outcome
 
-    async def _carry_out(self, session: Session, outcome: CallOutcome, answer, doc_url: str) -> None:
+    async def _carry_out(self, session: Session, outcome: CallOutcome, answer, doc_url: str, caller: Caller) -> None:
         call = outcome.call
 
         async def run(document, url: str) -> documents.Next | None:
+            if caller.hung_up:  # the answer to a request made as the phone hung up: the call is over
+                return None
             if isinstance(document, Text):  # Twilio plays audio answers; text is not voice TwiML
                 await session.alert(E.INVALID_CONTENT_TYPE, "Invalid Content-Type for voice TwiML: text/plain", None,
                                     url)
@@ -405,13 +436,17 @@ class Calls:
                 session.warn(warning, url)
             following = None  # the request whose TwiML continues the call
             for verb in program.verbs:
-                if isinstance(verb, verbs.Say):
-                    call.transcript.append({"verb": "Say", "text": verb.text, "voice": verb.voice,
-                                            "language": verb.language})
-                elif isinstance(verb, verbs.Play):
-                    call.transcript.append({"verb": "Play", "url": verb.url})
-                elif isinstance(verb, verbs.Pause):
-                    call.transcript.append({"verb": "Pause", "length": verb.length})
+                if isinstance(verb, (verbs.Say, verbs.Play, verbs.Pause)):
+                    call_verbs.heard(call, verb)
+                elif isinstance(verb, (verbs.Gather, verbs.Record, verbs.Dial)):
+                    if isinstance(verb, verbs.Gather):
+                        following = await call_verbs.gather(session, call, caller, verb, url)
+                    elif isinstance(verb, verbs.Record):
+                        following = await call_verbs.record(self, session, call, caller, verb, url)
+                    else:
+                        following = await call_verbs.dial(self, session, call, caller, verb, url)
+                    if following is not None or caller.hung_up:
+                        return following
                 elif isinstance(verb, verbs.Unsupported):
                     call.transcript.append({"verb": verb.tag, "emulated": False})
                 elif isinstance(verb, verbs.Hangup):
@@ -456,11 +491,13 @@ class Calls:
 
 def _duration(transcript: list[dict]) -> int:
     """How long a call's TwiML takes, from what it did [emulator choice]: each <Pause> its length, each <Say>
-    or <Play> a second; at least one second."""
-    seconds = 0
+    or <Play> a second, what listened or dialled the seconds it took; at least one second."""
+    seconds = 0.0
     for step in transcript:
-        if step["verb"] == "Pause":
+        if "seconds" in step:
+            seconds += step["seconds"]
+        elif step["verb"] == "Pause":
             seconds += int(step.get("length") or 1)
         elif step["verb"] in ("Say", "Play"):
             seconds += 1
-    return max(1, seconds)
+    return max(1, round(seconds))

@@ -5,15 +5,15 @@ from __future__ import annotations
 from email.utils import formatdate
 from typing import TYPE_CHECKING
 
-from ..domain.errors import NotFound
-from ..domain.sids import is_sid
-from ..domain.voice import Recording
-from ..store import records
-from .callbacks import notify
+from ...domain.errors import NotFound
+from ...domain.sids import is_sid
+from ...domain.voice.script import Recording
+from ...store import records
+from ..callbacks import notify
 
 if TYPE_CHECKING:
-    from ..domain.accounts import Account
-    from . import Emulator
+    from ...domain.accounts import Account
+    from .. import Emulator
 
 KIND = "recording"
 

@@ -1,5 +1,5 @@
 """The voice verbs that listen to the phone or connect it: <Gather>, <Record> and <Dial>, carried out for a call
-(engine.calls) by what its phone's script says (domain.voice.Caller). Each answers the request that continues
+(engine.voice.calls) by what its phone's script says (domain.voice.script.Caller). Each answers the request that continues
 the call (its action, with the verb's own parameters), or None to go on with the next verb; a phone that hangs
 up ends the call once that request was made (Caller.hung_up).
 
@@ -19,19 +19,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from ..domain import numbers
-from ..domain.calls import (ANSWER, BUSY, COMPLETED, FAILED, IN_PROGRESS, INITIATED, NO_ANSWER, OUTBOUND_DIAL,
+from ...domain import numbers
+from ...domain.voice.calls import (ANSWER, BUSY, COMPLETED, FAILED, IN_PROGRESS, INITIATED, NO_ANSWER, OUTBOUND_DIAL,
                             RINGING, Call)
-from ..domain.voice import DEFAULT_TALK, SPEECH_CONFIDENCE, Caller
-from ..twiml import errors as E
-from ..twiml import verbs
-from ..twiml.errors import TwimlWarning
-from ..webhooks import payloads
-from . import documents, handsets, recordings
+from ...domain.voice.script import DEFAULT_TALK, SPEECH_CONFIDENCE, Caller
+from ...twiml import errors as E
+from ...twiml import verbs
+from ...twiml.errors import TwimlWarning
+from ...webhooks import payloads
+from .. import documents, handsets
+from . import recordings
 
 if TYPE_CHECKING:
     from .calls import Calls
-    from .sessions import Session
+    from ..sessions import Session
 
 DIAL_INVALID = 13224  # docs errors/13224: <Dial> an unsupported or invalid destination
 DIAL_NUMBER_INVALID = 13223  # docs errors/13223: <Dial><Number> not a valid phone number
