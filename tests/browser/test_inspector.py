@@ -285,3 +285,32 @@ def test_the_verify_view_shows_codes_attempts_and_the_code_message_live(inspecto
     expect(row.get_by_role("cell").nth(5)).to_have_text("1")  # one wrong check
     verify.verification_checks.create(to=phone, code=code)
     expect(row.locator("[data-verification]")).to_have_text("approved")
+
+
+def test_a_call_shows_as_a_thread_with_keys_a_playable_recording_and_its_requests(inspector_server, inspector):
+    page, c = inspector.page, client(inspector_server)
+    menu = ('<Response><Gather numDigits="1" action="/menu"><Say>Press 1 to leave a message</Say></Gather>'
+            '</Response>')
+    record = '<Response><Record maxLength="20" action="/saved"/></Response>'
+    with Receiver(routes={"/voice": (200, menu, "text/xml"), "/menu": (200, record, "text/xml"),
+                          "/saved": (200, "<Response/>", "text/xml")}) as app:
+        number = c.incoming_phone_numbers.create(area_code="415", voice_url=app.url("/voice")).phone_number
+        page.get_by_role("tab", name="Calls").click()
+        expect(page.get_by_text("No call yet.")).to_be_visible()
+        placed = requests.post(f"{inspector_server.base_url}/_emulator/v1/calls", timeout=30, json={
+            "From": PHONE, "To": number, "wait": True,
+            "script": [{"press": "1"}, {"say": "please call me back"}, {"hangup": True}]}).json()
+    entry = page.get_by_role("list", name="Calls").get_by_role("button", name=re.compile(re.escape(f"{PHONE} → {number}")))
+    expect(entry).to_contain_text("completed")  # arrived over the event stream: no reload
+    entry.click()
+    thread = page.get_by_role("region", name="Call thread")
+    expect(thread).to_contain_text("heard: “Press 1 to leave a message”")
+    expect(thread).to_contain_text("pressed 1")
+    expect(thread).to_contain_text("recorded 2 s (“please call me back”), ended by hangup")
+    recording = thread.get_by_label(re.compile("Recording RE"))
+    expect(recording).to_be_visible()
+    duration = recording.evaluate("a => new Promise(ok => { a.onloadedmetadata = () => ok(a.duration); a.load(); })")
+    assert abs(duration - 2) < 0.5  # a real, playable audio file of the recording's length
+    requests_made = page.get_by_role("region", name="Call requests")
+    expect(requests_made).to_contain_text(f"POST {app.url('/menu')}: 200")
+    assert placed["status"] == "completed"

@@ -18,6 +18,7 @@ from ..api.messaging_v2.senders import sender_json
 from ..domain.channels import INBOUND_EXTRAS
 from ..domain.errors import NotFound, TwilioError
 from ..domain.verify import Verification
+from ..domain.voice.calls import Call
 from ..engine import accounts, caller_ids, handsets, messaging, scenarios, watch
 from ..engine import channels as channel_ops
 from ..engine import content as content_ops
@@ -74,6 +75,8 @@ HEARTBEAT = 15.0  # seconds: a comment line on an idle stream, so that a client 
 
 
 def _event(emu, change) -> bytes:
+    if isinstance(change, Call):
+        return f"event: call\ndata: {json.dumps(call_json(change))}\n\n".encode()
     if isinstance(change, Verification):
         return f"event: verification\ndata: {json.dumps(verification_json(emu, change))}\n\n".encode()
     if isinstance(change, webhook_rows.Logged):
@@ -94,19 +97,21 @@ async def message_stream(request: web.Request) -> web.StreamResponse:
     `account_sid` (all accounts without it) from now on: created or received, each status step as it
     happens, canceled, redacted. With `events=message,webhook`, also `event: webhook` with each request made
     for them as GET /webhooks lists it (the inspector's live detail); with `verification`, `event: verification`
-    with a Verify verification (as GET /verifications lists it) at each change. Runs until the client goes or the
+    with a Verify verification (as GET /verifications lists it) at each change; with `call`, `event: call` with a
+    call (as GET /calls/{sid} shows it) at each change of its status. Runs until the client goes or the
     server stops."""
     emu, account_sid = request.config_dict[EMULATOR], request.query.get("account_sid")
     wanted = set(request.query.get("events", "message").split(","))
-    if not wanted <= {"message", "webhook", "verification"}:
-        return control_error(400, "events takes message, webhook and verification, comma-separated")
+    if not wanted <= {"message", "webhook", "verification", "call"}:
+        return control_error(400, "events takes message, webhook, verification and call, comma-separated")
     if account_sid is not None and account_sid not in emu.accounts:
         return control_error(404, f"no account {account_sid}")
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
     closing = asyncio.ensure_future(emu.closing.wait())
     try:
         async with watch.message_changes(emu, account_sid, webhooks="webhook" in wanted,
-                                         verifications="verification" in wanted) as changes:
+                                         verifications="verification" in wanted,
+                                         calls="call" in wanted) as changes:
             await response.prepare(request)
             await response.write(b": stream of message changes\n\n")
             while not closing.done():

@@ -20,12 +20,12 @@ RECENT = 200  # messages still in flight when a watcher starts: its steps ahead 
 
 @asynccontextmanager
 async def message_changes(emu: "Emulator", account_sid: str | None = None, webhooks: bool = False,
-                          verifications: bool = False) -> AsyncIterator[asyncio.Queue]:
+                          verifications: bool = False, calls: bool = False) -> AsyncIterator[asyncio.Queue]:
     """A queue that gets each message of the account (of every account: None) as it stands at every change
     from now on: when it is created or received, at each planned status step, on a cancel or a redaction;
     until the context ends. With `webhooks`, also each request made for them, as it is logged (a
     store.webhooks.Logged). With `verifications`, also each Verify verification at each change (created, sent
-    again, checked, approved or canceled)."""
+    again, checked, approved or canceled). With `calls`, also each call at each change of its status."""
     queue: asyncio.Queue[Message] = asyncio.Queue()
     closed = False
     latest: dict[str, Message] = {}  # each message in flight as last published (a cancel replaces its plan)
@@ -54,8 +54,8 @@ async def message_changes(emu: "Emulator", account_sid: str | None = None, webho
     def published(kind: str, obj) -> None:
         if kind == "webhook" and webhooks and not closed and (account_sid is None or obj.account_sid == account_sid):
             queue.put_nowait(obj)
-        elif kind == "verification" and verifications and not closed and \
-                (account_sid is None or obj.account_sid == account_sid):
+        elif kind in ("verification", "call") and (verifications if kind == "verification" else calls) and \
+                not closed and (account_sid is None or obj.account_sid == account_sid):
             queue.put_nowait(obj)
         elif kind == "message" and (account_sid is None or obj.account_sid == account_sid):
             now = emu.now()

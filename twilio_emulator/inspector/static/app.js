@@ -4,6 +4,7 @@
 
 import * as conversations from "./conversations.js";
 import * as verify from "./verify.js";
+import * as calls from "./calls.js";
 
 const CONTROL = "/_emulator/v1";
 const state = {
@@ -101,13 +102,14 @@ function setTheme(theme) {
 // ---- the live stream ------------------------------------------------------------------------------------
 function connect() {
   if (state.stream) state.stream.close();
-  const stream = new EventSource(`${CONTROL}/messages/stream?${accountQuery()}&events=message,webhook,verification`);
+  const stream = new EventSource(`${CONTROL}/messages/stream?${accountQuery()}&events=message,webhook,verification,call`);
   state.stream = stream;
   stream.onopen = () => { $("live").textContent = "live"; $("live").classList.add("on"); };
   stream.onerror = () => { $("live").textContent = "reconnecting…"; $("live").classList.remove("on"); };
   stream.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
   stream.addEventListener("webhook", (event) => onWebhook(JSON.parse(event.data)));
   stream.addEventListener("verification", () => verify.changed());
+  stream.addEventListener("call", (event) => calls.changed(JSON.parse(event.data)));
 }
 
 function onMessage(m) {
@@ -523,7 +525,7 @@ async function loadAlerts() {
 }
 
 // ---- views, wiring ---------------------------------------------------------------------------------------
-const VIEWS = ["phones", "messages", "world", "conversations", "verify", "alerts"];
+const VIEWS = ["phones", "messages", "world", "conversations", "calls", "verify", "alerts"];
 function show(view) {
   state.view = view;
   for (const name of VIEWS) {
@@ -533,8 +535,9 @@ function show(view) {
     $(`view-${name}`).hidden = name !== view;
   }
   if (view !== "verify") verify.hidden();
+  if (view !== "calls") calls.hidden();
   const load = { messages: () => loadMessages(), world: loadWorld, alerts: loadAlerts, phones: loadPhones,
-                 conversations: conversations.load, verify: verify.load }[view];
+                 conversations: conversations.load, calls: calls.load, verify: verify.load }[view];
   load().catch(report);
 }
 
@@ -629,5 +632,6 @@ try { stored = localStorage.getItem("twilio-emulator-theme"); } catch (e) { /* p
 setTheme(stored || (matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light"));
 conversations.init({ el, rest, control, report, accountQuery });
 verify.init({ el, control, report, accountQuery });
+calls.init({ el, rest, control, report, accountQuery, accountSid: () => state.account.sid });
 wire();
 loadAccounts().then(loadAll).catch(report);
