@@ -121,14 +121,16 @@ class Phone:
                               self)
         return sms
 
-    def call(self, to: str, script: list[dict] | None = None) -> "PhoneCall":
+    def call(self, to: str, script: list[dict] | None = None, live: bool = False) -> "PhoneCall | LiveCall":
         """Call `to` (one of your numbers) and do what `script` says — [{"press": "1"}, {"say": "billing"},
         {"wait": 3}, {"record": 5}, {"hangup": True}] — as each <Gather>, <Record> and <Dial> of your app's TwiML
-        listens; returns once the call has ended, with what the phone heard."""
-        body = {"From": self.number, "To": to, "wait": True}
+        listens; returns once the call has ended, with what the phone heard. `live=True`: returns at once a
+        LiveCall, which listens, presses, speaks and hangs up as the test goes."""
+        body = {"From": self.number, "To": to, "wait": not live, "live": live}
         if script is not None:
             body["script"] = script
-        return PhoneCall(self.harness.remote.control("POST", "/calls", body))
+        answer = self.harness.remote.control("POST", "/calls", body)
+        return LiveCall(self.harness, answer["sid"]) if live else PhoneCall(answer)
 
     def expect_verification_code(self, timeout: float = 5.0) -> str:
         """The code of the next Verify message this phone receives (SMS or WhatsApp; waiting up to `timeout`
@@ -168,6 +170,39 @@ class PhoneCall:
 
     def __repr__(self) -> str:
         return f"<PhoneCall {self.sid} {self.status}: {self.heard()}>"
+
+
+class LiveCall:
+    """A call in progress that the test drives: `listen()` waits until the app's TwiML waits for the phone (or
+    the call ended) and answers what it heard; `press("1")`, `say("billing")`, `record(seconds)`, `hangup()`
+    act; `end()` waits for the call to end and answers it as a PhoneCall."""
+
+    def __init__(self, harness: "TwilioEmulator", sid: str):
+        self.harness, self.sid = harness, sid
+
+    def _input(self, **what) -> None:
+        self.harness.remote.control("POST", f"/calls/{self.sid}/input", what)
+
+    def listen(self, timeout: float = 10) -> list[str]:
+        answer = self.harness.remote.control("GET", f"/calls/{self.sid}", query={"wait": "listening",
+                                                                               "timeout": timeout})
+        return PhoneCall(answer).heard()
+
+    def press(self, digits: str) -> None:
+        self._input(digits=digits)
+
+    def say(self, words: str) -> None:
+        self._input(speech=words)
+
+    def record(self, seconds: float) -> None:
+        self._input(record=seconds)
+
+    def hangup(self) -> None:
+        self._input(hangup=True)
+
+    def end(self, timeout: float = 30) -> PhoneCall:
+        return PhoneCall(self.harness.remote.control("GET", f"/calls/{self.sid}", query={"wait": "final",
+                                                                                          "timeout": timeout}))
 
 
 class TwilioEmulator:

@@ -28,3 +28,13 @@ def test_a_declared_handset_answers_the_apps_call_with_its_script(twilio_emulato
         twilio_client.calls.create(to="+14155550412", from_=shop, url=app.url("/call"))
         pressed = app.wait_for(2)[1]
     assert (pressed.param("Digits"), pressed.param("To")) == ("1", "+14155550412")
+
+
+def test_a_live_call_listens_and_presses_as_the_test_goes(twilio_emulator):
+    with Receiver(routes={"/voice": (200, MENU, "text/xml"), "/menu": (200, HOURS, "text/xml")}) as app:
+        shop = twilio_emulator.add_number(voice_url=app.url("/voice"))
+        call = twilio_emulator.phone("+14155550413").call(shop, live=True)
+        assert call.listen() == ["Press 1 for opening hours."]
+        call.press("1")
+        ended = call.end()
+    assert ended.heard() == ["Press 1 for opening hours.", "We open at nine."] and ended.status == "completed"

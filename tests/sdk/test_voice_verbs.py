@@ -225,3 +225,48 @@ async def test_recordings_through_the_async_client(server, client, account, numb
         assert (await async_client.recordings(sid).fetch_async()).duration == "2"
     finally:
         await async_client.http_client.close()
+
+
+def test_a_live_call_waits_for_the_input_the_test_gives(server, client, number):
+    menu = VoiceResponse()
+    gather = Gather(num_digits=1, action="/menu", timeout=30)
+    gather.say("Press 1 to leave a message")
+    menu.append(gather)
+    leave = VoiceResponse()
+    leave.record(action="/saved", timeout=30)
+    with Receiver(routes={"/voice": twiml(menu), "/menu": twiml(leave), "/saved": twiml(VoiceResponse())}) as app:
+        configure(client, number, voice_url=app.url("/voice"))
+        placed = call(server, From=CALLER, To=number, live=True, wait=False)
+        base = f"{server.base_url}/_emulator/v1/calls/{placed['sid']}"
+        listening = requests.get(base, params={"wait": "listening"}, timeout=30).json()
+        assert listening["listening"] is True and listening["transcript"][0]["text"] == "Press 1 to leave a message"
+        assert requests.post(f"{base}/input", json={"digits": "1"}, timeout=10).status_code == 200
+        assert app.wait_for(2)[1].param("Digits") == "1"
+        requests.get(base, params={"wait": "listening"}, timeout=30)
+        requests.post(f"{base}/input", json={"record": 3}, timeout=10)
+        requests.post(f"{base}/input", json={"hangup": True}, timeout=10)
+        saved = app.wait_for(3)[2]
+        ended = requests.get(base, params={"wait": "final"}, timeout=30).json()
+    assert (saved.param("RecordingDuration"), saved.param("Digits")) == ("3", "hangup")
+    assert ended["status"] == "completed" and ended["listening"] is False
+    late = requests.post(f"{base}/input", json={"digits": "2"}, timeout=10)
+    assert late.status_code == 409 and "ended" in late.json()["error"]
+    bad = requests.post(f"{base}/input", json={"dance": True}, timeout=10)
+    assert bad.status_code == 400
+
+
+def test_a_live_gather_times_out_on_the_manual_clock(server, client, number, manual_clock):
+    menu = VoiceResponse()
+    gather = Gather(num_digits=1, action="/menu", timeout=8)
+    gather.say("Press 1")
+    menu.append(gather)
+    menu.say("Nothing pressed")
+    with Receiver(routes={"/voice": twiml(menu)}) as app:
+        configure(client, number, voice_url=app.url("/voice"))
+        placed = call(server, From=CALLER, To=number, live=True, wait=False)
+        base = f"{server.base_url}/_emulator/v1/calls/{placed['sid']}"
+        assert requests.get(base, params={"wait": "listening"}, timeout=30).json()["listening"] is True
+        server.call(manual_clock.advance, 9)
+        ended = requests.get(base, params={"wait": "final"}, timeout=30).json()
+        assert app.paths() == ["/voice"]
+    assert [s.get("text") for s in ended["transcript"] if s["verb"] == "Say"] == ["Press 1", "Nothing pressed"]

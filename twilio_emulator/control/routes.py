@@ -293,15 +293,17 @@ def _account(emu, sid):
 def call_json(call) -> dict:
     return {"sid": call.sid, "account_sid": call.account_sid, "from": call.from_, "to": call.to,
             "status": call.status, "direction": call.direction, "date_created": rfc2822(call.date_created),
-            "date_updated": rfc2822(call.date_updated), "transcript": call.transcript}
+            "date_updated": rfc2822(call.date_updated), "transcript": call.transcript, "live": call.live,
+            "listening": call.listening}
 
 
 @routes.post("/calls")
 async def place_call(request: web.Request) -> web.Response:
-    """A caller dials one of our numbers: {"From", "To", "script", "wait"}. `script`: what the caller does,
-    e.g. [{"press": "1"}, {"say": "billing"}, {"wait": 3}, {"record": 5}, {"hangup": true}] (default: its
-    handset's call_script). 201 with the call (status ringing); with "wait": true, once the call has ended, with
-    its transcript and "outcome": {"webhooks", "messages", "alerts"}."""
+    """A caller dials one of our numbers: {"From", "To", "script", "live", "wait"}. `script`: what the caller
+    does, e.g. [{"press": "1"}, {"say": "billing"}, {"wait": 3}, {"record": 5}, {"hangup": true}] (default: its
+    handset's call_script). `live`: what it does next comes with POST /calls/{sid}/input while the call runs.
+    201 with the call (status ringing); with "wait": true, once the call has ended, with its transcript and
+    "outcome": {"webhooks", "messages", "alerts"}."""
     from ..domain.voice.script import check_script
     body = await _params(request)
     for name in ("From", "To"):
@@ -313,8 +315,10 @@ async def place_call(request: web.Request) -> web.Response:
             script = check_script(body["script"])
         except ValueError as exc:
             return control_error(400, str(exc))
+    if body.get("live") is not None and not isinstance(body["live"], bool):
+        return control_error(400, "live must be true or false")
     emu = request.config_dict[EMULATOR]
-    call, task = await emu.calls.place(body.get("From"), body.get("To"), script)
+    call, task = await emu.calls.place(body.get("From"), body.get("To"), script, live=bool(body.get("live")))
     if not _flag(body.get("wait")):
         return web.json_response(call_json(call), status=201)
     outcome = await asyncio.shield(task)
@@ -339,6 +343,27 @@ async def fetch_call(request: web.Request) -> web.Response:
         call = await emu.calls.wait(request.match_info["sid"], statuses, _timeout(request))
     if call is None:
         return control_error(404, f"no call {request.match_info['sid']}")
+    return web.json_response(call_json(call))
+
+
+INPUTS = {"digits": "press", "speech": "say", "record": "record", "wait": "wait", "hangup": "hangup"}
+
+
+@routes.post("/calls/{sid}/input")
+async def call_input(request: web.Request) -> web.Response:
+    """What the caller of a live call does now: {"digits": "1#"}, {"speech": "billing"}, {"record": 4} (seconds
+    of speech), {"wait": 2} or {"hangup": true} — taken by the <Gather> or <Record> listening now, or by the
+    next one. Answers the call as it stands; 409 when it is not live or has ended."""
+    from ..domain.voice.script import check_script
+    body = await _json_body(request)
+    if len(body) != 1 or next(iter(body)) not in INPUTS:
+        return control_error(400, f"give one of {', '.join(INPUTS)}, e.g. {{\"digits\": \"1\"}}")
+    (name, value), = body.items()
+    try:
+        steps = check_script([{INPUTS[name]: value}])
+    except ValueError as exc:
+        return control_error(400, str(exc).replace(f"script[0].{INPUTS[name]}", name))
+    call = await request.config_dict[EMULATOR].calls.input(request.match_info["sid"], steps)
     return web.json_response(call_json(call))
 
 

@@ -71,6 +71,8 @@ class Call:
     twiml: str | None = None
     send_digits: str | None = None  # played once the call is answered: in its transcript
     script: list[dict] = field(default_factory=list)  # what the phone does next (domain.voice.script.Caller)
+    live: bool = False  # its caller's input comes while it runs (control API POST /calls/{sid}/input)
+    listening: bool = False  # a live call's <Gather> or <Record> is waiting for that input now
     plan: int = 0  # bumped when the call's next steps change (a redirect, a hang-up): older jobs do nothing
 
     @property

@@ -93,6 +93,14 @@ class Caller:
     def done(self) -> bool:
         return not self._steps
 
+    def add(self, steps: list[dict]) -> None:
+        """More of what the phone does (a live call's input, checked with check_script)."""
+        self._steps.extend(dict(s) for s in steps)
+
+    def ends_recording(self) -> bool:
+        """Whether what is left ends a <Record> once its speech is over: a key press or a hang-up."""
+        return any("press" in s or "hangup" in s for s in self._steps)
+
     def remaining(self) -> list[dict]:
         """What the phone has still to do (kept with the call: a redirect goes on from there)."""
         return [dict(s) for s in self._steps]

@@ -67,12 +67,15 @@ class Calls:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
         self._last: dict[str, asyncio.Task] = {}  # each call's latest status callback: the next one waits for it
+        self._inputs: dict[str, asyncio.Queue] = {}  # a live call's input (POST /calls/{sid}/input), by call
 
-    async def place(self, from_: str | None, to: str | None, script: list[dict] | None = None
-                    ) -> tuple[Call, asyncio.Task]:
+    async def place(self, from_: str | None, to: str | None, script: list[dict] | None = None,
+                    live: bool = False) -> tuple[Call, asyncio.Task]:
         """`from_` calls our number `to`: the call starts ringing and its TwiML runs in a task whose result is
-        the CallOutcome. `script`: what the caller does (domain.voice.script; default: its handset's call_script).
-        Raises TwilioError (nothing stored) for a call that cannot be placed."""
+        the CallOutcome. `script`: what the caller does (domain.voice.script; default: its handset's call_script,
+        none for a live call). `live`: once the script has run out, a <Gather> or <Record> waits (its timeout,
+        on the virtual clock) for input given while the call runs (input()). Raises TwilioError (nothing
+        stored) for a call that cannot be placed."""
         emu = self.emu
         if not to or not from_:
             raise error(INVALID_PARAMETER, "From (the caller) and To (one of the emulator's numbers) are required.")
@@ -86,27 +89,32 @@ class Calls:
         if caller is None:
             raise error(21212, f"From {from_!r} is not a valid phone number.")
         if script is None:
-            script = list(handsets.get(emu, caller.e164).call_script)
+            script = [] if live else list(handsets.get(emu, caller.e164).call_script)
         callback, callback_method = await applications.voice_status_callback(emu, number)
         now = emu.now()
         call = Call(sid=emu.sids.new("CA"), account_sid=number.account_sid, from_=caller.e164,
                     to=number.phone_number, status=RINGING, date_created=now, date_updated=now,
                     phone_number_sid=number.sid, start_time=now, script=script, status_callback=callback,
-                    status_callback_method=callback_method)
+                    status_callback_method=callback_method, live=live)
         await emu.store.write(records.put(KIND, call))
+        if live:
+            self._inputs[call.sid] = asyncio.Queue()
         return call, emu.background.spawn(self._run(copy.deepcopy(call), number))
 
     async def get(self, sid: str) -> Call | None:
         return await records.load(self.emu.store, KIND, sid, Call)
 
     async def wait(self, sid: str, statuses: tuple[str, ...], timeout: float) -> Call | None:
-        """The call once its status is one of `statuses` ("final": any final one), or as it stands after
-        `timeout` seconds of real time; None when there is no such call."""
+        """The call once its status is one of `statuses` ("final": any final one; "listening": a live call
+        waiting for input, or ended), or as it stands after `timeout` seconds of real time; None when there is
+        no such call."""
         wanted = FINAL if "final" in statuses else frozenset(statuses)
+        listening = "listening" in statuses
 
         async def look():
             call = await self.get(sid)
-            return call is None or call.status in wanted, call, None
+            holds = call is None or call.status in wanted or (listening and (call.listening or call.is_final))
+            return holds, call, None
 
         return (await wait_until(self.emu, look, lambda kind, c: kind == KIND and c.sid == sid, timeout))[1]
 
@@ -304,7 +312,9 @@ class Calls:
     async def _end(self, call: Call, status: str, duration: int | None, callback: bool = True) -> None:
         """The call's final status: its end time, duration and price (once answered), and its callback."""
         now = self.emu.now()
+        self._inputs.pop(call.sid, None)
         call.status, call.date_updated, call.end_time, call.plan = status, now, now, call.plan + 1
+        call.listening = False
         if status == COMPLETED:
             call.duration = duration or 0
             parsed = numbers.parse(call.from_ if call.direction == INBOUND else call.to)
@@ -316,6 +326,51 @@ class Calls:
         else:
             await self.emu.store.write(records.put(KIND, call))
             self.emu.events.publish(KIND, call)
+
+    # ---- a live call's input ---------------------------------------------------------------------------------
+    async def input(self, sid: str, steps: list[dict]) -> Call:
+        """What the caller of a live call does next (checked steps, as a script's): taken by the <Gather> or
+        <Record> that listens now, or by the next one."""
+        call = await self.get(sid)
+        if call is None:
+            raise NotFound()
+        if not call.live:
+            raise TwilioError(f"Call {sid} is not live: give its caller a script, or place it with \"live\": true.",
+                              code=INVALID_STATE, status=409)
+        queue = self._inputs.get(sid)
+        if call.is_final or queue is None:
+            raise TwilioError(f"Call {sid} has ended ({call.status}).", code=INVALID_STATE, status=409)
+        queue.put_nowait(steps)
+        return call
+
+    async def listen(self, call: Call, caller: Caller, timeout: float) -> bool:
+        """A live call's verb waits for its caller's input: up to `timeout` seconds on the virtual clock (the
+        manual clock: until advanced past it). True when input came (added to `caller`). The call, with what it
+        heard so far, is stored first, so that the test sees it listening."""
+        queue = self._inputs.get(call.sid)
+        if queue is None:
+            return False
+        if queue.empty():
+            call.listening = True
+            await self.emu.store.write(records.put(KIND, call))
+            self.emu.events.publish(KIND, call)
+            timed_out = asyncio.get_running_loop().create_future()
+            self.emu.scheduler.call_at(self.emu.now() + timeout, lambda: timed_out.done() or timed_out.set_result(None))
+            getter = asyncio.ensure_future(queue.get())
+            closing = asyncio.ensure_future(self.emu.closing.wait())
+            try:
+                await asyncio.wait((getter, timed_out, closing), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                closing.cancel()
+                timed_out.cancel()
+                call.listening = False
+            if not getter.done():
+                getter.cancel()
+                return False
+            caller.add(getter.result())
+            return True
+        caller.add(queue.get_nowait())
+        return True
 
     # ---- a <Dial>'s child call (engine.call_verbs) ------------------------------------------------------------
     async def dial_step(self, child: Call, status: str) -> None:
@@ -440,7 +495,7 @@ class Calls:
                     call_verbs.heard(call, verb)
                 elif isinstance(verb, (verbs.Gather, verbs.Record, verbs.Dial)):
                     if isinstance(verb, verbs.Gather):
-                        following = await call_verbs.gather(session, call, caller, verb, url)
+                        following = await call_verbs.gather(self, session, call, caller, verb, url)
                     elif isinstance(verb, verbs.Record):
                         following = await call_verbs.record(self, session, call, caller, verb, url)
                     else:

@@ -54,10 +54,12 @@ def _target(action: str | None, doc_url: str) -> str | None:
     return action or doc_url or None
 
 
-async def gather(session: "Session", call: Call, caller: Caller, verb: verbs.Gather,
+async def gather(calls: "Calls", session: "Session", call: Call, caller: Caller, verb: verbs.Gather,
                  doc_url: str) -> documents.Next | None:
     for prompt in verb.prompts:
         heard(call, prompt)
+    if caller.done:  # a live call: its caller's input, within the timeout
+        await calls.listen(call, caller, verb.timeout)
     got = caller.gather(verb.dtmf, verb.speech, verb.timeout, verb.finish_on_key, verb.num_digits,
                         verb.max_speech_time)
     call.transcript.append({"verb": "Gather", "input": [k for k, on in (("dtmf", verb.dtmf), ("speech", verb.speech))
@@ -77,6 +79,9 @@ async def gather(session: "Session", call: Call, caller: Caller, verb: verbs.Gat
 async def record(calls: "Calls", session: "Session", call: Call, caller: Caller, verb: verbs.Record,
                  doc_url: str) -> documents.Next | None:
     emu = calls.emu
+    if caller.done and await calls.listen(call, caller, verb.timeout):  # a live call: speech, then its end
+        while not caller.ends_recording() and await calls.listen(call, caller, verb.timeout):
+            pass
     got = caller.record(verb.timeout, verb.finish_on_key, verb.max_length)
     length = got.seconds if verb.trim != "do-not-trim" else got.waited
     entry = {"verb": "Record", "beep": verb.play_beep, "seconds": got.waited, "digits": got.digits,
