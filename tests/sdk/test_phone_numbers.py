@@ -213,3 +213,11 @@ def test_a_search_by_locality_alone_finds_that_citys_numbers(client):
     assert client.available_phone_numbers("US").local.list(in_locality="Tulsa", in_region="CA") == []
     assert client.available_phone_numbers("US").local.list(in_locality="Tulsa", area_code="918", limit=3)
     assert client.available_phone_numbers("US").local.list(in_locality="Nowhere Such") == []
+
+
+def test_search_filters_the_simulated_world_has_no_data_for_are_refused(client):
+    for name, value in (("in_postal_code", "74103"), ("in_rate_center", "TULSA"), ("in_lata", "536"),
+                        ("near_lat_long", "36.15,-95.99")):
+        with pytest.raises(TwilioException) as refused:  # the SDK's list wraps the 400 it got
+            client.available_phone_numbers("US").local.list(**{name: value})
+        assert "HTTP 400" in str(refused.value) and "not emulated" in str(refused.value)

@@ -91,7 +91,16 @@ async def list_available_numbers(request: web.Request) -> web.Response:
     })
 
 
+# Search filters of Twilio's that need data the simulated world does not have (postal codes, rate centres, LATAs,
+# coordinates): refused, not ignored (an ignored filter would answer numbers that do not match it).
+NOT_EMULATED_FILTERS = ("InPostalCode", "InRateCenter", "InLata", "NearLatLong")
+
+
 def _criteria(form: Form, country: str, kind: str) -> numbers.SearchCriteria:
+    for name in NOT_EMULATED_FILTERS:
+        if form.get(name) is not None:
+            raise error(INVALID_PARAMETER, f"{name} is not emulated: the simulated world has no postal codes, rate "
+                        "centres, LATAs or coordinates (search by AreaCode, InRegion, InLocality or NearNumber).")
     area_code = form.get("AreaCode")
     near = form.get("NearNumber")
     if near:  # Emulator: "near" means the same area code (NANP) — no coordinates to measure distance with
