@@ -270,3 +270,33 @@ def test_a_live_gather_times_out_on_the_manual_clock(server, client, number, man
         ended = requests.get(base, params={"wait": "final"}, timeout=30).json()
         assert app.paths() == ["/voice"]
     assert [s.get("text") for s in ended["transcript"] if s["verb"] == "Say"] == ["Press 1", "Nothing pressed"]
+
+
+def test_a_recorded_dial_and_partial_speech_results(server, client, account, number):
+    handset(server, SALES, call_behaviour="answer", call_script=[{"wait": 30}, {"hangup": True}])
+    ask = VoiceResponse()
+    gather = Gather(input="speech", action="/said", partial_result_callback="/partial")
+    gather.say("How can we help?")
+    ask.append(gather)
+    transfer = VoiceResponse()
+    dial = Dial(action="/dialled", record="record-from-answer-dual", recording_status_callback="/rec-status")
+    dial.number(SALES)
+    transfer.append(dial)
+    with Receiver(routes={"/voice": twiml(ask), "/said": twiml(transfer), "/partial": (200, "", "text/plain"),
+                          "/dialled": twiml(VoiceResponse()), "/rec-status": (200, "", "text/plain")}) as app:
+        configure(client, number, voice_url=app.url("/voice"))
+        data = call(server, From=CALLER, To=number, script=[{"say": "talk to sales"}])
+        got = app.wait_until(lambda rs: len(rs) >= 7)
+    paths = app.paths()
+    partials = [r for r, p in zip(got, paths) if p == "/partial"]
+    assert [(r.param("UnstableSpeechResult"), r.param("StableSpeechResult"), r.param("SequenceNumber"))
+            for r in partials] == [("talk", "", "0"), ("talk to", "talk", "1"), ("talk to sales", "talk to", "2")]
+    assert all(signed(r, account[1]) for r in partials)
+    assert paths.index("/said") > max(i for i, p in enumerate(paths) if p == "/partial")
+    dialled = got[paths.index("/dialled")]
+    sid = dialled.param("RecordingSid")
+    assert (dialled.param("DialCallStatus"), dialled.param("RecordingDuration")) == ("completed", "30")
+    recording = client.recordings(sid).fetch()
+    assert (recording.call_sid, recording.source, recording.channels, recording.duration) == (
+        data["sid"], "DialVerb", 2, "30")
+    assert got[paths.index("/rec-status")].param("RecordingSid") == sid

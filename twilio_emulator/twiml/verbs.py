@@ -84,6 +84,8 @@ class Gather:
     action_on_empty_result: bool = False
     language: str = "en-US"
     hints: str | None = None
+    partial_result_callback: str | None = None
+    partial_result_callback_method: str = "POST"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,15 @@ class Dial:
     caller_id: str | None = None
     hangup_on_star: bool = False
     sequential: bool = False
+    record: str = "do-not-record"  # record-from-answer, record-from-ringing (and their -dual forms)
+    trim: str = "do-not-trim"
+    recording_status_callback: str | None = None
+    recording_status_callback_method: str = "POST"
+    recording_status_callback_events: tuple[str, ...] = ("completed",)
+
+
+DIAL_RECORD = ("do-not-record", "record-from-answer", "record-from-ringing", "record-from-answer-dual",
+               "record-from-ringing-dual", "true", "false")
 
 
 @dataclass(frozen=True)
@@ -223,23 +234,24 @@ VOICE_VERBS_NOT_EMULATED = ("Enqueue", "Leave", "Connect", "Pay", "Prompt", "Ref
 DIAL_NOUNS_NOT_EMULATED = ("Client", "Sip", "Queue", "Conference", "Application", "WhatsApp")
 # Attributes the emulator knows but cannot honour: carried out without them, with a warning alert that says so.
 NOT_HONOURED = {
-    "Gather": ("partialResultCallback", "partialResultCallbackMethod", "speechModel", "enhanced", "debug",
-               "profanityFilter"),
+    "Gather": ("speechModel", "enhanced", "debug", "profanityFilter"),
     "Record": ("recordingConfigurationId",),
-    "Dial": ("record", "trim", "recordingStatusCallback", "recordingStatusCallbackMethod",
-             "recordingStatusCallbackEvent", "recordingConfigurationId", "recordingTrack", "referUrl", "referMethod",
-             "events", "passports", "ringTone"),
+    "Dial": ("recordingConfigurationId", "recordingTrack", "referUrl", "referMethod", "events", "passports",
+             "ringTone"),
     "Number": ("byoc", "machineDetection", "amdStatusCallback", "amdStatusCallbackMethod", "machineDetectionTimeout",
                "machineDetectionSpeechThreshold", "machineDetectionSpeechEndThreshold",
                "machineDetectionSilenceTimeout"),
 }
 HONOURED = {
     "Gather": ("input", "action", "method", "timeout", "speechTimeout", "maxSpeechTime", "finishOnKey", "numDigits",
-               "actionOnEmptyResult", "language", "hints", "bargeIn"),
+               "actionOnEmptyResult", "language", "hints", "bargeIn", "partialResultCallback",
+               "partialResultCallbackMethod"),
     "Record": ("action", "method", "timeout", "finishOnKey", "maxLength", "playBeep", "trim",
                "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
                "transcribe", "transcribeCallback"),
-    "Dial": ("action", "method", "timeout", "hangupOnStar", "timeLimit", "callerId", "answerOnBridge", "sequential"),
+    "Dial": ("action", "method", "timeout", "hangupOnStar", "timeLimit", "callerId", "answerOnBridge", "sequential",
+             "record", "trim", "recordingStatusCallback", "recordingStatusCallbackMethod",
+             "recordingStatusCallbackEvent"),
     "Number": ("sendDigits", "url", "method", "statusCallback", "statusCallbackEvent", "statusCallbackMethod"),
 }
 
@@ -300,7 +312,9 @@ def _gather(el: etree._Element, out: Program) -> Gather | None:
                   max_speech_time=_int(el.get("maxSpeechTime"), 60),
                   finish_on_key=el.get("finishOnKey", "#"), num_digits=num_digits,
                   action_on_empty_result=_flag(el.get("actionOnEmptyResult"), False),
-                  language=el.get("language") or "en-US", hints=el.get("hints"))
+                  language=el.get("language") or "en-US", hints=el.get("hints"),
+                  partial_result_callback=el.get("partialResultCallback") or None,
+                  partial_result_callback_method=(el.get("partialResultCallbackMethod") or "POST").upper())
 
 
 def _record(el: etree._Element, out: Program) -> Record | None:
@@ -338,7 +352,17 @@ def _dial(el: etree._Element, out: Program) -> Dial | None:
             targets.append(Unsupported(child.tag))
         else:
             out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<{child.tag}> is not allowed inside <Dial>"))
-    return Dial(targets=tuple(targets), action=el.get("action") or None, method=method,
+    record = el.get("record") or "do-not-record"
+    if record not in DIAL_RECORD:
+        out.warnings.append(TwimlWarning(SCHEMA_WARNING, f"<Dial record> takes {', '.join(DIAL_RECORD[:5])}, not "
+                                                         f"{record!r}: not recorded"))
+        record = "do-not-record"
+    record = {"true": "record-from-answer", "false": "do-not-record"}.get(record, record)
+    return Dial(targets=tuple(targets), action=el.get("action") or None, method=method, record=record,
+                trim=el.get("trim") or "do-not-trim",
+                recording_status_callback=el.get("recordingStatusCallback") or None,
+                recording_status_callback_method=(el.get("recordingStatusCallbackMethod") or "POST").upper(),
+                recording_status_callback_events=_events(el.get("recordingStatusCallbackEvent"), ("completed",)),
                 timeout=_int(el.get("timeout"), 30) or 30, time_limit=_int(el.get("timeLimit"), 14400) or 14400,
                 caller_id=el.get("callerId") or None, hangup_on_star=_flag(el.get("hangupOnStar"), False),
                 sequential=_flag(el.get("sequential"), False))

@@ -150,12 +150,25 @@ def record_action(call_params: list[tuple[str, str]], url: str, duration: int, s
 
 
 def dial_action(call_params: list[tuple[str, str]], status: str, child_sid: str | None,
-                duration: int | None) -> list[tuple[str, str]]:
+                duration: int | None, recording: tuple[str, str, int] | None = None) -> list[tuple[str, str]]:
     """<Dial action>: the call's parameters plus DialCallStatus, DialCallSid and DialCallDuration (once the
-    dialled party answered)."""
+    dialled party answered), and RecordingUrl, RecordingSid and RecordingDuration when the dial was recorded
+    (`recording`: url, sid, seconds)."""
     params = [*call_params, ("DialCallStatus", status)]
     if child_sid:
         params.append(("DialCallSid", child_sid))
     if duration is not None:
         params.append(("DialCallDuration", str(duration)))
+    if recording is not None:
+        params += [("RecordingUrl", recording[0]), ("RecordingSid", recording[1]),
+                   ("RecordingDuration", str(recording[2]))]
     return params
+
+
+def partial_result(call_params: list[tuple[str, str]], unstable: str, stable: str,
+                   sequence: int) -> list[tuple[str, str]]:
+    """<Gather partialResultCallback>: the call's parameters plus the words recognised so far
+    (UnstableSpeechResult; StableSpeechResult, those that will not change) and SequenceNumber [UNVERIFIED
+    beyond these names, from Twilio's docs for the attribute: Stability is not sent]."""
+    return [*call_params, ("UnstableSpeechResult", unstable), ("StableSpeechResult", stable),
+            ("SequenceNumber", str(sequence))]

@@ -25,10 +25,11 @@ def url(emu: "Emulator", rec: Recording) -> str:
 
 
 async def create(emu: "Emulator", account_sid: str, call_sid: str, seconds: float, words: str,
-                 started: float) -> Recording:
+                 started: float, source: str = "RecordVerb", channels: int = 1) -> Recording:
     now = emu.now()
     rec = Recording(sid=emu.sids.new("RE"), account_sid=account_sid, call_sid=call_sid, date_created=now,
-                    start_time=started, duration=max(1, round(seconds)), words=words)
+                    start_time=started, duration=max(1, round(seconds)), words=words, source=source,
+                    channels=channels)
     await emu.store.write(records.put(KIND, rec))
     return rec
 

@@ -28,6 +28,7 @@ from ...twiml import verbs
 from ...twiml.errors import TwimlWarning
 from ...webhooks import payloads
 from .. import documents, handsets
+from ..callbacks import notify
 from . import recordings
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ async def gather(calls: "Calls", session: "Session", call: Call, caller: Caller,
                                                         if on],
                             "digits": got.digits, "speech": got.speech, "hangup": got.hangup,
                             "timed_out": got.empty and not got.hangup, "seconds": got.seconds})
+    if got.speech and verb.partial_result_callback:
+        await _partial_results(calls, session, call, verb, got.speech, doc_url)
     if got.hangup or (got.empty and not verb.action_on_empty_result):
         return None
     target = _target(verb.action, doc_url)
@@ -74,6 +77,19 @@ async def gather(calls: "Calls", session: "Session", call: Call, caller: Caller,
     return documents.Next("gather_action", verb.method, target,
                           payloads.gather_action(session.params, got.digits, got.speech, SPEECH_CONFIDENCE),
                           invalid=E.INVALID_ACTION)
+
+
+async def _partial_results(calls: "Calls", session: "Session", call: Call, verb: verbs.Gather, speech: str,
+                           doc_url: str) -> None:
+    """The words as they are recognised, one request per word, before the action's (signed and logged like a
+    status callback: Twilio does not act on the answers)."""
+    words, url = speech.split(), urljoin(doc_url, verb.partial_result_callback)
+    mark = len(call.transcript)  # which gather of the call: the requests' idempotency tokens differ per gather
+    for i in range(len(words)):
+        params = payloads.partial_result(session.params, " ".join(words[:i + 1]), " ".join(words[:i]), i)
+        await notify(calls.emu, session.account, call.sid, "partial_result_callback",
+                     f"partial speech result {i}", verb.partial_result_callback_method, url, params,
+                     f"partial:{mark}:{i}")
 
 
 async def record(calls: "Calls", session: "Session", call: Call, caller: Caller, verb: verbs.Record,
@@ -122,11 +138,31 @@ async def dial(calls: "Calls", session: "Session", call: Call, caller: Caller, v
         status, child, talked = await _dial_number(calls, session, call, caller, verb, target, doc_url)
         if status == COMPLETED:
             break
+    recording = None
+    if verb.record != "do-not-record" and status == COMPLETED:
+        recording = await _record_dial(calls, session, call, verb, talked, doc_url)
     if verb.action is None:
         return None
     return documents.Next("dial_action", verb.method, verb.action,
-                          payloads.dial_action(session.params, status, child.sid if child else None, talked),
+                          payloads.dial_action(session.params, status, child.sid if child else None, talked,
+                                               recording),
                           invalid=E.INVALID_ACTION)
+
+
+async def _record_dial(calls: "Calls", session: "Session", call: Call, verb: verbs.Dial, talked: int,
+                       doc_url: str) -> tuple[str, str, int]:
+    """<Dial record>: a recording of the parent call (source DialVerb) from the answer (or the ringing), two
+    channels for the -dual forms; its status callback. (RecordingUrl, RecordingSid, RecordingDuration)."""
+    emu = calls.emu
+    seconds = talked + (RING if verb.record.startswith("record-from-ringing") else 0)
+    rec = await recordings.create(emu, call.account_sid, call.sid, seconds, "", emu.now(), source="DialVerb",
+                                  channels=2 if verb.record.endswith("-dual") else 1)
+    call.transcript[-1]["recording_sid"] = rec.sid
+    if verb.recording_status_callback:
+        emu.background.spawn(recordings.tell(emu, session.account, rec, urljoin(doc_url, verb.recording_status_callback),
+                                             verb.recording_status_callback_method,
+                                             verb.recording_status_callback_events))
+    return recordings.url(emu, rec), rec.sid, rec.duration
 
 
 async def _dial_number(calls: "Calls", session: "Session", call: Call, caller: Caller, verb: verbs.Dial,
