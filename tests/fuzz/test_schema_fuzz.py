@@ -131,10 +131,12 @@ def world(emulator) -> dict[str, list[str]]:
     role = c.conversations.v1.roles.create(friendly_name="fuzz", type="conversation", permission=["sendMessage"])
     user = c.conversations.v1.users.create(identity="fuzz")
     from twilio_emulator.engine.voice import recordings
-    recording = emulator.call(recordings.create, emulator.emulator, MAIN, call.sid, 3.0, "", 0.0)
+    recording = emulator.call(recordings.create, emulator.emulator, MAIN, call.sid, 3.0, "fuzz", 0.0)
+    transcription = emulator.call(recordings.transcribe, emulator.emulator, emulator.emulator.accounts[MAIN], recording,
+                                  None, "POST", [])
     verify = c.verify.v2.services.create(friendly_name="fuzz")
     started = c.verify.v2.services(verify.sid).verifications.create(to="+14155550197", channel="sms")
-    return {"VA": [verify.sid], "VE": [started.sid], "RE": [recording.sid],"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
+    return {"VA": [verify.sid], "VE": [started.sid], "RE": [recording.sid], "TR": [transcription.sid],"CH": [convo.sid], "MB": [participant.sid], "IM": [said.sid], "DY": [r.sid for r in receipts],
             "WH": [hook.sid], "IG": [address.sid], "RL": [role.sid], "US": [user.sid],
             "XE": [sender["sid"]], "HX": [content["sid"]],"AP": [app.sid], "CA": [call.sid], "PN": [number.sid, member.sid], "MG": [service.sid], "AI": [alpha.sid], "SC": [code.json()["sid"]],
             "MM": [msg.sid], "SM": [msg.sid], "ME": [m.sid for m in media], "SK": [key.sid], "AC": [sub.sid],

@@ -300,3 +300,25 @@ def test_a_recorded_dial_and_partial_speech_results(server, client, account, num
     assert (recording.call_sid, recording.source, recording.channels, recording.duration) == (
         data["sid"], "DialVerb", 2, "30")
     assert got[paths.index("/rec-status")].param("RecordingSid") == sid
+
+
+def test_a_transcribed_recording_tells_its_words(server, client, account, number):
+    greeting = VoiceResponse()
+    greeting.record(action="/rec", transcribe_callback="/transcribed")
+    with Receiver(routes={"/voice": twiml(greeting), "/rec": twiml(VoiceResponse()),
+                          "/transcribed": (200, "", "text/plain")}) as app:
+        configure(client, number, voice_url=app.url("/voice"))
+        data = call(server, From=CALLER, To=number, script=[{"say": "please call me back"}, {"hangup": True}])
+        told = app.wait_until(lambda rs: any("/transcribed" in r.url for r in rs))
+    [callback] = [r for r in told if "/transcribed" in r.url]
+    assert (callback.param("TranscriptionText"), callback.param("TranscriptionStatus")) == (
+        "please call me back", "completed")
+    assert callback.param("CallSid") == data["sid"] and signed(callback, account[1])
+    sid, recording = callback.param("TranscriptionSid"), callback.param("RecordingSid")
+    fetched = client.transcriptions(sid).fetch()
+    assert (fetched.transcription_text, fetched.status, fetched.recording_sid) == (
+        "please call me back", "completed", recording)
+    assert [t.sid for t in client.recordings(recording).transcriptions.list()] == [sid]
+    assert [t.sid for t in client.transcriptions.list()] == [sid]
+    client.recordings(recording).delete()  # its transcriptions go with it
+    assert client.transcriptions.list() == []

@@ -1,12 +1,13 @@
 """Wire format for Recordings (spec api.v2010.account.recording and account.call.call_recording): list, fetch,
 delete, account-wide and per call; the media itself at the recording's URI without `.json` (a WAV), or with
-`.wav` or `.mp3`: a real audio file of the recording's length (silence)."""
+`.wav` or `.mp3`: a real audio file of the recording's length (silence). And their Transcriptions
+(api.v2010.account.transcription, account.recording.recording_transcription): list, fetch, delete."""
 from __future__ import annotations
 
 from aiohttp import web
 
 from ...domain.voice import audio
-from ...domain.voice.script import Recording
+from ...domain.voice.script import Recording, Transcription
 from ...engine.voice import recordings
 from ..context import ACCOUNT, EMULATOR
 from ..forms import Form
@@ -83,6 +84,63 @@ async def delete_recording(request: web.Request) -> web.Response:
 @routes.delete(CALL_BASE + "/{Sid}.json")
 async def delete_call_recording(request: web.Request) -> web.Response:
     await recordings.delete(request.app[EMULATOR], await _recording(request))
+    return web.Response(status=204)
+
+
+TRANSCRIPTIONS = "/2010-04-01/Accounts/{AccountSid}/Transcriptions"
+RECORDING_TRANSCRIPTIONS = ACCOUNT_BASE + "/{RecordingSid}/Transcriptions"
+
+
+def transcription_json(t: Transcription, under_recording: bool = False) -> dict:
+    path = f"/Recordings/{t.recording_sid}/Transcriptions/{t.sid}.json" if under_recording else \
+        f"/Transcriptions/{t.sid}.json"
+    return {"account_sid": t.account_sid, "api_version": "2010-04-01", "date_created": rfc2822(t.date_created),
+            "date_updated": rfc2822(t.date_created), "duration": str(t.duration), "price": t.price,
+            "price_unit": "USD", "recording_sid": t.recording_sid, "sid": t.sid, "status": t.status,
+            "transcription_text": t.text or None, "type": "fast", "uri": account_uri(t.account_sid, path)}
+
+
+@routes.get(TRANSCRIPTIONS + ".json")
+async def list_transcriptions(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    found = await recordings.transcriptions(request.app[EMULATOR], request[ACCOUNT].sid)
+    return await list_response(request, form, "transcriptions", [], in_memory(found), transcription_json)
+
+
+@routes.get(RECORDING_TRANSCRIPTIONS + ".json")
+async def list_recording_transcriptions(request: web.Request) -> web.Response:
+    form = await Form.read(request)
+    emu, sid = request.app[EMULATOR], request.match_info["RecordingSid"]
+    await recordings.get(emu, request[ACCOUNT].sid, sid)
+    found = await recordings.transcriptions(emu, request[ACCOUNT].sid, sid)
+    return await list_response(request, form, "transcriptions", [], in_memory(found),
+                               lambda t: transcription_json(t, under_recording=True))
+
+
+async def _transcription(request: web.Request) -> Transcription:
+    return await recordings.transcription(request.app[EMULATOR], request[ACCOUNT].sid, request.match_info["Sid"],
+                                          request.match_info.get("RecordingSid"))
+
+
+@routes.get(TRANSCRIPTIONS + "/{Sid}.json")
+async def fetch_transcription(request: web.Request) -> web.Response:
+    return json_response(transcription_json(await _transcription(request)))
+
+
+@routes.get(RECORDING_TRANSCRIPTIONS + "/{Sid}.json")
+async def fetch_recording_transcription(request: web.Request) -> web.Response:
+    return json_response(transcription_json(await _transcription(request), under_recording=True))
+
+
+@routes.delete(TRANSCRIPTIONS + "/{Sid}.json")
+async def delete_transcription(request: web.Request) -> web.Response:
+    await recordings.delete_transcription(request.app[EMULATOR], await _transcription(request))
+    return web.Response(status=204)
+
+
+@routes.delete(RECORDING_TRANSCRIPTIONS + "/{Sid}.json")
+async def delete_recording_transcription(request: web.Request) -> web.Response:
+    await recordings.delete_transcription(request.app[EMULATOR], await _transcription(request))
     return web.Response(status=204)
 
 

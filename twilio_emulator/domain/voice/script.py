@@ -226,3 +226,22 @@ class Recording:
     def price(self) -> str:
         """Emulator: a flat, documented price per started minute of recording (0.0025 USD)."""
         return f"{-0.0025 * max(1, -(-self.duration // 60)):.5f}"
+
+
+@dataclass
+class Transcription:
+    """A transcription (TR…) of a <Record transcribe>: the words the phone said in the recording, or failed
+    when it said none (a `record` step is speech without words) [emulator choice]."""
+    sid: str
+    account_sid: str
+    recording_sid: str
+    call_sid: str
+    date_created: float
+    duration: int
+    text: str
+    status: str  # completed | failed
+
+    @property
+    def price(self) -> str:
+        """Emulator: a flat, documented price per started minute transcribed (0.0500 USD)."""
+        return f"{-0.05 * max(1, -(-self.duration // 60)):.5f}"

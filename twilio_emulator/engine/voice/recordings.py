@@ -1,5 +1,6 @@
-"""Recordings a call's <Record> makes: stored (REST: list, fetch, delete), served as real audio files of their
-length (engine answers the media route), and told to the verb's recordingStatusCallback."""
+"""Recordings a call's <Record> or <Dial record> makes: stored (REST: list, fetch, delete), served as real audio
+files of their length (api/v2010/recordings.py answers the media route), told to the verb's
+recordingStatusCallback, and transcribed when the verb asks (Transcriptions: the words the phone said)."""
 from __future__ import annotations
 
 from email.utils import formatdate
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...domain.errors import NotFound
 from ...domain.sids import is_sid
-from ...domain.voice.script import Recording
+from ...domain.voice.script import Recording, Transcription
 from ...store import records
 from ..callbacks import notify
 
@@ -49,7 +50,54 @@ async def get(emu: "Emulator", account_sid: str, sid: str, call_sid: str | None 
 
 
 async def delete(emu: "Emulator", rec: Recording) -> None:
-    await emu.store.write(records.delete(KIND, rec.sid))
+    """The recording and its transcriptions."""
+    gone = [t for t in await records.load_for_account(emu.store, TRANSCRIPTION, rec.account_sid, Transcription)
+            if t.recording_sid == rec.sid]
+    await emu.store.write(records.delete(KIND, rec.sid), *(records.delete(TRANSCRIPTION, t.sid) for t in gone))
+
+
+# ---- transcriptions -------------------------------------------------------------------------------------------
+TRANSCRIPTION = "transcription"
+
+
+def transcription_url(emu: "Emulator", t: Transcription) -> str:
+    return f"{emu.public_url}/2010-04-01/Accounts/{t.account_sid}/Transcriptions/{t.sid}"
+
+
+async def transcribe(emu: "Emulator", account: "Account", rec: Recording, callback: str | None, method: str,
+                     call_params: list[tuple[str, str]]) -> Transcription:
+    """<Record transcribe>: the transcription of what the phone said (failed when it said no words), then the
+    verb's transcribeCallback with the call's parameters and TranscriptionSid, TranscriptionText,
+    TranscriptionStatus, TranscriptionUrl, RecordingSid and RecordingUrl (Twilio's docs for the verb)."""
+    t = Transcription(sid=emu.sids.new("TR"), account_sid=rec.account_sid, recording_sid=rec.sid, call_sid=rec.call_sid,
+                      date_created=emu.now(), duration=rec.duration, text=rec.words,
+                      status="completed" if rec.words else "failed")
+    await emu.store.write(records.put(TRANSCRIPTION, t))
+    if callback:
+        params = [*call_params, ("TranscriptionSid", t.sid), ("TranscriptionText", t.text),
+                  ("TranscriptionStatus", t.status), ("TranscriptionUrl", transcription_url(emu, t)),
+                  ("RecordingSid", rec.sid), ("RecordingUrl", url(emu, rec))]
+        await notify(emu, account, rec.sid, "transcribe_callback", f"transcription {t.status}", method, callback,
+                     params, f"transcription:{t.sid}")
+    return t
+
+
+async def transcriptions(emu: "Emulator", account_sid: str, recording_sid: str | None = None) -> list[Transcription]:
+    """Newest first."""
+    found = await records.load_for_account(emu.store, TRANSCRIPTION, account_sid, Transcription)
+    return sorted((t for t in found if recording_sid is None or t.recording_sid == recording_sid),
+                  key=lambda t: t.date_created, reverse=True)
+
+
+async def transcription(emu: "Emulator", account_sid: str, sid: str, recording_sid: str | None = None) -> Transcription:
+    t = await records.load(emu.store, TRANSCRIPTION, sid, Transcription) if is_sid(sid, "TR") else None
+    if t is None or t.account_sid != account_sid or (recording_sid is not None and t.recording_sid != recording_sid):
+        raise NotFound()
+    return t
+
+
+async def delete_transcription(emu: "Emulator", t: Transcription) -> None:
+    await emu.store.write(records.delete(TRANSCRIPTION, t.sid))
 
 
 async def tell(emu: "Emulator", account: "Account", rec: Recording, callback: str, method: str,

@@ -111,9 +111,9 @@ async def record(calls: "Calls", session: "Session", call: Call, caller: Caller,
         emu.background.spawn(recordings.tell(emu, session.account, rec, urljoin(doc_url, verb.recording_status_callback),
                                              verb.recording_status_callback_method,
                                              verb.recording_status_callback_events))
-    if verb.transcribe:
-        session.warn(TwimlWarning(E.SCHEMA_WARNING, "<Record transcribe> is not emulated: no transcription is made"),
-                     doc_url)
+    if verb.transcribe or verb.transcribe_callback:  # a transcribeCallback means transcribe (Twilio's docs)
+        callback = urljoin(doc_url, verb.transcribe_callback) if verb.transcribe_callback else None
+        emu.background.spawn(recordings.transcribe(emu, session.account, rec, callback, "POST", list(session.params)))
     target = _target(verb.action, doc_url)
     if target is None:
         return None
