@@ -322,3 +322,15 @@ def test_a_transcribed_recording_tells_its_words(server, client, account, number
     assert [t.sid for t in client.transcriptions.list()] == [sid]
     client.recordings(recording).delete()  # its transcriptions go with it
     assert client.transcriptions.list() == []
+
+
+def test_say_and_play_loop_and_play_digits(server, client, number):
+    document = ('<Response><Say loop="2">Hello</Say><Play loop="3">https://example.com/tone.mp3</Play>'
+                '<Play digits="1w2"></Play><Say loop="0">Forever</Say></Response>')
+    with Receiver(routes={"/voice": (200, document, XML)}) as app:
+        configure(client, number, voice_url=app.url("/voice"))
+        data = call(server, From=CALLER, To=number)
+    steps = [(s["verb"], s.get("text") or s.get("url") or s.get("digits")) for s in data["transcript"]]
+    assert steps == [("Say", "Hello")] * 2 + [("Play", "https://example.com/tone.mp3")] * 3 + [
+        ("Play", "1w2")] + [("Say", "Forever")] * 10
+    assert data["outcome"]["alerts"] == []

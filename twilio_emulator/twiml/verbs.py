@@ -51,11 +51,14 @@ class Say:
     text: str
     voice: str | None = None
     language: str | None = None
+    loop: int = 1  # 0: until the call ends (the emulator says it LOOP_FOREVER times)
 
 
 @dataclass(frozen=True)
 class Play:
     url: str
+    loop: int = 1
+    digits: str | None = None  # DTMF tones played instead of a URL
 
 
 @dataclass(frozen=True)
@@ -274,13 +277,21 @@ def _events(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(value.replace(",", " ").split()) if value else default
 
 
+LOOP_FOREVER = 10  # what loop="0" ("until the call ends") repeats in the emulator [emulator choice]
+
+
+def _loop(el: etree._Element) -> int:
+    loop = _int(el.get("loop"), 1)
+    return LOOP_FOREVER if loop == 0 else min(loop, 1000)
+
+
 def _prompt(el: etree._Element, out: Program):
     if el.tag == "Say":
         _check_attrs(el, ("voice", "language", "loop"), out)
-        return Say(_text(el), el.get("voice"), el.get("language"))
+        return Say(_text(el), el.get("voice"), el.get("language"), _loop(el))
     if el.tag == "Play":
         _check_attrs(el, ("loop", "digits"), out)
-        return Play(_text(el))
+        return Play(_text(el), _loop(el), el.get("digits") or None)
     if el.tag == "Pause":
         _check_attrs(el, ("length",), out)
         return Pause(_int(el.get("length"), 1))
@@ -380,15 +391,8 @@ def voice(root: etree._Element) -> Program:
     out = Program()
     for el in _children(root):
         tag = el.tag
-        if tag == "Say":
-            _check_attrs(el, ("voice", "language", "loop"), out)
-            out.verbs.append(Say(_text(el), el.get("voice"), el.get("language")))
-        elif tag == "Play":
-            _check_attrs(el, ("loop", "digits"), out)
-            out.verbs.append(Play(_text(el)))
-        elif tag == "Pause":
-            _check_attrs(el, ("length",), out)
-            out.verbs.append(Pause(_int(el.get("length"), 1)))
+        if tag in ("Say", "Play", "Pause"):
+            out.verbs.append(_prompt(el, out))
         elif tag in ("Hangup", "Reject"):
             out.verbs.append(Hangup(reject=tag == "Reject"))
             break

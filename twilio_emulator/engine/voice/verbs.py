@@ -42,10 +42,13 @@ RING = 4.0  # seconds a dialled phone rings before it answers or is busy [emulat
 
 def heard(call: Call, verb) -> None:
     """A prompt the phone hears: <Say>, <Play>, <Pause>, in the transcript."""
-    if isinstance(verb, verbs.Say):
-        call.transcript.append({"verb": "Say", "text": verb.text, "voice": verb.voice, "language": verb.language})
+    if isinstance(verb, verbs.Say):  # `loop` times, each heard
+        call.transcript += [{"verb": "Say", "text": verb.text, "voice": verb.voice, "language": verb.language}
+                            for _ in range(verb.loop)]
+    elif isinstance(verb, verbs.Play) and verb.digits:  # DTMF tones: half a second each [emulator choice]
+        call.transcript.append({"verb": "Play", "digits": verb.digits, "seconds": 0.5 * len(verb.digits)})
     elif isinstance(verb, verbs.Play):
-        call.transcript.append({"verb": "Play", "url": verb.url})
+        call.transcript += [{"verb": "Play", "url": verb.url} for _ in range(verb.loop)]
     elif isinstance(verb, verbs.Pause):
         call.transcript.append({"verb": "Pause", "length": verb.length})
 
