@@ -10,7 +10,7 @@ else
 PYTHON ?= $(VENV)/bin/python
 endif
 
-.PHONY: install serve test fuzz bench browser docs coverage image
+.PHONY: install serve test fuzz bench bench-ab browser docs coverage image
 
 install: $(if $(VIRTUAL_ENV),,$(VENV)/bin/python)
 	$(PYTHON) -m pip install -q -e '.[test,docs]'
@@ -59,9 +59,17 @@ endif
 fuzz: install
 	FUZZ_EXAMPLES=100 FUZZ_RANDOM=1 $(PYTHON) -m pytest -q -s tests/fuzz
 
+WRK = @command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq wrk; } || { echo "make $@ needs wrk (Debian: apt-get install wrk)"; exit 1; }
+
+# Messages.create of BASE (a git revision; default: the latest tag, else the merge base with origin/main) against
+# the working tree, in interleaved rounds with the bare handler: req/s, CPU per request and a verdict.
+bench-ab: install
+	$(WRK)
+	$(PYTHON) benchmarks/bench_ab.py $(if $(BASE),--base $(BASE)) $(if $(OTHERS),--others)
+
 bench: install browser
-	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
-		apt-get update -qq && apt-get install -y -qq wrk; } || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	$(WRK)
 	$(PYTHON) benchmarks/bench_create.py
 	$(PYTHON) benchmarks/bench_scheduler.py
 	$(PYTHON) benchmarks/bench_inbound.py

@@ -31,7 +31,7 @@ from .waiting import wait_until
 if TYPE_CHECKING:
     from . import Emulator
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Draft:
     """A message being made by send(): each step reads what the earlier ones decided and adds its own."""
     req: SendRequest
@@ -47,7 +47,7 @@ class Draft:
     send_at: float | None = None
     handset: object = None
     channel_sender: object = None
-    media_urls: list = dataclasses.field(default_factory=list)
+    media_urls: list | tuple = ()
     sender: str | None = None
     msg: Message | None = None
     start: str = QUEUED  # its first status: queued, accepted (through a service) or scheduled

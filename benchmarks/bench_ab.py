@@ -1,0 +1,189 @@
+"""A/B of Messages.create: a base revision against the working tree, in one run, with the bare aiohttp handler.
+
+Builds BASE into a scratch virtualenv (a git worktree, pip-installed), serves both emulators and the bare handler
+(benchmarks/bare_server.py) side by side, and measures them in interleaved rounds with wrk (one thread, 32
+connections, every answer must be a 201). For each server: req/s, p50/p99, and the CPU time its process spent per
+request (from /proc: the machine's slow and fast moments move req/s by tens of percent, CPU per request much
+less). The verdict compares the two emulators round by round (each pair measured seconds apart): a regression
+is a median paired change beyond the noise those pairs show (and at least 2 %). With --others, the other
+benchmarks (inbound conversations, the plugin's reset) run from each tree with its own interpreter.
+
+Usage: python benchmarks/bench_ab.py [--base REV] [--rounds 5] [--seconds 5] [--others]
+(make bench-ab BASE=REV). BASE defaults to the latest tag, else the merge base with origin/main, else HEAD~1.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from bench_create import FROM, LUA, SID, TOKEN, start, wrk  # noqa: E402
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+OTHERS = ("bench_inbound.py", "bench_plugin.py")
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def default_base() -> str:
+    """The latest tag; else the merge base with origin/main when it is not HEAD; else HEAD~1."""
+    for attempt in (("describe", "--tags", "--abbrev=0"), ("merge-base", "HEAD", "origin/main")):
+        try:
+            rev = git(*attempt)
+        except subprocess.CalledProcessError:
+            continue
+        if rev and git("rev-parse", rev) != git("rev-parse", "HEAD"):
+            return rev
+    return "HEAD~1"
+
+
+def build(rev: str, workdir: Path, extras: bool) -> Path:
+    """BASE's interpreter: a worktree of `rev` installed into a scratch virtualenv (with its test extras for the
+    other benchmarks, which use pytest)."""
+    tree, venv = workdir / "base", workdir / "base-venv"
+    git("worktree", "add", "--detach", "--force", str(tree), rev)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    target = f"{tree}[test]" if extras else str(tree)
+    pip = subprocess.run([str(python), "-m", "pip", "install", "-q", target], capture_output=True, text=True)
+    if pip.returncode:
+        raise SystemExit(f"installing {rev} failed:\n{pip.stderr[-2000:]}")
+    return python
+
+
+def cleanup(workdir: Path) -> None:
+    subprocess.run(["git", "worktree", "remove", "--force", str(workdir / "base")], cwd=ROOT, capture_output=True)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def emulator(python: Path) -> list[str]:
+    cmd = [str(python), "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID, "--auth-token", TOKEN]
+    helptext = subprocess.run([*cmd[:4], "--help"], capture_output=True, text=True).stdout
+    return cmd + [flag for flag in ("--no-throughput", "--quiet") if flag in helptext]
+
+
+def measure(servers: dict, rounds: int, seconds: int, connections: int, script: Path) -> dict[str, list[dict]]:
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    for name, (_, url) in servers.items():
+        wrk(url, 2, connections, script)  # warm up
+    names = list(servers)
+    for i in range(rounds):  # interleaved, in turn forwards and backwards: no server is always measured first
+        for name in (names if i % 2 == 0 else names[::-1]):
+            proc, url = servers[name]
+            before = cpu_seconds(proc.pid)
+            run = wrk(url, seconds, connections, script)
+            run["cpu_us"] = (cpu_seconds(proc.pid) - before) * 1e6 / max(1, run["total"])
+            runs[name].append(run)
+    return runs
+
+
+def verdict(base: list[dict], new: list[dict], key: str, higher_is_better: bool) -> tuple[float, float, str]:
+    """(median paired change %, noise %, words) for one figure."""
+    changes = [100 * (n[key] / b[key] - 1) * (1 if higher_is_better else -1) for b, n in zip(base, new)]
+    median = statistics.median(changes)
+    noise = max(2.0, (max(changes) - min(changes)) / 2)
+    if median < -noise:
+        words = "REGRESSION beyond the noise"
+    elif median > noise:
+        words = "faster, beyond the noise"
+    else:
+        words = "no change beyond the noise"
+    return median, noise, words
+
+
+def others(python_of: dict[str, Path], tree_of: dict[str, Path]) -> None:
+    for script in OTHERS:
+        for side in ("base", "new"):
+            path = tree_of[side] / "benchmarks" / script
+            if not path.exists():
+                print(f"{script} ({side}): not in that tree")
+                continue
+            out = subprocess.run([str(python_of[side]), str(path)], capture_output=True, text=True, cwd=tree_of[side])
+            lines = [line for line in out.stdout.splitlines() if line.strip()]
+            print(f"{script} ({side}):" + ("\n  " + "\n  ".join(lines[-6:]) if out.returncode == 0
+                                         else f" failed ({out.stderr.strip()[-300:]})"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default=None, help="the git revision to compare with (default: see above)")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--others", action="store_true", help="also run the other benchmarks on both sides")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed (Debian: apt-get install wrk)")
+    base = args.base or default_base()
+    label = f"{base} ({git('rev-parse', '--short', base)})"
+    workdir = Path(tempfile.mkdtemp(prefix="bench-ab-"))
+    script = workdir / "create.lua"
+    script.write_text(LUA.format(auth=base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()))
+    servers: dict = {}
+    try:
+        base_python = build(base, workdir, args.others)
+        commands = {"base": emulator(base_python), "new": emulator(Path(sys.executable)),
+                    "bare": [sys.executable, str(HERE / "bare_server.py")]}
+        servers = {name: start(cmd) for name, cmd in commands.items()}
+        import requests
+        for name in ("base", "new"):
+            url = servers[name][1]
+            requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
+                          data={"PhoneNumber": FROM}, timeout=30).raise_for_status()
+        runs = measure(servers, args.rounds, args.seconds, args.connections, script)
+    finally:
+        for proc, _ in servers.values():
+            proc.send_signal(signal.SIGINT)
+        for proc, _ in servers.values():
+            proc.wait(60)
+        if not args.others:
+            cleanup(workdir)
+    errors = {name: sum(r["errors"] for r in rs) for name, rs in runs.items()}
+    print(f"Messages.create, base {label} vs the working tree: wrk -t1 -c{args.connections}, {args.rounds} "
+          f"interleaved rounds of {args.seconds} s; {os.cpu_count()} cores")
+    for i in range(args.rounds):
+        print(f"round {i + 1}: " + "  ".join(f"{name} {runs[name][i]['rps']:,.0f} req/s {runs[name][i]['cpu_us']:.0f} "
+                                             f"us CPU/req" for name in runs))
+    print(f"{'server':<6}{'req/s':>9}{'(min-max)':>17}{'p50':>9}{'p99':>9}{'CPU/req':>10}{'ratio':>7}{'non-2xx':>9}")
+    bare = statistics.median(r["rps"] for r in runs["bare"])
+    for name, rs in runs.items():
+        mid = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
+        rps = statistics.median(r["rps"] for r in rs)
+        spread = f"({min(r['rps'] for r in rs):,.0f}-{max(r['rps'] for r in rs):,.0f})"
+        print(f"{name:<6}{rps:>9,.0f}{spread:>17}{mid['latency'].get('50', '-'):>9}{mid['latency'].get('99', '-'):>9}"
+              f"{statistics.median(r['cpu_us'] for r in rs):>8.0f}us{rps / bare:>7.2f}{errors[name]:>9}")
+    for key, higher, what in (("rps", True, "req/s"), ("cpu_us", False, "CPU per request")):
+        change, noise, words = verdict(runs["base"], runs["new"], key, higher)
+        print(f"{what}: {change:+.1f} % against {label} (noise ±{noise:.1f} %): {words}")
+    if any(errors.values()):
+        print(f"NOT EVERY ANSWER WAS A 201: {errors}")
+    if args.others:
+        try:
+            others({"base": workdir / "base-venv" / "bin" / "python", "new": Path(sys.executable)},
+                   {"base": workdir / "base", "new": ROOT})
+        finally:
+            cleanup(workdir)
+    if any(errors.values()):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
