@@ -31,11 +31,13 @@ ENDPOINTS = {
                  "message_type", "Latitude", "forwarded"),
     "/faults": ("where", "match", "do", "times", "probability", "seed"),
     "/senders": ("sender_id", "account_sid", "webhook", "profile", "configuration", "friendly_name"),
-    "/calls": ("From", "To", "wait"),
+    "/calls": ("From", "To", "wait", "script", "live"),
+    "/calls/CA" + "0" * 32 + "/input": ("digits", "speech", "record", "wait", "hangup"),
+    f"/accounts/{MAIN}/verify": ("fraud_guard_prefixes", "blocked_countries"),
     "/short_codes": ("short_code", "country", "account_sid", "friendly_name", "sms_url", "sms_method",
                      "sms_fallback_url", "sms_fallback_method"),
     "/handsets": ("number", "carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays",
-                  "city", "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name"),
+                  "city", "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name", "call_script"),
     "/scenario": ("scenario", "account_sid"),
     "/clock": ("mode",),
     "/clock/advance": ("seconds",),
@@ -54,7 +56,9 @@ SCENARIO = st.fixed_dictionaries({}, optional={
                             "numbers": ("phone_number", "sms_url", "sms_method", "friendly_name", "account"),
                             "short_codes": ("short_code", "country", "sms_url"),
                             "services": ("friendly_name", "phone_numbers", "alpha_senders", "sticky_sender"),
-                            "handsets": ENDPOINTS["/handsets"]}.items()})
+                            "handsets": ENDPOINTS["/handsets"],
+                            "verify_services": ("sid", "friendly_name", "code_length", "custom_code_enabled"),
+                            "verify_blocks": ("fraud_guard_prefixes", "blocked_countries")}.items()})
 
 
 @pytest.fixture(scope="module")
