@@ -312,7 +312,9 @@ class Calls:
     async def _end(self, call: Call, status: str, duration: int | None, callback: bool = True) -> None:
         """The call's final status: its end time, duration and price (once answered), and its callback."""
         now = self.emu.now()
-        self._inputs.pop(call.sid, None)
+        waiting = self._inputs.pop(call.sid, None)
+        if waiting is not None:  # ended while a verb listens (a REST hang-up): the caller is gone
+            waiting.put_nowait([{"hangup": True}])
         call.status, call.date_updated, call.end_time, call.plan = status, now, now, call.plan + 1
         call.listening = False
         if status == COMPLETED:
