@@ -278,13 +278,23 @@ class TwilioEmulator:
         Conversation", which Twilio's API does not have)."""
         return self.remote.control("POST", f"/services/{service_sid}/conversations", {"autocreate": enabled})
 
-    def conversation_messages(self, conversation: str) -> list[dict]:
-        """A conversation's messages (by SID or unique name), oldest first, as the Conversations API shows them
-        (asked under its product prefix, /conversations/v1/…, which names the product without a host)."""
-        found, page, query = [], f"/conversations/v1/Conversations/{conversation}/Messages", {"PageSize": 100}
+    def conversation_messages(self, conversation: str, service: str | None = None) -> list[dict]:
+        """A conversation's messages (by SID or unique name; `service`: the Conversation Service it is in, when
+        not the default one), oldest first, as the Conversations API shows them (asked under its product
+        prefix, /conversations/v1/…, which names the product without a host)."""
+        return self._conversation_list(conversation, service, "Messages", "messages")
+
+    def conversation_participants(self, conversation: str, service: str | None = None) -> list[dict]:
+        """A conversation's participants, as the Conversations API shows them (arguments as conversation_messages)."""
+        return self._conversation_list(conversation, service, "Participants", "participants")
+
+    def _conversation_list(self, conversation: str, service: str | None, resource: str, key: str) -> list[dict]:
+        scope = f"/Services/{service}" if service else ""
+        found, page = [], f"/conversations/v1{scope}/Conversations/{conversation}/{resource}"
+        query: dict | None = {"PageSize": 100}
         while page:
             answer = self.remote.rest("GET", page, (self.account_sid, self.auth_token), query=query)
-            found += answer["messages"]
+            found += answer[key]
             following = answer["meta"].get("next_page_url")
             page, query = (following[len(self.base_url):], None) if following else (None, None)
         return found

@@ -58,7 +58,11 @@ SCENARIO = st.fixed_dictionaries({}, optional={
                             "services": ("friendly_name", "phone_numbers", "alpha_senders", "sticky_sender"),
                             "handsets": ENDPOINTS["/handsets"],
                             "verify_services": ("sid", "friendly_name", "code_length", "custom_code_enabled"),
-                            "verify_blocks": ("fraud_guard_prefixes", "blocked_countries")}.items()})
+                            "verify_blocks": ("fraud_guard_prefixes", "blocked_countries"),
+                            "conversation_services": ("sid", "friendly_name"),
+                            "conversation_addresses": ("type", "address", "auto_creation_enabled",
+                                                       "auto_creation_type", "auto_creation_webhook_filters"),
+                            "conversation_webhooks": ("service_sid", "post_webhook_url", "filters", "method")}.items()})
 
 
 @pytest.fixture(scope="module")

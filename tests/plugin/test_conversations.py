@@ -67,3 +67,61 @@ def test_a_test_waits_for_the_message_an_app_adds_in_the_background(twilio_emula
         assert customer.expect_sms(contains="answer soon")
         with pytest.raises(AssertionError, match="expected 3 messages in conversation"):
             twilio_emulator.wait_for_conversation_messages(convo.sid, count=3, timeout=0)
+
+
+CONVERSATIONS_TOML = """
+[[numbers]]
+phone_number = "+14155550404"
+
+[[conversation_services]]
+sid = "IS00000000000000000000000000000c01"
+friendly_name = "Support desk"
+
+[[conversation_addresses]]
+sid = "IG00000000000000000000000000000c02"
+type = "sms"
+address = "+14155550404"
+auto_creation_enabled = true
+auto_creation_type = "default"
+auto_creation_conversation_service_sid = "IS00000000000000000000000000000c01"
+
+[[conversation_webhooks]]
+service_sid = "IS00000000000000000000000000000c01"
+post_webhook_url = "${APP}/post"
+filters = ["onConversationAdded", "onMessageAdded"]
+"""
+
+
+def test_conversation_services_addresses_and_webhooks_from_a_scenario_file(twilio_emulator, twilio_client, tmp_path):
+    from tests.support.receiver import Receiver
+    path = tmp_path / "desk.toml"
+    path.write_text(CONVERSATIONS_TOML)
+    with Receiver(routes={"/post": (200, "", "text/plain")}) as app:
+        loaded = twilio_emulator.load_scenario(str(path), APP=app.url("").rstrip("/"))["loaded"]
+        assert (loaded["conversation_services"], loaded["conversation_addresses"], loaded["conversation_webhooks"]) == (
+            1, 1, 1)
+        twilio_emulator.phone("+14155550405").send("+14155550404", "Hello desk")
+        told = app.wait_for(2)
+    assert [r.param("EventType") for r in told] == ["onConversationAdded", "onMessageAdded"]
+    assert twilio_client.conversations.v1.address_configurations("IG00000000000000000000000000000c02").fetch() \
+        .address == "+14155550404"
+    [convo] = twilio_client.conversations.v1.services("IS00000000000000000000000000000c01").conversations.list()
+    desk = "IS00000000000000000000000000000c01"
+    assert [p["messaging_binding"]["address"] for p in twilio_emulator.conversation_participants(convo.sid, desk)] == [
+        "+14155550405"]
+    assert [m["body"] for m in twilio_emulator.conversation_messages(convo.sid, desk)] == ["Hello desk"]
+    assert [m["body"] for m in twilio_emulator.wait_for_conversation_messages(convo.sid)] == ["Hello desk"]
+
+
+def test_a_bad_conversation_section_names_its_field(twilio_emulator, tmp_path):
+    import pytest
+    from twilio_emulator.scenario_files import ScenarioFileError
+    path = tmp_path / "bad.toml"
+    path.write_text('[[conversation_webhooks]]\nservice_sid = "IS00000000000000000000000000000bad"\n')
+    with pytest.raises(ScenarioFileError) as caught:
+        twilio_emulator.load_scenario(str(path))
+    assert "conversation_webhooks[0].service_sid" in caught.value.message
+    path.write_text('[[conversation_services]]\nsid = "IS12"\nfriendly_name = "x"\n')
+    with pytest.raises(ScenarioFileError) as caught:
+        twilio_emulator.load_scenario(str(path))
+    assert "conversation_services[0].sid" in caught.value.message

@@ -15,7 +15,8 @@ def test_support_line_two_way_conversation(twilio_emulator, twilio_client):
         loaded = twilio_emulator.load_scenario("support_line", SUPPORT_APP_URL=app.url("").rstrip("/"))
         assert loaded["loaded"] == {"accounts": 0, "numbers": 1, "short_codes": 0, "senders": 0, "services": 0,
                                     "handsets": 2, "templates": 0, "faults": 0,
-                                        "verify_services": 0, "verify_blocks": 0}
+                                        "verify_services": 0, "verify_blocks": 0, "conversation_services": 0,
+                                        "conversation_addresses": 0, "conversation_webhooks": 0}
         customer = twilio_emulator.phone("+14155550100")
         customer.send("+14155550001", "My order is late")
         assert customer.expect_sms(contains="a human will answer", from_="+14155550001")

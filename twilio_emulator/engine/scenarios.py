@@ -29,7 +29,15 @@ if TYPE_CHECKING:
     from . import Emulator
 
 SECTIONS = ("accounts", "numbers", "short_codes", "senders", "services", "handsets", "templates", "faults",
-            "verify_services", "verify_blocks")
+            "verify_services", "verify_blocks", "conversation_services", "conversation_addresses",
+            "conversation_webhooks")
+# Conversations' address configuration fields as the SDK names them (address_configurations.create) -> the engine's.
+_ADDRESS_FIELDS = {"type": "type", "address": "address", "friendly_name": "friendly_name",
+                   "auto_creation_enabled": "enabled", "auto_creation_type": "auto_type",
+                   "auto_creation_conversation_service_sid": "conversation_service_sid",
+                   "auto_creation_webhook_url": "webhook_url", "auto_creation_webhook_method": "webhook_method",
+                   "auto_creation_webhook_filters": "webhook_filters", "address_country": "address_country"}
+_WEBHOOK_FIELDS = ("pre_webhook_url", "post_webhook_url", "method", "filters", "target")
 _POOL = ("phone_numbers", "short_codes", "alpha_senders", "channel_senders")
 HANDSET_FIELDS = ("carrier", "line_type", "mms", "short_codes", "behaviour", "error_code", "delays", "city",
                    "state", "zip", "whatsapp", "rcs", "read_receipts", "profile_name", "call_script")
@@ -270,6 +278,51 @@ async def _verify_blocks(emu: "Emulator", item: dict, where: str, account: Accou
         raise ScenarioError(f"{where}.{field}", why) from None
 
 
+def _strings_or_flags(item: dict, where: str, lists: tuple[str, ...], flags: tuple[str, ...]) -> None:
+    for name, value in item.items():
+        if name in lists:
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            what = "a list of strings"
+        elif name in flags:
+            ok, what = isinstance(value, bool), "true or false"
+        else:
+            ok, what = isinstance(value, str), "a string"
+        if not ok:
+            raise ScenarioError(f"{where}.{name}", f"must be {what}, not {value!r}")
+
+
+async def _conversation_service(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """A Conversation Service; `sid` (IS…) lets an app's configuration name it."""
+    from .conversations import settings as conversation_settings
+    _only(item, where, ("sid", "account", "friendly_name"))
+    _strings_or_flags(item, where, (), ())
+    await conversation_settings.add_service(emu, account, item.get("friendly_name"), sid=item.get("sid"))
+
+
+async def _conversation_address(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """An address configuration (snake_case as the SDK's address_configurations.create); `sid` (IG…) fixed."""
+    from .conversations import settings as conversation_settings
+    _only(item, where, ("sid", "account", *_ADDRESS_FIELDS))
+    _strings_or_flags(item, where, ("auto_creation_webhook_filters",), ("auto_creation_enabled",))
+    fields = {_ADDRESS_FIELDS[k]: v for k, v in item.items() if k in _ADDRESS_FIELDS}
+    await conversation_settings.add_address(emu, account, fields, sid=item.get("sid"))
+
+
+async def _conversation_webhooks(emu: "Emulator", item: dict, where: str, account: Account) -> None:
+    """The account's Conversations webhook configuration, or with `service_sid` a Conversation Service's."""
+    from .conversations import settings as conversation_settings
+    _only(item, where, ("account", "service_sid", *_WEBHOOK_FIELDS))
+    _strings_or_flags(item, where, ("filters",), ())
+    service_sid = item.get("service_sid")
+    if service_sid is not None and not any(s.sid == service_sid for s in conversation_settings.services_of(emu, account)):
+        raise ScenarioError(f"{where}.service_sid", f"{service_sid!r} is not a Conversation Service of this account "
+                                                    "(list it under [[conversation_services]] first)")
+    await conversation_settings.set_webhook_config(emu, account, {k: item.get(k) for k in _WEBHOOK_FIELDS},
+                                                   service_sid=service_sid)
+
+
 _APPLY = {"faults": _fault, "accounts": _account_item, "numbers": _number, "short_codes": _short_code, "senders": _sender,
           "services": _service, "handsets": _handset, "templates": _template,
-          "verify_services": _verify_service, "verify_blocks": _verify_blocks}
+          "verify_services": _verify_service, "verify_blocks": _verify_blocks,
+          "conversation_services": _conversation_service, "conversation_addresses": _conversation_address,
+          "conversation_webhooks": _conversation_webhooks}

@@ -14,6 +14,7 @@ from ...domain.conversation_events import AddressConfiguration, ScopedWebhook, W
 from ...domain.conversations import Conversation, bad, conflict
 from ...domain.errors import INVALID_PARAMETER, NotFound, TwilioError
 from ...domain.messages import is_http_url
+from ...domain.sids import is_sid
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -149,7 +150,14 @@ def _address_fields(emu: "Emulator", a: AddressConfiguration, fields: dict) -> N
         raise _bad("AutoCreation.WebhookUrl is required for AutoCreation.Type webhook.", "AutoCreation.WebhookUrl")
 
 
-async def add_address(emu: "Emulator", account: Account, fields: dict) -> AddressConfiguration:
+def _fixed_sid(sid: str | None, prefix: str, taken) -> None:
+    """A SID a scenario file fixes (so that an app's configuration can name it): well formed and free."""
+    if sid is not None and (not is_sid(sid, prefix) or sid in taken):
+        raise _bad(f"Sid {sid} is taken" if is_sid(sid, prefix) else f"Sid must be {prefix} and 32 hex digits",
+                   "Sid")
+
+
+async def add_address(emu: "Emulator", account: Account, fields: dict, sid: str | None = None) -> AddressConfiguration:
     kind, address = (fields.get("type") or "").lower(), fields.get("address")
     if kind not in hooks.ADDRESS_TYPES:
         raise _bad(f"Type must be one of {', '.join(hooks.ADDRESS_TYPES)}.", "Type")
@@ -163,8 +171,9 @@ async def add_address(emu: "Emulator", account: Account, fields: dict) -> Addres
         raise _bad(f"Address {address} is not a number or sender of this account.", "Address")
     if emu.conv.addresses.group("address", address):
         raise _bad(f"Address {address} has an address configuration already [UNVERIFIED code].", "Address", 409)
+    _fixed_sid(sid, "IG", emu.conv.addresses)
     now = emu.now()
-    a = AddressConfiguration(sid=emu.sids.new("IG"), account_sid=account.sid, type=fields.get("type"),
+    a = AddressConfiguration(sid=sid or emu.sids.new("IG"), account_sid=account.sid, type=fields.get("type"),
                              address=address, date_created=now, date_updated=now,
                              address_country=fields.get("address_country"))
     _address_fields(emu, a, fields)
@@ -366,11 +375,13 @@ def default_service(emu: "Emulator", account: Account) -> hooks.ChatService:
                                                            account.date_created, account.date_created)
 
 
-async def add_service(emu: "Emulator", account: Account, friendly_name: str | None) -> hooks.ChatService:
+async def add_service(emu: "Emulator", account: Account, friendly_name: str | None,
+                      sid: str | None = None) -> hooks.ChatService:
     if not friendly_name:
         raise _bad("FriendlyName is required.", "FriendlyName")
+    _fixed_sid(sid, "IS", emu.conv.services)
     now = emu.now()
-    service = hooks.ChatService(emu.sids.new("IS"), account.sid, friendly_name, now, now)
+    service = hooks.ChatService(sid or emu.sids.new("IS"), account.sid, friendly_name, now, now)
     return await emu.conv.services.save(emu.store, service)
 
 
