@@ -28,9 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from bench_create import FROM, LUA, SID, TOKEN, start, wrk  # noqa: E402
+from bench_create import FROM, LUA, SID, TOKEN, cpu_seconds, start, wrk  # noqa: E402
 
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 OTHERS = ("bench_inbound.py", "bench_plugin.py")
 
 
@@ -67,11 +66,6 @@ def build(rev: str, workdir: Path, extras: bool) -> Path:
 def cleanup(workdir: Path) -> None:
     subprocess.run(["git", "worktree", "remove", "--force", str(workdir / "base")], cwd=ROOT, capture_output=True)
     shutil.rmtree(workdir, ignore_errors=True)
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
 
 
 def emulator(python: Path) -> list[str]:

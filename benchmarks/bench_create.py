@@ -3,7 +3,9 @@
 Both servers run as separate processes on 127.0.0.1; wrk (C, one thread) is the load generator, so the
 Python servers, not the client, are the bottleneck. Prints requests/s, latency percentiles, the servers'
 peak memory, the ratio, and checks afterwards that every 201 is a stored message.
-Usage: python benchmarks/bench_create.py [--seconds 10] [--connections 32]
+With --sustained N: N seconds of creates against one emulator (in memory, --quiet), back to back in 5-second
+windows, to see whether throughput stays flat as the store grows (the last window against the first).
+Usage: python benchmarks/bench_create.py [--seconds 10] [--connections 32] [--sustained 30]
 """
 from __future__ import annotations
 
@@ -42,6 +44,12 @@ def start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
     raise SystemExit(f"{cmd} did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -60,11 +68,42 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
     return {"rps": rps, "total": total, "errors": int(non2xx.group(1)) if non2xx else 0, "latency": lat}
 
 
+def sustained(seconds: int, connections: int, script: Path) -> None:
+    """Creates for `seconds` in 5-second windows back to back against one emulator: is the last as fast as the
+    first, with the store `seconds` times 5,000-odd messages bigger?"""
+    proc, url = start([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
+                       "--auth-token", TOKEN, "--no-throughput", "--quiet"])
+    try:
+        import requests
+        requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
+                      data={"PhoneNumber": FROM}, timeout=30).raise_for_status()
+        windows = []
+        for _ in range(max(2, seconds // 5)):
+            before = cpu_seconds(proc.pid)
+            window = wrk(url, 5, connections, script)
+            window["cpu_us"] = (cpu_seconds(proc.pid) - before) * 1e6 / max(1, window["total"])
+            windows.append(window)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    total = sum(w["total"] for w in windows)
+    print(f"Sustained Messages.create: {len(windows)} windows of 5 s back to back, wrk -t1 -c{connections}, "
+          f"emulator --quiet in memory; {total:,} messages")
+    print("  " + "  ".join(f"{w['rps']:,.0f}" for w in windows) + " req/s")
+    print("  " + "  ".join(f"{w['cpu_us']:,.0f}" for w in windows) + " us of CPU per request")
+    change = windows[-1]["rps"] / windows[0]["rps"] - 1
+    cpu = windows[-1]["cpu_us"] / windows[0]["cpu_us"] - 1
+    print(f"  last window against the first: {change:+.1%} req/s, {cpu:+.1%} CPU per request (target: within "
+          f"10 %; the machine's own drift moves req/s more than CPU per request); non-2xx: "
+          f"{sum(w['errors'] for w in windows)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="length of one measurement")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--sustained", type=int, default=0, help="seconds of sustained creates (see above)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian: apt-get install wrk); a Python load generator would be the "
@@ -72,6 +111,10 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-create-"))
     script = workdir / "create.lua"
     script.write_text(LUA.format(auth=base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()))
+    if args.sustained:
+        sustained(args.sustained, args.connections, script)
+        shutil.rmtree(workdir, ignore_errors=True)
+        return
     db = workdir / "bench.db"
     # --no-throughput: tens of thousands of creates from one long code would fill its queue (21611) and
     # measure the refusal; the create path is what is measured (bench_queue.py measures the queues).
