@@ -106,10 +106,16 @@ function connect() {
   state.stream = stream;
   stream.onopen = () => { $("live").textContent = "live"; $("live").classList.add("on"); };
   stream.onerror = () => { $("live").textContent = "reconnecting…"; $("live").classList.remove("on"); };
-  stream.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
-  stream.addEventListener("webhook", (event) => onWebhook(JSON.parse(event.data)));
-  stream.addEventListener("verification", () => verify.changed());
-  stream.addEventListener("call", (event) => calls.changed(JSON.parse(event.data)));
+  // Until the switcher's new stream replaces this one, the old stream's events may still come: only the chosen
+  // account's are shown.
+  const ours = (handle) => (event) => {
+    const data = JSON.parse(event.data);
+    if (state.account && data.account_sid === state.account.sid) handle(data);
+  };
+  stream.addEventListener("message", ours(onMessage));
+  stream.addEventListener("webhook", ours(onWebhook));
+  stream.addEventListener("verification", ours(() => verify.changed()));
+  stream.addEventListener("call", ours((c) => calls.changed(c)));
 }
 
 function onMessage(m) {
