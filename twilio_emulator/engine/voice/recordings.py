@@ -35,24 +35,35 @@ async def create(emu: "Emulator", account_sid: str, call_sid: str, seconds: floa
     return rec
 
 
-async def of_account(emu: "Emulator", account: "Account", call_sid: str | None = None) -> list[Recording]:
-    """Newest first."""
-    found = await records.load_for_account(emu.store, KIND, account.sid, Recording)
-    return sorted((r for r in found if call_sid is None or r.call_sid == call_sid),
+async def _listed(emu: "Emulator", kind: str, cls, account_sid: str, parent: str, parent_sid: str | None) -> list:
+    """An account's records of `kind`, newest first; those of one parent (`parent` attribute) when given."""
+    found = await records.load_for_account(emu.store, kind, account_sid, cls)
+    return sorted((r for r in found if parent_sid is None or getattr(r, parent) == parent_sid),
                   key=lambda r: r.date_created, reverse=True)
 
 
-async def get(emu: "Emulator", account_sid: str, sid: str, call_sid: str | None = None) -> Recording:
-    rec = await records.load(emu.store, KIND, sid, Recording) if is_sid(sid, "RE") else None
-    if rec is None or rec.account_sid != account_sid or (call_sid is not None and rec.call_sid != call_sid):
+async def _one(emu: "Emulator", kind: str, cls, prefix: str, account_sid: str, sid: str, parent: str,
+               parent_sid: str | None):
+    """One record of `kind` of the account (and of that parent, when given), else 20404."""
+    found = await records.load(emu.store, kind, sid, cls) if is_sid(sid, prefix) else None
+    if found is None or found.account_sid != account_sid or (parent_sid is not None and
+                                                             getattr(found, parent) != parent_sid):
         raise NotFound()
-    return rec
+    return found
+
+
+async def of_account(emu: "Emulator", account: "Account", call_sid: str | None = None) -> list[Recording]:
+    """Newest first."""
+    return await _listed(emu, KIND, Recording, account.sid, "call_sid", call_sid)
+
+
+async def get(emu: "Emulator", account_sid: str, sid: str, call_sid: str | None = None) -> Recording:
+    return await _one(emu, KIND, Recording, "RE", account_sid, sid, "call_sid", call_sid)
 
 
 async def delete(emu: "Emulator", rec: Recording) -> None:
     """The recording and its transcriptions."""
-    gone = [t for t in await records.load_for_account(emu.store, TRANSCRIPTION, rec.account_sid, Transcription)
-            if t.recording_sid == rec.sid]
+    gone = await transcriptions(emu, rec.account_sid, rec.sid)
     await emu.store.write(records.delete(KIND, rec.sid), *(records.delete(TRANSCRIPTION, t.sid) for t in gone))
 
 
@@ -84,16 +95,11 @@ async def transcribe(emu: "Emulator", account: "Account", rec: Recording, callba
 
 async def transcriptions(emu: "Emulator", account_sid: str, recording_sid: str | None = None) -> list[Transcription]:
     """Newest first."""
-    found = await records.load_for_account(emu.store, TRANSCRIPTION, account_sid, Transcription)
-    return sorted((t for t in found if recording_sid is None or t.recording_sid == recording_sid),
-                  key=lambda t: t.date_created, reverse=True)
+    return await _listed(emu, TRANSCRIPTION, Transcription, account_sid, "recording_sid", recording_sid)
 
 
 async def transcription(emu: "Emulator", account_sid: str, sid: str, recording_sid: str | None = None) -> Transcription:
-    t = await records.load(emu.store, TRANSCRIPTION, sid, Transcription) if is_sid(sid, "TR") else None
-    if t is None or t.account_sid != account_sid or (recording_sid is not None and t.recording_sid != recording_sid):
-        raise NotFound()
-    return t
+    return await _one(emu, TRANSCRIPTION, Transcription, "TR", account_sid, sid, "recording_sid", recording_sid)
 
 
 async def delete_transcription(emu: "Emulator", t: Transcription) -> None:
