@@ -1,9 +1,11 @@
 """The store's group commit: many writes in one batch, as multi-row INSERTs, each write's future resolving
-only once it is committed, and one bad write failing alone. Real aiosqlite, real SQLite (memory and file)."""
+only once it is committed, and one bad write failing alone. Real SQLite (memory, on the loop's thread, and a
+file, through aiosqlite)."""
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 
 import pytest
 
@@ -54,6 +56,19 @@ async def test_one_bad_write_in_a_batch_fails_alone(store):
     assert [i for i, r in enumerate(results) if isinstance(r, sqlite3.IntegrityError)] == [5]
     assert all(r is None for i, r in enumerate(results) if i != 5)
     assert (await store.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 10
+
+
+async def test_the_in_memory_store_runs_on_the_loops_thread():
+    """No worker thread for the in-memory database: its statements are run where they are awaited."""
+    before = set(threading.enumerate())
+    s = Store(":memory:")
+    await s.open()
+    try:
+        await s.write(*rows.insert(_message(1)))
+        assert (await s.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 1
+        assert set(threading.enumerate()) == before
+    finally:
+        await s.close()
 
 
 async def test_flush_with_nothing_queued(store):
