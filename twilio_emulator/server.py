@@ -24,14 +24,13 @@ log = logging.getLogger("twilio_emulator.api")
 
 
 class AccessLogger(AbstractAccessLogger):
-    """One readable line per API call, on the activity log: `POST /2010-04-01/…/Messages.json -> 201 (0.9 ms)`."""
+    """One readable line per API call, on the activity log: `POST /2010-04-01/…/Messages.json -> 201 (0.9 ms)`.
+    aiohttp makes one per connection with the `access_log` it was given: here the emulator's ActivityLog."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
         note = request.get(NOTE)  # raw_path: the target as received, no URL object built
-        # Control routes live in a sub-application, whose own app holds no EMULATOR key: config_dict there.
-        emu = request.app.get(EMULATOR) or request.config_dict[EMULATOR]
-        emu.activity.line(f"{request.method} {request.raw_path} -> {response.status} "
-                          f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
+        self.logger.line(f"{request.method} {request.raw_path} -> {response.status} "
+                         f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
 
     @property
     def enabled(self) -> bool:
@@ -90,7 +89,7 @@ def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
     loop = asyncio.new_event_loop()
     _end_on_signals(loop)
     try:
-        web.run_app(app, sock=sock, access_log=log if activity.enabled else None, loop=loop,
+        web.run_app(app, sock=sock, access_log=activity if activity.enabled else None, loop=loop,
                     access_log_class=AccessLogger, print=None, handle_signals=False, shutdown_timeout=SHUTDOWN_GRACE)
     finally:
         _exiting.set()

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from .config import Settings
 from .engine import Emulator
-from .server import AccessLogger, build_app, log as access_log
+from .server import AccessLogger, build_app
 
 T = TypeVar("T")
 
@@ -74,7 +74,8 @@ class EmulatorThread:
 
     async def _start(self) -> None:
         app = build_app(self.emulator)
-        self._runner = web.AppRunner(app, access_log=access_log if self.emulator.activity.enabled else None,
+        activity = self.emulator.activity
+        self._runner = web.AppRunner(app, access_log=activity if activity.enabled else None,
                                      access_log_class=AccessLogger)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.host, self.settings.port)

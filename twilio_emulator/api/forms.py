@@ -18,6 +18,7 @@ from .context import EMULATOR
 class Form:
     def __init__(self, data: MultiDictProxy):
         self.data = data
+        self.get = data.get  # the common read, without a call of ours around it (the create path reads ~10)
 
     @classmethod
     async def read(cls, request: web.Request) -> "Form":
@@ -26,7 +27,7 @@ class Form:
         # request.app: every REST route is on the main application (config_dict would build a chain per call)
         return cls(await inputs.form(request, request.app[EMULATOR].settings.max_body_bytes))
 
-    def get(self, name: str) -> str | None:
+    def get(self, name: str) -> str | None:  # replaced per instance by the data's own get (__init__)
         return self.data.get(name)
 
     def getall(self, name: str) -> list[str]:

@@ -128,13 +128,21 @@ def parse_form(raw: bytes, charset: str = "utf-8") -> MultiDictProxy:
     """An application/x-www-form-urlencoded body: `+` is a space, %XX a byte, repeated keys kept in order;
     each name and value decoded strictly, so that an undecodable one is named in the error."""
     out: MultiDict = MultiDict()
+    add = out.add
     for pair in raw.split(b"&"):
         if not pair:
             continue
         name, _, value = pair.partition(b"=")
-        key = _decode(unquote_to_bytes(name.replace(b"+", b" ")), charset, None)
-        out.add(key, _decode(unquote_to_bytes(value.replace(b"+", b" ")), charset, key))
+        key = _decode(_unquote(name), charset, None)
+        add(key, _decode(_unquote(value), charset, key))
     return MultiDictProxy(out)
+
+
+def _unquote(raw: bytes) -> bytes:
+    """`+` as a space and %XX as its byte; most names and many values have neither, and skip both steps."""
+    if b"+" in raw:
+        raw = raw.replace(b"+", b" ")
+    return unquote_to_bytes(raw) if b"%" in raw else raw
 
 
 def _decode(raw: bytes, charset: str, param: str | None) -> str:

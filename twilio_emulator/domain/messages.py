@@ -107,7 +107,7 @@ class Message:
         return self.status in FINAL
 
 
-@dataclass
+@dataclass(slots=True)
 class SendRequest:
     """A Messages.create request, already turned from PascalCase form fields into Python values."""
     to: str | None

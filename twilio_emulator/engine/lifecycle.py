@@ -22,7 +22,8 @@ class Lifecycle:
         # Activity-log lines waiting for their moment, bucketed by scheduler tick: one scheduler entry per
         # bucket instead of one per status step. Finished strings, not Message objects: thousands of
         # messages in flight then hold nothing the garbage collector has to walk.
-        self._lines: dict[tuple[int, float], list[str]] = {}
+        # Keyed by the tick (real clock), or by (tick, the exact moment) on a manual clock.
+        self._lines: dict[int | tuple[int, float], list[str]] = {}
 
     def track(self, msg: Message) -> None:
         """Schedule the moments of `msg`'s planned steps that someone has to act on."""
@@ -35,20 +36,19 @@ class Lifecycle:
         if not self.emu.activity.enabled:
             return
         exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets
-        previous, parties, lines = msg.status, f" (from {msg.from_} to {msg.to})", self._lines
-        for step in msg.timeline:
-            key = (int(step.at / TICK), step.at if exact else 0.0)
+        previous, parties, lines, sid = msg.status, f" (from {msg.from_} to {msg.to})", self._lines, msg.sid
+        for at, status, error_code, _ in msg.timeline:
+            key = (int(at / TICK), at) if exact else int(at / TICK)
             bucket = lines.get(key)
             if bucket is None:
                 bucket = lines[key] = []
                 # At the bucket's end (real clock), so that no line is printed before its moment.
-                self.emu.scheduler.call_at(step.at if exact else max(step.at, (key[0] + 1) * TICK),
-                                           self._changed, key)
-            if step.error_code:
-                bucket.append(f"{msg.sid} {previous} -> {step.status}{parties} error {step.error_code}")
+                self.emu.scheduler.call_at(at if exact else max(at, (key + 1) * TICK), self._changed, key)
+            if error_code:
+                bucket.append(f"{sid} {previous} -> {status}{parties} error {error_code}")
             else:
-                bucket.append(f"{msg.sid} {previous} -> {step.status}{parties}")
-            previous = step.status
+                bucket.append(f"{sid} {previous} -> {status}{parties}")
+            previous = status
 
-    def _changed(self, key: tuple[int, float]) -> None:
+    def _changed(self, key: int | tuple[int, float]) -> None:
         self.emu.activity.lines(self._lines.pop(key, []))

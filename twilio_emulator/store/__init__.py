@@ -18,6 +18,7 @@ import asyncio
 import logging
 import sqlite3
 from importlib import resources
+from itertools import chain
 from typing import Any, Callable, Iterable, Sequence
 
 import aiosqlite
@@ -306,7 +307,7 @@ def _insert_rows(conn: sqlite3.Connection, sql: str, ops: list[Op]) -> None:
         if len(chunk) == 1:
             conn.execute(sql, chunk[0][1])
         else:
-            conn.execute(head + ", ".join([group] * len(chunk)), [v for _, params in chunk for v in params])
+            conn.execute(head + ", ".join([group] * len(chunk)), list(chain.from_iterable([p for _, p in chunk])))
 
 
 def _wipe(conn: sqlite3.Connection) -> None:
