@@ -45,9 +45,11 @@ class Store:
         self._changed = False  # committed since the last background checkpoint
         self.batches = 0  # batches the writer has taken (each one transaction, one thread hop)
         self._checkpoint_conn: aiosqlite.Connection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it was opened on, which every write is on
 
     # -- lifecycle ---------------------------------------------------------------------------------------
     async def open(self) -> None:
+        self._loop = asyncio.get_running_loop()
         # isolation_level=None: we issue BEGIN/COMMIT ourselves
         if self.path == ":memory:":
             # On the loop's thread, not a worker's. Why: an in-memory statement is CPU work that holds the GIL
@@ -123,7 +125,8 @@ class Store:
     # -- writing ------------------------------------------------------------------------------------------
     def write(self, *ops: Op) -> asyncio.Future:
         """Queue `ops` to commit atomically together; the returned future resolves once committed."""
-        fut = asyncio.get_running_loop().create_future()
+        # The loop kept at open(): asking asyncio for the running loop costs a getpid() system call each time.
+        fut = (self._loop or asyncio.get_running_loop()).create_future()
         self._pending.append((ops, fut))
         self._wake.set()
         return fut
