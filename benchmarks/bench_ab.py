@@ -2,19 +2,23 @@
 
 Builds BASE into a scratch virtualenv (a git worktree, pip-installed), serves both emulators and the bare handler
 (benchmarks/bare_server.py) side by side, and measures them in interleaved rounds with wrk (one thread, 32
-connections, every answer must be a 201). For each server: req/s, p50/p99, and the CPU time its process spent per
-request (from /proc: the machine's slow and fast moments move req/s by tens of percent, CPU per request much
-less). The verdict compares the two emulators round by round (each pair measured seconds apart): a regression
-is a median paired change beyond the noise those pairs show (and at least 2 %). With --others, the other
-benchmarks (inbound conversations, the plugin's reset) run from each tree with its own interpreter.
+connections, every answer must be a 201), each round with fresh processes (one process can be a few percent
+faster or slower than the next for its whole life: memory layout, hash seeds). For each server: req/s, p50/p99,
+and the CPU time its process spent per request (from /proc: the machine's slow and fast moments move req/s by
+tens of percent, CPU per request less). The verdict compares the two emulators round by round (each pair
+measured seconds apart): the median paired change, with the distribution-free confidence interval of that
+median (~90 %, from the order statistics: no assumption about the machine's noise); a change is reported when
+the whole interval is beyond 2 %. With --others, the other benchmarks (inbound conversations, the plugin's
+reset) run from each tree with its own interpreter.
 
-Usage: python benchmarks/bench_ab.py [--base REV] [--rounds 5] [--seconds 5] [--others]
+Usage: python benchmarks/bench_ab.py [--base REV] [--rounds 10] [--seconds 3] [--others]
 (make bench-ab BASE=REV). BASE defaults to the latest tag, else the merge base with origin/main, else HEAD~1.
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import math
 import os
 import re
 import shutil
@@ -74,33 +78,71 @@ def emulator(python: Path) -> list[str]:
     return cmd + [flag for flag in ("--no-throughput", "--quiet") if flag in helptext]
 
 
-def measure(servers: dict, rounds: int, seconds: int, connections: int, script: Path) -> dict[str, list[dict]]:
-    runs: dict[str, list[dict]] = {name: [] for name in servers}
-    for name, (_, url) in servers.items():
-        wrk(url, 2, connections, script)  # warm up
-    names = list(servers)
-    for i in range(rounds):  # interleaved, in turn forwards and backwards: no server is always measured first
-        for name in (names if i % 2 == 0 else names[::-1]):
-            proc, url = servers[name]
-            before = cpu_seconds(proc.pid)
-            run = wrk(url, seconds, connections, script)
-            run["cpu_us"] = (cpu_seconds(proc.pid) - before) * 1e6 / max(1, run["total"])
-            runs[name].append(run)
+def serve(commands: dict[str, list[str]]) -> dict:
+    """All the servers up at once (idle ones cost nothing), each emulator with the benchmark's number."""
+    servers: dict = {}
+    try:
+        for name, cmd in commands.items():
+            servers[name] = start(cmd)
+        import requests
+        for name, (_, url) in servers.items():
+            if name != "bare":
+                requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
+                              data={"PhoneNumber": FROM}, timeout=30).raise_for_status()
+    except BaseException:
+        stop(servers)
+        raise
+    return servers
+
+
+def stop(servers: dict) -> None:
+    for proc, _ in servers.values():
+        proc.send_signal(signal.SIGINT)
+    for proc, _ in servers.values():
+        proc.wait(60)
+
+
+def measure(commands: dict[str, list[str]], rounds: int, seconds: int, connections: int,
+            script: Path) -> dict[str, list[dict]]:
+    runs: dict[str, list[dict]] = {name: [] for name in commands}
+    names = list(commands)
+    for i in range(rounds):
+        servers = serve(commands)  # fresh processes every round
+        try:
+            for name, (_, url) in servers.items():
+                wrk(url, 1, connections, script)  # warm up
+            # Interleaved, in turn forwards and backwards: no server is always measured first.
+            for name in (names if i % 2 == 0 else names[::-1]):
+                proc, url = servers[name]
+                before = cpu_seconds(proc.pid)
+                run = wrk(url, seconds, connections, script)
+                run["cpu_us"] = (cpu_seconds(proc.pid) - before) * 1e6 / max(1, run["total"])
+                runs[name].append(run)
+        finally:
+            stop(servers)
     return runs
 
 
-def verdict(base: list[dict], new: list[dict], key: str, higher_is_better: bool) -> tuple[float, float, str]:
-    """(median paired change %, noise %, words) for one figure."""
-    changes = [100 * (n[key] / b[key] - 1) * (1 if higher_is_better else -1) for b, n in zip(base, new)]
+def median_interval(values: list[float], coverage: float = 0.9) -> tuple[float, float]:
+    """A distribution-free confidence interval for the median of `values`: (the k-th smallest, the k-th largest)
+    for the largest k whose coverage, from the binomial distribution of how many values fall below the median,
+    is at least `coverage` (the whole range when there are too few values for that)."""
+    ordered, n = sorted(values), len(values)
+    k = 1
+    while k + 1 <= n // 2 and 1 - 2 * sum(math.comb(n, j) for j in range(k + 1)) / 2 ** n >= coverage:
+        k += 1
+    return ordered[k - 1], ordered[n - k]
+
+
+def verdict(base: list[dict], new: list[dict], key: str, higher_is_better: bool) -> tuple[float, tuple, str]:
+    """(median paired change %, its confidence interval, words) for one figure."""
+    changes = [100 * (n[key] / b[key] - 1) for b, n in zip(base, new)]
     median = statistics.median(changes)
-    noise = max(2.0, (max(changes) - min(changes)) / 2)
-    if median < -noise:
-        words = "REGRESSION beyond the noise"
-    elif median > noise:
-        words = "faster, beyond the noise"
-    else:
-        words = "no change beyond the noise"
-    return median, noise, words
+    low, high = median_interval(changes)
+    worse, better = (high < -2.0, low > 2.0) if higher_is_better else (low > 2.0, high < -2.0)
+    words = "REGRESSION beyond the noise" if worse else "better, beyond the noise" if better else \
+        "no change beyond the noise"
+    return median, (low, high), words
 
 
 def others(python_of: dict[str, Path], tree_of: dict[str, Path]) -> None:
@@ -119,8 +161,8 @@ def others(python_of: dict[str, Path], tree_of: dict[str, Path]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=None, help="the git revision to compare with (default: see above)")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--others", action="store_true", help="also run the other benchmarks on both sides")
     args = parser.parse_args()
@@ -131,23 +173,12 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-ab-"))
     script = workdir / "create.lua"
     script.write_text(LUA.format(auth=base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()))
-    servers: dict = {}
     try:
         base_python = build(base, workdir, args.others)
         commands = {"base": emulator(base_python), "new": emulator(Path(sys.executable)),
                     "bare": [sys.executable, str(HERE / "bare_server.py")]}
-        servers = {name: start(cmd) for name, cmd in commands.items()}
-        import requests
-        for name in ("base", "new"):
-            url = servers[name][1]
-            requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
-                          data={"PhoneNumber": FROM}, timeout=30).raise_for_status()
-        runs = measure(servers, args.rounds, args.seconds, args.connections, script)
+        runs = measure(commands, args.rounds, args.seconds, args.connections, script)
     finally:
-        for proc, _ in servers.values():
-            proc.send_signal(signal.SIGINT)
-        for proc, _ in servers.values():
-            proc.wait(60)
         if not args.others:
             cleanup(workdir)
     errors = {name: sum(r["errors"] for r in rs) for name, rs in runs.items()}
@@ -165,8 +196,9 @@ def main() -> None:
         print(f"{name:<6}{rps:>9,.0f}{spread:>17}{mid['latency'].get('50', '-'):>9}{mid['latency'].get('99', '-'):>9}"
               f"{statistics.median(r['cpu_us'] for r in rs):>8.0f}us{rps / bare:>7.2f}{errors[name]:>9}")
     for key, higher, what in (("rps", True, "req/s"), ("cpu_us", False, "CPU per request")):
-        change, noise, words = verdict(runs["base"], runs["new"], key, higher)
-        print(f"{what}: {change:+.1f} % against {label} (noise ±{noise:.1f} %): {words}")
+        change, (low, high), words = verdict(runs["base"], runs["new"], key, higher)
+        print(f"{what}: {change:+.1f} % against {label} (median of the rounds' pairs; ~90 % interval "
+              f"{low:+.1f} to {high:+.1f} %): {words}")
     if any(errors.values()):
         print(f"NOT EVERY ANSWER WAS A 201: {errors}")
     if args.others:

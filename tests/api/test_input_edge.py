@@ -7,9 +7,14 @@ import base64
 import socket
 import time
 
+from urllib.parse import unquote_to_bytes
+
 import pytest
 import requests
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from twilio_emulator.api import inputs
 from twilio_emulator.api.inputs import MAX_DEPTH
 
 from tests.support.http import assert_twilio_error
@@ -281,3 +286,13 @@ def test_a_service_url_that_is_no_url_is_a_400(url, account, param):
     # Found by the schema fuzz: a service stored any text as its URLs and answered it back.
     resp = requests.post(url("/v1/Services"), auth=account, data={"FriendlyName": "s", param: "\x06ÂS not a url"})
     assert param in assert_twilio_error(resp, 400, 20001)["message"]
+
+
+# ---- form parts -----------------------------------------------------------------------------------------
+
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=40) | st.text(alphabet="%+\\abcAFfz09xé\n", max_size=30).map(str.encode))
+def test_a_form_part_is_unquoted_as_the_standard_library_does(raw):
+    """The C fast path for %XX (api/inputs.py) gives exactly what unquote_to_bytes gives, whatever the bytes:
+    invalid escapes, a trailing %, backslashes."""
+    assert inputs._unquote(raw) == unquote_to_bytes(raw.replace(b"+", b" "))

@@ -142,7 +142,21 @@ def _unquote(raw: bytes) -> bytes:
     """`+` as a space and %XX as its byte; most names and many values have neither, and skip both steps."""
     if b"+" in raw:
         raw = raw.replace(b"+", b" ")
-    return unquote_to_bytes(raw) if b"%" in raw else raw
+    if b"%" not in raw:
+        return raw
+    if _escape_decode is not None and b"\\" not in raw:
+        # Every %XX as \xXX, decoded in C (a quarter of unquote_to_bytes' time). A % that starts no valid
+        # escape makes it raise ValueError; unquote_to_bytes then keeps that % as it is, as always.
+        try:
+            return _escape_decode(raw.replace(b"%", b"\\x"))[0]
+        except ValueError:
+            pass
+    return unquote_to_bytes(raw)
+
+
+# codecs.escape_decode: CPython's decoder of backslash escapes in bytes (pickle uses it), undocumented: where it
+# is missing, unquote_to_bytes does all the work.
+_escape_decode = getattr(codecs, "escape_decode", None)
 
 
 def _decode(raw: bytes, charset: str, param: str | None) -> str:

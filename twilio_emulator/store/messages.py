@@ -16,7 +16,7 @@ _EXTRA = ("status_callback", "status_callback_method", "provide_feedback", "vali
 
 
 def insert(msg: Message) -> list[Op]:
-    extra = {k: getattr(msg, k) for k in _EXTRA if getattr(msg, k)}
+    extra = {k: v for k in _EXTRA if (v := getattr(msg, k))}
     ops: list[Op] = [(_INSERT, (
         msg.sid, msg.account_sid, msg.to, msg.from_, msg.body, msg.status, msg.direction, msg.date_created,
         msg.date_updated, _sent(msg), msg.num_segments, msg.num_media, _price(msg), msg.price_unit,
