@@ -72,18 +72,24 @@ def cleanup(workdir: Path) -> None:
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-def emulator(python: Path) -> list[str]:
+def emulator(python: Path, tree: Path) -> tuple[list[str], Path]:
+    """The serve command of the tree's emulator, and the directory to run it in: its own tree. `python -m` puts
+    the current directory first on sys.path, so run from another tree it would import that tree's package."""
     cmd = [str(python), "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID, "--auth-token", TOKEN]
-    helptext = subprocess.run([*cmd[:4], "--help"], capture_output=True, text=True).stdout
-    return cmd + [flag for flag in ("--no-throughput", "--quiet") if flag in helptext]
+    where = subprocess.run([str(python), "-c", "import twilio_emulator; print(twilio_emulator.__file__)"],
+                           capture_output=True, text=True, cwd=tree).stdout.strip()
+    if not Path(where).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"{python} run in {tree} imports {where}, not that tree's package")
+    helptext = subprocess.run([*cmd[:4], "--help"], capture_output=True, text=True, cwd=tree).stdout
+    return cmd + [flag for flag in ("--no-throughput", "--quiet") if flag in helptext], tree
 
 
-def serve(commands: dict[str, list[str]]) -> dict:
+def serve(commands: dict[str, tuple[list[str], Path]]) -> dict:
     """All the servers up at once (idle ones cost nothing), each emulator with the benchmark's number."""
     servers: dict = {}
     try:
-        for name, cmd in commands.items():
-            servers[name] = start(cmd)
+        for name, (cmd, cwd) in commands.items():
+            servers[name] = start(cmd, cwd)
         import requests
         for name, (_, url) in servers.items():
             if name != "bare":
@@ -102,7 +108,7 @@ def stop(servers: dict) -> None:
         proc.wait(60)
 
 
-def measure(commands: dict[str, list[str]], rounds: int, seconds: int, connections: int,
+def measure(commands: dict[str, tuple[list[str], Path]], rounds: int, seconds: int, connections: int,
             script: Path) -> dict[str, list[dict]]:
     runs: dict[str, list[dict]] = {name: [] for name in commands}
     names = list(commands)
@@ -175,8 +181,8 @@ def main() -> None:
     script.write_text(LUA.format(auth=base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()))
     try:
         base_python = build(base, workdir, args.others)
-        commands = {"base": emulator(base_python), "new": emulator(Path(sys.executable)),
-                    "bare": [sys.executable, str(HERE / "bare_server.py")]}
+        commands = {"base": emulator(base_python, workdir / "base"), "new": emulator(Path(sys.executable), ROOT),
+                    "bare": ([sys.executable, str(HERE / "bare_server.py")], ROOT)}
         runs = measure(commands, args.rounds, args.seconds, args.connections, script)
     finally:
         if not args.others:

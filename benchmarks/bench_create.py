@@ -33,8 +33,8 @@ wrk.body = "To=%2B14155550199&From=%2B14155550100&Body=Benchmark+message+%C3%A9"
 """
 
 
-def start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+def start(cmd: list[str], cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=cwd)
     for line in proc.stderr:
         found = re.search(r"listening on (http://\S+)", line)
         if found:
