@@ -2,7 +2,7 @@
 
 Writes are queued and committed in batches by one writer task: every caller's future resolves only after
 the transaction holding its write has committed, so "a 201 means it is stored" while hundreds of
-concurrent requests share one fsync (in WAL mode) and one thread hop.
+concurrent requests share one fsync (in WAL mode) and one statement.
 
 The in-memory database (the default) is used on the event loop's own thread: its statements never wait
 for a disk, and a worker thread would cost more than it saves (below, Store.open). A file database is used
@@ -43,7 +43,7 @@ class Store:
         self._writer: asyncio.Task | None = None
         self._checkpointer: asyncio.Task | None = None
         self._changed = False  # committed since the last background checkpoint
-        self.batches = 0  # batches the writer has taken (each one transaction, one thread hop)
+        self.batches = 0  # batches the writer has taken (each one transaction)
         self._checkpoint_conn: aiosqlite.Connection | None = None
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop it was opened on, which every write is on
 
@@ -55,7 +55,8 @@ class Store:
             # On the loop's thread, not a worker's. Why: an in-memory statement is CPU work that holds the GIL
             # between its SQLite steps anyway, so a worker thread runs it no sooner; what the thread costs is a
             # hand-over of the GIL and a wake-up of the loop per batch and per query (~0.1 ms each on a VM).
-            # Messages.create served about a fifth more requests per second this way (docs/benchmarks.md).
+            # Messages.create took about a sixth less CPU time per request this way (docs/benchmarks.md). The price:
+            # a slow query (a large page of a list) holds the loop while it runs, as any CPU work would.
             self._memory = _open_memdb()
         else:
             self._db = await _connect(self.path, isolation_level=None)
