@@ -76,13 +76,8 @@ async def fetch_call_recording(request: web.Request) -> web.Response:
 
 
 @routes.delete(ACCOUNT_BASE + "/{Sid}.json")
-async def delete_recording(request: web.Request) -> web.Response:
-    await recordings.delete(request.app[EMULATOR], await _recording(request))
-    return web.Response(status=204)
-
-
 @routes.delete(CALL_BASE + "/{Sid}.json")
-async def delete_call_recording(request: web.Request) -> web.Response:
+async def delete_recording(request: web.Request) -> web.Response:
     await recordings.delete(request.app[EMULATOR], await _recording(request))
     return web.Response(status=204)
 
@@ -133,13 +128,8 @@ async def fetch_recording_transcription(request: web.Request) -> web.Response:
 
 
 @routes.delete(TRANSCRIPTIONS + "/{Sid}.json")
-async def delete_transcription(request: web.Request) -> web.Response:
-    await recordings.delete_transcription(request.app[EMULATOR], await _transcription(request))
-    return web.Response(status=204)
-
-
 @routes.delete(RECORDING_TRANSCRIPTIONS + "/{Sid}.json")
-async def delete_recording_transcription(request: web.Request) -> web.Response:
+async def delete_transcription(request: web.Request) -> web.Response:
     await recordings.delete_transcription(request.app[EMULATOR], await _transcription(request))
     return web.Response(status=204)
 
