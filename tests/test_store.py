@@ -58,6 +58,17 @@ async def test_one_bad_write_in_a_batch_fails_alone(store):
     assert (await store.fetchone("SELECT count(*) AS n FROM messages"))["n"] == 10
 
 
+async def test_none_is_stored_as_null(store):
+    """The store registers an adapter for None (a cheaper way through sqlite3's binding): still SQL NULL."""
+    m = _message(1)
+    assert m.error_code is None and m.messaging_service_sid is None
+    await store.write(*rows.insert(m))
+    row = await store.fetchone("SELECT error_code IS NULL AS a, messaging_service_sid IS NULL AS b, "
+                               "typeof(error_message) AS t FROM messages")
+    assert (row["a"], row["b"], row["t"]) == (1, 1, "null")
+    assert (await rows.get(store, m.account_sid, m.sid)).error_code is None
+
+
 async def test_the_in_memory_store_runs_on_the_loops_thread():
     """No worker thread for the in-memory database: its statements are run where they are awaited."""
     before = set(threading.enumerate())

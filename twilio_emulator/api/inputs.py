@@ -138,13 +138,18 @@ def parse_form(raw: bytes, charset: str = "utf-8") -> MultiDictProxy:
     return MultiDictProxy(out)
 
 
+# Bytes looked for by their value: `b"+" in raw` first tries b"+" as an integer and formats a TypeError it then
+# drops (CPython 3.11: ~150 ns a test, ten times `43 in raw`), and a form's fields take several tests each.
+_PLUS, _PERCENT, _BACKSLASH = ord("+"), ord("%"), ord("\\")
+
+
 def _unquote(raw: bytes) -> bytes:
     """`+` as a space and %XX as its byte; most names and many values have neither, and skip both steps."""
-    if b"+" in raw:
+    if _PLUS in raw:
         raw = raw.replace(b"+", b" ")
-    if b"%" not in raw:
+    if _PERCENT not in raw:
         return raw
-    if _escape_decode is not None and b"\\" not in raw:
+    if _escape_decode is not None and _BACKSLASH not in raw:
         # Every %XX as \xXX, decoded in C (a quarter of unquote_to_bytes' time). A % that starts no valid
         # escape makes it raise ValueError; unquote_to_bytes then keeps that % as it is, as always.
         try:
