@@ -40,11 +40,11 @@ PRODUCTS = (
 def add_routes(app: web.Application) -> None:
     """Every product's routes, each handler wrapped in api.errors.twilio_api (credentials unless the handler
     is public, Twilio's error JSON) and refusing a host that names another product."""
-    limit, known = app[EMULATOR].settings.max_body_bytes, frozenset(p.name for p in PRODUCTS)
+    emu, known = app[EMULATOR], frozenset(p.name for p in PRODUCTS)
     for method, path, handler, owners in routes(PRODUCTS):
-        app.router.add_route(method, path, twilio_api(handler, limit, host_check(owners, known)))
+        app.router.add_route(method, path, twilio_api(handler, emu, host_check(owners, known)))
     for method, path, handler, product in prefixed_routes(PRODUCTS):  # after every plain route: hot paths first
-        app.router.add_route(method, path, twilio_api(handler, limit, prefix_check(product)))
+        app.router.add_route(method, path, twilio_api(handler, emu, prefix_check(product)))
 
 
 def add_unmatched_route(app: web.Application) -> None:
@@ -58,5 +58,5 @@ def route_table() -> list[tuple[str, str, str]]:
 
 
 def _wrapper(app: web.Application):
-    limit = app[EMULATOR].settings.max_body_bytes
-    return lambda handler: twilio_api(handler, limit)
+    emu = app[EMULATOR]
+    return lambda handler: twilio_api(handler, emu)

@@ -9,7 +9,7 @@ from base64 import b64decode
 
 from aiohttp import web
 
-from ..engine import accounts
+from ..engine import Emulator, accounts
 from .context import ACCOUNT, EMULATOR, PRINCIPAL
 
 def _credentials(header: str | None) -> tuple[str | None, str | None]:
@@ -23,11 +23,12 @@ def _credentials(header: str | None) -> tuple[str | None, str | None]:
     return user, password
 
 
-def authorize(request: web.Request, public: bool = False) -> None:
+def authorize(request: web.Request, public: bool = False, emu: Emulator | None = None) -> None:
     """For every route of a Twilio product (api/products.py): who is calling, and may they act on the
     account the path names? A `public` route (its handler has `public = True`) may also be called without
-    credentials."""
-    emu = request.app[EMULATOR]
+    credentials. `emu`: the app's emulator, when the caller has it at hand."""
+    if emu is None:
+        emu = request.app[EMULATOR]
     if public and "Authorization" not in request.headers:
         return  # e.g. media content, which Twilio serves without credentials by default
     principal = accounts.authenticate_header(emu, request.headers.get("Authorization"), _credentials)

@@ -12,6 +12,7 @@ import re
 from aiohttp import web
 
 from ..domain.errors import AuthenticationFailed, MethodNotAllowed, NotFound, TwilioError
+from ..engine import Emulator
 from . import inputs
 from .auth import authorize
 from .context import ACCOUNT, EMULATOR, NOTE
@@ -45,21 +46,21 @@ def from_http_exception(request: web.Request, exc: web.HTTPException) -> TwilioE
     return TwilioError(exc.reason, code=exc.status * 100 if exc.status >= 400 else 20500, status=exc.status)
 
 
-def twilio_api(handler, limit: int | None = None, product_check=None):
+def twilio_api(handler, emu: Emulator | None = None, product_check=None):
     """Wraps every REST handler (api.add_routes, see api/routing.py): refuse an oversized body, check the
     Twilio host the request names (`product_check`, api/products.py), authorize (api/auth.py), run the
-    handler, and answer any error in Twilio's shape. `limit`: the body size limit, known at registration
-    (else read from the app on each request)."""
+    handler, and answer any error in Twilio's shape. `emu`: the app's emulator, known at registration (else
+    looked up on each request: request.app costs three Python calls each time)."""
     public = getattr(handler, "public", False)
 
     async def twilio_route(request: web.Request) -> web.StreamResponse:
         try:
-            inputs.refuse_oversized(request, limit if limit is not None else
-                                    request.config_dict[EMULATOR].settings.max_body_bytes)
+            e = emu if emu is not None else request.config_dict[EMULATOR]
+            inputs.refuse_oversized(request, e.settings.max_body_bytes)
             if product_check is not None:
                 product_check(request)
-            authorize(request, public)
-            if len(request.app[EMULATOR].faults):  # issue 18: an api fault rule answers before the handler
+            authorize(request, public, e)
+            if e.faults.rules:  # issue 18: an api fault rule answers before the handler
                 answer = await _fault(request)
                 if answer is not None:
                     return answer

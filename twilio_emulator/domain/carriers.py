@@ -15,6 +15,8 @@ from .errors import INVALID_PARAMETER, error
 from .messages import DELIVERED, FAILED, MIN_STEP, READ, SENT, UNDELIVERED, Step, delivery_plan
 from .voice.script import check_script
 
+_step = tuple.__new__  # Step(…) without its Python-level constructor (plan: three a message)
+
 MOBILE, LANDLINE, VOIP, TOLL_FREE = "mobile", "landline", "voip", "toll-free"
 LINE_TYPES = (MOBILE, LANDLINE, VOIP, TOLL_FREE)
 DELIVER, NO_RECEIPT = "deliver", "no_receipt"
@@ -174,7 +176,7 @@ def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset:
         delays = tuple(sorted({**dict(delays), **handset.delays}.items()))
     behaviour, code = verdict(handset, mms, short_code)
     # Each step is `now + offset`, one addition: exactly what decoding the stored offset gives back.
-    steps = [Step(now + offset, status) for status, offset in delivery_plan(start, delays)]
+    steps = [_step(Step, (now + offset, status, None, None)) for status, offset in delivery_plan(start, delays)]
     text = DELIVERY_ERRORS.get(code, "Unknown error") if code else None
     if behaviour == NO_RECEIPT:
         steps = [s for s in steps if s.status != "delivered"]

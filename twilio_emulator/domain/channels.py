@@ -41,11 +41,15 @@ class Address(NamedTuple):
         return f"{self.channel}:{self.value}" if self.channel else self.value
 
 
+# A NamedTuple's constructor is a Python function around tuple.__new__: the hot paths call the latter directly.
+_address = tuple.__new__
+
+
 def split(address: str | None) -> Address:
     """`whatsapp:+14155550100` -> ("whatsapp", "+14155550100"); any other prefix (`messenger:`) keeps its
     channel name, so that the caller refuses it rather than reads it as a number."""
     if not address or ":" not in address:  # the common case (a phone number) without the regex
-        return Address("", address or "")
+        return _address(Address, ("", address or ""))
     found = _PREFIX.match(address)
     if found is None:
         return Address("", address)

@@ -58,6 +58,9 @@ class Emulator:
         self.keys: Table[ApiKey] = Table("key", ApiKey)
         self.numbers: Table[IncomingPhoneNumber] = Table("phone_number", IncomingPhoneNumber,
                                                          indexes={"e164": attrgetter("phone_number")})
+        # The numbers and short codes of every account by their E.164 (or code): the numbers table's index
+        # (the same dict for the table's life: it is cleared in place).
+        self.numbers_by_e164 = self.numbers.index("e164")
         from .messaging_services import tables as service_tables
         # MessagingService by sid, their ServiceSenders by sid (PN… / SC… / AI…), StickyMappings by
         # "service:recipient" (engine.messaging_services).
@@ -96,11 +99,6 @@ class Emulator:
         self.internal_errors: list[str] = []
         # Makes webhook idempotency tokens (token()) unique to this store; kept in it, so a restart keeps them.
         self.token_salt = ""
-
-    @property
-    def numbers_by_e164(self):
-        """The numbers and short codes of every account by their E.164 (or code): the numbers table's index."""
-        return self.numbers.index("e164")
 
     # Two-way SMS and voice bring the TwiML interpreter (lxml) with them: imported when first needed, which
     # keeps an emulator that only sends (and the pytest plugin's session start) quick to start.

@@ -56,7 +56,7 @@ class StatusCallbacks:
 
     def _spawn(self, msg: Message, step: Step) -> None:
         held = self._held.pop(msg.sid, None)
-        rule = self._fault(msg, step) if len(self.emu.faults) else None
+        rule = self._fault(msg, step) if self.emu.faults.rules else None
         effect = rule.do["effect"] if rule is not None else None
         if effect == faults.DROP:
             self.emu.background.spawn(self._dropped(msg, step, rule.sid))

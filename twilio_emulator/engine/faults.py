@@ -1,7 +1,7 @@
 """Fault rules (issue 18): kept in a table (the store's records, cleared by reset), matched where they act —
 the REST wrapper (api), status callbacks (callbacks), inbound webhooks (sessions), the carrier's plan
 (messaging) — each of which asks `fire()` whether a rule acts on its event. With no rule set, each place
-pays one length check. The rules themselves are domain.faults."""
+pays one test of `rules`. The rules themselves are domain.faults."""
 from __future__ import annotations
 
 import random
@@ -22,6 +22,7 @@ class Faults:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
         self.table: Table[FaultRule] = Table(KIND, FaultRule)
+        self.rules = self.table.rows  # by SID; empty when none is set (the hot paths test it: no call)
         self._rngs: dict[str, random.Random] = {}
 
     def __len__(self) -> int:

@@ -79,7 +79,7 @@ async def send(emu: "Emulator", account: Account, req: SendRequest, direction: s
     _choose_sender(emu, account, d, managed)
     _refusals(emu, d, managed)
     _make(emu, account, d, direction)
-    if len(emu.faults) and d.fail is None:
+    if emu.faults.rules and d.fail is None:
         d.handset = _carrier_fault(emu, account.sid, to, d.sender, d.handset)
     _plan(emu, d)
     await _commit(emu, account, d, also)

@@ -63,7 +63,7 @@ class Session:
                 self._jar = await jar_rows.jar(emu.store, self.account.sid, self.conversation)
             cookie = cookies.header(self._jar, url, emu.now())
         sent = self.params if params is None else params
-        rule = self._fault(url, sent) if len(emu.faults) else None
+        rule = self._fault(url, sent) if emu.faults.rules else None
         if rule is not None:  # a webhook fault rule: the request fails on the emulator's side, the app unreached
             what = "timeout after 15 s" if rule.do["effect"] == "timeout" else "connection refused"
             attempt = Attempt(method, url, sent, {}, error=f"{what} (fault rule {rule.sid})")

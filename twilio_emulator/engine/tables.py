@@ -26,6 +26,8 @@ class Table(Generic[T]):
         self.kind, self.cls, self._key, self._check = kind, cls, key, check
         self._index_of, self._group_of = indexes or {}, groups or {}
         self._rows: dict[str, T] = {}
+        # The same dict, for a hot path to test without a Python call (`if table.rows`); only the table writes it.
+        self.rows: Mapping[str, T] = self._rows
         self._indexes: dict[str, dict[str, T]] = {name: {} for name in self._index_of}
         self._groups: dict[str, dict[str, dict[str, T]]] = {name: {} for name in self._group_of}
 

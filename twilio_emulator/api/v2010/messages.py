@@ -50,23 +50,26 @@ def message_json(m: Message) -> dict:
 _str = json.encoder.encode_basestring_ascii  # the C string encoder json.dumps uses
 
 
-def _opt(value: str | None) -> str:
-    return "null" if value is None else _str(value)
-
-
 def encode_message(m: Message) -> bytes:
-    """json.dumps(message_json(m)), written out: the hot path of create and fetch (tests pin the equality)."""
+    """json.dumps(message_json(m)), written out: the hot path of create and fetch (tests pin the equality).
+    `null` for None is written inline for each optional field (a helper's call costs more than the test)."""
     uri = f"/2010-04-01/Accounts/{m.account_sid}/Messages/{m.sid}"
     feedback = f', "feedback": "{uri}/Feedback.json"' if m.provide_feedback else ""
+    sent, error, from_, service, price, unit = \
+        m.date_sent, m.error_message, m.from_, m.messaging_service_sid, m.price, m.price_unit
+    created = rfc2822(m.date_created)
+    updated = created if m.date_updated == m.date_created else rfc2822(m.date_updated)
     return (
         f'{{"account_sid": "{m.account_sid}", "api_version": "2010-04-01", "body": {_str(m.body)}, '
-        f'"date_created": {_opt(rfc2822(m.date_created))}, "date_sent": {_opt(rfc2822(m.date_sent))}, '
-        f'"date_updated": {_opt(rfc2822(m.date_updated))}, "direction": "{m.direction}", '
+        f'"date_created": "{created}", "date_sent": {"null" if sent is None else _str(rfc2822(sent))}, '
+        f'"date_updated": "{updated}", "direction": "{m.direction}", '
         f'"error_code": {"null" if m.error_code is None else int(m.error_code)}, '
-        f'"error_message": {_opt(m.error_message)}, "from": {_opt(m.from_)}, '
-        f'"messaging_service_sid": {_opt(m.messaging_service_sid)}, "num_media": "{int(m.num_media)}", '
-        f'"num_segments": "{int(m.num_segments)}", "price": {_opt(m.price)}, "price_unit": {_opt(m.price_unit)}, '
-        f'"sid": "{m.sid}", "status": "{m.status}", '
+        f'"error_message": {"null" if error is None else _str(error)}, '
+        f'"from": {"null" if from_ is None else _str(from_)}, '
+        f'"messaging_service_sid": {"null" if service is None else _str(service)}, '
+        f'"num_media": "{int(m.num_media)}", "num_segments": "{int(m.num_segments)}", '
+        f'"price": {"null" if price is None else _str(price)}, '
+        f'"price_unit": {"null" if unit is None else _str(unit)}, "sid": "{m.sid}", "status": "{m.status}", '
         f'"subresource_uris": {{"media": "{uri}/Media.json"{feedback}}}, "to": {_str(m.to)}, "uri": "{uri}.json"}}'
     ).encode()
 
