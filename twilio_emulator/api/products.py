@@ -45,8 +45,18 @@ def twilio_product(request: web.Request) -> str | None:
     None when it names none (a request made straight to the emulator's address). Edge and region hosts
     (`api.sydney.au1.twilio.com`) name their product by the first label too."""
     headers = request.headers
-    host = (headers.get("X-Forwarded-Host") or headers.get("Host") or "").split(":", 1)[0].lower()
-    return host.split(".", 1)[0] if host.endswith("." + TWILIO_DOMAIN) else None
+    given = headers.get("X-Forwarded-Host") or headers.get("Host") or ""
+    product = _PRODUCT_OF.get(given, _UNSEEN)
+    if product is _UNSEEN:
+        host = given.split(":", 1)[0].lower()
+        product = host.split(".", 1)[0] if host.endswith("." + TWILIO_DOMAIN) else None
+        if len(_PRODUCT_OF) < 256:  # a client names a handful of hosts: remember them (every request asks)
+            _PRODUCT_OF[given] = product
+    return product
+
+
+_PRODUCT_OF: dict[str, str | None] = {}  # host header as given -> twilio_product's answer
+_UNSEEN = object()
 
 
 def routes(products: Iterable[Product]) -> list[tuple[str, str, Callable, tuple[Product, ...]]]:
