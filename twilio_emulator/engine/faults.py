@@ -25,9 +25,6 @@ class Faults:
         self.rules = self.table.rows  # by SID; empty when none is set (the hot paths test it: no call)
         self._rngs: dict[str, random.Random] = {}
 
-    def __len__(self) -> int:
-        return len(self.table)
-
     def listed(self) -> list[FaultRule]:
         return sorted(self.table.values(), key=lambda r: (r.date_created, r.sid))
 
