@@ -40,6 +40,10 @@ class NotEmulated(TwilioError):
     code, status = 20404, 404
 
 
+_PRODUCT_OF: dict[str, str | None] = {}  # host header as given -> twilio_product's answer
+_UNSEEN = object()
+
+
 def twilio_product(request: web.Request) -> str | None:
     """The product a request was meant for, from the Twilio host it names (X-Forwarded-Host, else Host);
     None when it names none (a request made straight to the emulator's address). Edge and region hosts
@@ -53,10 +57,6 @@ def twilio_product(request: web.Request) -> str | None:
         if len(_PRODUCT_OF) < 256:  # a client names a handful of hosts: remember them (every request asks)
             _PRODUCT_OF[given] = product
     return product
-
-
-_PRODUCT_OF: dict[str, str | None] = {}  # host header as given -> twilio_product's answer
-_UNSEEN = object()
 
 
 def routes(products: Iterable[Product]) -> list[tuple[str, str, Callable, tuple[Product, ...]]]:
