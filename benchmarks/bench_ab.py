@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import math
 import os
 import re
 import shutil
@@ -32,7 +31,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
-from bench_create import FROM, LUA, SID, TOKEN, cpu_seconds, start, wrk  # noqa: E402
+from bench_create import FROM, LUA, SID, TOKEN, cpu_seconds, median_interval, start, wrk  # noqa: E402
 
 OTHERS = ("bench_inbound.py", "bench_plugin.py")
 
@@ -127,17 +126,6 @@ def measure(commands: dict[str, tuple[list[str], Path]], rounds: int, seconds: i
         finally:
             stop(servers)
     return runs
-
-
-def median_interval(values: list[float], coverage: float = 0.9) -> tuple[float, float]:
-    """A distribution-free confidence interval for the median of `values`: (the k-th smallest, the k-th largest)
-    for the largest k whose coverage, from the binomial distribution of how many values fall below the median,
-    is at least `coverage` (the whole range when there are too few values for that)."""
-    ordered, n = sorted(values), len(values)
-    k = 1
-    while k + 1 <= n // 2 and 1 - 2 * sum(math.comb(n, j) for j in range(k + 1)) / 2 ** n >= coverage:
-        k += 1
-    return ordered[k - 1], ordered[n - k]
 
 
 def verdict(base: list[dict], new: list[dict], key: str, higher_is_better: bool) -> tuple[float, tuple, str]:

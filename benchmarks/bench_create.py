@@ -1,21 +1,25 @@
 """Messages.create throughput: the emulator vs a bare aiohttp handler, in one run, driven by wrk.
 
 Both servers run as separate processes on 127.0.0.1; wrk (C, one thread) is the load generator, so the
-Python servers, not the client, are the bottleneck. Prints requests/s, latency percentiles, the servers'
-peak memory, the ratio, and checks afterwards that every 201 is a stored message.
+Python servers, not the client, are the bottleneck. Each round starts every server afresh and measures them in
+turn. Prints requests/s, latency percentiles, the servers' peak memory, each emulator's ratio to the bare handler
+(the median of the rounds' pairs, with its confidence interval), and checks afterwards that every 201 is a
+stored message.
 With --sustained N: N seconds of creates against one emulator (in memory, --quiet), back to back in 5-second
 windows, to see whether throughput stays flat as the store grows (the last window against the first).
-Usage: python benchmarks/bench_create.py [--seconds 10] [--connections 32] [--sustained 30]
+Usage: python benchmarks/bench_create.py [--rounds 9] [--seconds 4] [--connections 32] [--sustained 30]
 """
 from __future__ import annotations
 
 import argparse
 import base64
+import math
 import os
 import re
 import shutil
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -111,10 +115,21 @@ def measured(proc: subprocess.Popen, url: str, seconds: int, connections: int, s
     return run
 
 
+def median_interval(values: list[float], coverage: float = 0.9) -> tuple[float, float]:
+    """A distribution-free confidence interval for the median of `values`: (the k-th smallest, the k-th largest)
+    for the largest k whose coverage, from the binomial distribution of how many values fall below the median,
+    is at least `coverage` (the whole range when there are too few values for that)."""
+    ordered, n = sorted(values), len(values)
+    k = 1
+    while k + 1 <= n // 2 and 1 - 2 * sum(math.comb(n, j) for j in range(k + 1)) / 2 ** n >= coverage:
+        k += 1
+    return ordered[k - 1], ordered[n - k]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=5, help="length of one measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
+    parser.add_argument("--seconds", type=int, default=4, help="length of one measurement")
+    parser.add_argument("--rounds", type=int, default=9, help="rounds, each with fresh processes; medians are reported")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--sustained", type=int, default=0, help="seconds of sustained creates (see above)")
     args = parser.parse_args()
@@ -128,7 +143,6 @@ def main() -> None:
         sustained(args.sustained, args.connections, script)
         shutil.rmtree(workdir, ignore_errors=True)
         return
-    db = workdir / "bench.db"
     # --no-throughput: tens of thousands of creates from one long code would fill its queue (21611) and
     # measure the refusal; the create path is what is measured (bench_queue.py measures the queues).
     emulator = [sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
@@ -136,51 +150,63 @@ def main() -> None:
     commands = {
         "bare aiohttp handler": [sys.executable, str(HERE / "bare_server.py")],
         "emulator (default)": emulator,  # in-memory SQLite, activity log on: what `twilio-emulator serve` does
-        "emulator --db FILE": [*emulator, "--db", str(db)],
+        "emulator --db FILE": [*emulator, "--db"],  # a new file each round (below)
         "emulator --quiet": [*emulator, "--quiet"],
     }
-    servers = {name: start(cmd) for name, cmd in commands.items()}  # all up at once; idle ones cost nothing
-    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    names = list(commands)
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    rss = dict.fromkeys(names, 0.0)
     answered = 0
-    try:
-        import requests
-        for name, (_, url) in servers.items():
-            if name.startswith("emulator"):
-                requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
-                              data={"PhoneNumber": FROM}).raise_for_status()
-            warm = wrk(url, 2, args.connections, script)
-            if name == "emulator --db FILE":
-                answered += warm["total"] - warm["errors"]
-        # Interleaved rounds, so that the machine's slow and fast moments fall on every server alike.
-        for _ in range(args.rounds):
+    import requests
+    for i in range(args.rounds):
+        # Fresh processes every round: one process can be a few percent faster or slower than the next for its
+        # whole life (memory layout, hash seed), and a ratio from one pair of processes would carry that.
+        db = workdir / f"bench-{i}.db"
+        servers = {name: start([*cmd, str(db)] if cmd[-1] == "--db" else cmd)  # all up at once; idle ones cost
+                   for name, cmd in commands.items()}  # nothing
+        try:
             for name, (_, url) in servers.items():
-                run = wrk(url, args.seconds, args.connections, script)
+                if name.startswith("emulator"):
+                    requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
+                                  data={"PhoneNumber": FROM}).raise_for_status()
+                warm = wrk(url, 2, args.connections, script)
+                if name == "emulator --db FILE":
+                    answered += warm["total"] - warm["errors"]
+            # Interleaved, in turn forwards and backwards, so that the machine's slow and fast moments fall on
+            # every server alike and none is always measured first.
+            for name in (names if i % 2 == 0 else names[::-1]):
+                run = wrk(servers[name][1], args.seconds, args.connections, script)
                 runs[name].append(run)
                 if name == "emulator --db FILE":
                     answered += run["total"] - run["errors"]
-        rss = {name: peak_rss_mb(proc.pid) for name, (proc, _) in servers.items()}
-    finally:
-        for proc, _ in servers.values():
-            proc.send_signal(signal.SIGINT)
-        for proc, _ in servers.values():
-            proc.wait(60)
-    stored = sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0]
+            for name, (proc, _) in servers.items():
+                rss[name] = max(rss[name], peak_rss_mb(proc.pid))
+        finally:
+            for proc, _ in servers.values():
+                proc.send_signal(signal.SIGINT)
+            for proc, _ in servers.values():
+                proc.wait(60)
+    stored = sum(sqlite3.connect(db).execute("SELECT count(*) FROM messages").fetchone()[0]
+                 for db in workdir.glob("bench-*.db"))
     shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"Messages.create over HTTP: wrk -t1 -c{args.connections}, {args.rounds} interleaved rounds of "
-          f"{args.seconds} s, medians; {os.cpu_count()} cores; emulator timings realistic")
+    print(f"Messages.create over HTTP: wrk -t1 -c{args.connections}, {args.rounds} rounds of {args.seconds} s "
+          f"(fresh processes each round, servers interleaved), medians; {os.cpu_count()} cores; emulator timings "
+          f"realistic")
     print(f"{'server':<21}{'req/s':>9}{'(min-max)':>16}{'p50':>9}{'p90':>9}{'p99':>9}{'non-2xx':>9}{'peak RSS':>10}")
-    median = {}
     for name, rs in runs.items():
         mid = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]
-        median[name] = mid["rps"]
         lat = mid["latency"]
         spread = f"({min(r['rps'] for r in rs):,.0f}-{max(r['rps'] for r in rs):,.0f})"
-        print(f"{name:<21}{mid['rps']:>9,.0f}{spread:>16}{lat.get('50', '-'):>9}{lat.get('90', '-'):>9}"
-              f"{lat.get('99', '-'):>9}{sum(r['errors'] for r in rs):>9}{rss[name]:>8.0f} MB")
-    for name in list(servers)[1:]:
-        print(f"ratio {name}: {median[name] / median['bare aiohttp handler']:.0%} of the bare handler "
-              f"(target >= 55%)")
+        print(f"{name:<21}{statistics.median(r['rps'] for r in rs):>9,.0f}{spread:>16}{lat.get('50', '-'):>9}"
+              f"{lat.get('90', '-'):>9}{lat.get('99', '-'):>9}{sum(r['errors'] for r in rs):>9}{rss[name]:>8.0f} MB")
+    # The ratio of each round's pair (the emulator and the bare handler, measured seconds apart), not of the
+    # medians: the machine's speed, which moves req/s by tens of percent between minutes here, cancels in a pair.
+    for name in names[1:]:
+        ratios = [r["rps"] / b["rps"] for r, b in zip(runs[name], runs[names[0]])]
+        low, high = median_interval(ratios)
+        print(f"ratio {name}: {statistics.median(ratios):.0%} of the bare handler (median of the rounds' pairs; "
+              f"~90 % interval {low:.0%}-{high:.0%}; target >= 55%)")
     # wrk stops counting at its deadline, so a few requests answered after it are stored but not counted.
     print(f"file database: {stored:,} messages stored, {answered:,} answered 201 "
           f"({'none lost' if stored >= answered else 'LOST'})")
