@@ -7,8 +7,8 @@ faster or slower than the next for its whole life: memory layout, hash seeds). F
 and the CPU time its process spent per request (from /proc: the machine's slow and fast moments move req/s by
 tens of percent, CPU per request less). The verdict compares the two emulators round by round (each pair
 measured seconds apart): the median paired change, with the distribution-free confidence interval of that
-median (~90 %, from the order statistics: no assumption about the machine's noise); a change is reported when
-the whole interval is beyond 2 %. With --others, the other benchmarks (inbound conversations, the plugin's
+median (~90 % or more, from the order statistics: no assumption about the machine's noise); a change is
+reported when the whole interval is beyond 2 %, and no verdict is given from fewer than five rounds. With --others, the other benchmarks (inbound conversations, the plugin's
 reset) run from each tree with its own interpreter.
 
 Usage: python benchmarks/bench_ab.py [--base REV] [--rounds 10] [--seconds 3] [--others]
@@ -129,14 +129,16 @@ def measure(commands: dict[str, tuple[list[str], Path]], rounds: int, seconds: i
 
 
 def verdict(base: list[dict], new: list[dict], key: str, higher_is_better: bool) -> tuple[float, tuple, str]:
-    """(median paired change %, its confidence interval, words) for one figure."""
+    """(median paired change %, its confidence interval and that interval's coverage, words) for one figure.
+    No verdict from fewer rounds than give a ~90 % interval (five): two rounds' range covers the median only
+    half the time."""
     changes = [100 * (n[key] / b[key] - 1) for b, n in zip(base, new)]
     median = statistics.median(changes)
-    low, high = median_interval(changes)
+    low, high, coverage = median_interval(changes)
     worse, better = (high < -2.0, low > 2.0) if higher_is_better else (low > 2.0, high < -2.0)
-    words = "REGRESSION beyond the noise" if worse else "better, beyond the noise" if better else \
-        "no change beyond the noise"
-    return median, (low, high), words
+    words = "too few rounds for a verdict" if coverage < 0.9 else "REGRESSION beyond the noise" if worse else \
+        "better, beyond the noise" if better else "no change beyond the noise"
+    return median, (low, high, coverage), words
 
 
 def others(python_of: dict[str, Path], tree_of: dict[str, Path]) -> None:
@@ -190,8 +192,8 @@ def main() -> None:
         print(f"{name:<6}{rps:>9,.0f}{spread:>17}{mid['latency'].get('50', '-'):>9}{mid['latency'].get('99', '-'):>9}"
               f"{statistics.median(r['cpu_us'] for r in rs):>8.0f}us{rps / bare:>7.2f}{errors[name]:>9}")
     for key, higher, what in (("rps", True, "req/s"), ("cpu_us", False, "CPU per request")):
-        change, (low, high), words = verdict(runs["base"], runs["new"], key, higher)
-        print(f"{what}: {change:+.1f} % against {label} (median of the rounds' pairs; ~90 % interval "
+        change, (low, high, coverage), words = verdict(runs["base"], runs["new"], key, higher)
+        print(f"{what}: {change:+.1f} % against {label} (median of the rounds' pairs; {coverage:.0%} interval "
               f"{low:+.1f} to {high:+.1f} %): {words}")
     if any(errors.values()):
         print(f"NOT EVERY ANSWER WAS A 201: {errors}")

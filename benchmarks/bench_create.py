@@ -115,15 +115,20 @@ def measured(proc: subprocess.Popen, url: str, seconds: int, connections: int, s
     return run
 
 
-def median_interval(values: list[float], coverage: float = 0.9) -> tuple[float, float]:
-    """A distribution-free confidence interval for the median of `values`: (the k-th smallest, the k-th largest)
-    for the largest k whose coverage, from the binomial distribution of how many values fall below the median,
-    is at least `coverage` (the whole range when there are too few values for that)."""
+def median_interval(values: list[float], coverage: float = 0.9) -> tuple[float, float, float]:
+    """A distribution-free confidence interval for the median of `values`: (the k-th smallest, the k-th largest,
+    the interval's coverage) for the largest k whose coverage, from the binomial distribution of how many values
+    fall below the median, is at least `coverage`. With too few values for that, the whole range, and its own
+    coverage, which is then less than asked (two values: 50 %)."""
     ordered, n = sorted(values), len(values)
+
+    def covered(k: int) -> float:  # P(the k-th smallest <= median <= the k-th largest)
+        return 1 - 2 * sum(math.comb(n, j) for j in range(k)) / 2 ** n
+
     k = 1
-    while k + 1 <= n // 2 and 1 - 2 * sum(math.comb(n, j) for j in range(k + 1)) / 2 ** n >= coverage:
+    while k + 1 <= n // 2 and covered(k + 1) >= coverage:
         k += 1
-    return ordered[k - 1], ordered[n - k]
+    return ordered[k - 1], ordered[n - k], covered(k)
 
 
 def main() -> None:
@@ -204,9 +209,9 @@ def main() -> None:
     # medians: the machine's speed, which moves req/s by tens of percent between minutes here, cancels in a pair.
     for name in names[1:]:
         ratios = [r["rps"] / b["rps"] for r, b in zip(runs[name], runs[names[0]])]
-        low, high = median_interval(ratios)
+        low, high, coverage = median_interval(ratios)
         print(f"ratio {name}: {statistics.median(ratios):.0%} of the bare handler (median of the rounds' pairs; "
-              f"~90 % interval {low:.0%}-{high:.0%}; target >= 55%)")
+              f"{coverage:.0%} interval {low:.0%}-{high:.0%}; target >= 55%)")
     # wrk stops counting at its deadline, so a few requests answered after it are stored but not counted.
     print(f"file database: {stored:,} messages stored, {answered:,} answered 201 "
           f"({'none lost' if stored >= answered else 'LOST'})")
