@@ -8,8 +8,9 @@ and the CPU time its process spent per request (from /proc: the machine's slow a
 tens of percent, CPU per request less). The verdict compares the two emulators round by round (each pair
 measured seconds apart): the median paired change, with the distribution-free confidence interval of that
 median (~90 % or more, from the order statistics: no assumption about the machine's noise); a change is
-reported when the whole interval is beyond 2 %, and no verdict is given from fewer than five rounds. With --others, the other benchmarks (inbound conversations, the plugin's
-reset) run from each tree with its own interpreter.
+reported when the whole interval is beyond 2 %, and no verdict is given from fewer than five rounds. With
+--others, the other benchmarks (inbound conversations, the plugin's reset) run from each tree with its own
+interpreter.
 
 Usage: python benchmarks/bench_ab.py [--base REV] [--rounds 10] [--seconds 3] [--others]
 (make bench-ab BASE=REV). BASE defaults to the latest tag, else the merge base with origin/main, else HEAD~1.
