@@ -1,5 +1,7 @@
 """The baseline: a bare aiohttp handler on the Messages.create path that reads the form and answers a fixed
-201 JSON. What the emulator is measured against: aiohttp's own cost for the same request."""
+201 JSON. What the emulator is measured against: aiohttp's own cost for the same request.
+Usage: python benchmarks/bare_server.py [--loop uvloop]   (the emulator's serve --loop, for the same loop)"""
+import asyncio
 import json
 import socket
 import sys
@@ -20,4 +22,10 @@ if __name__ == "__main__":
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
-    web.run_app(app, sock=sock, access_log=None, print=None)
+    loop = None
+    if sys.argv[1:] == ["--loop", "uvloop"]:
+        import uvloop
+        loop = uvloop.new_event_loop()
+    elif sys.argv[1:] not in ([], ["--loop", "asyncio"]):
+        raise SystemExit(__doc__.splitlines()[-1])
+    web.run_app(app, sock=sock, access_log=None, print=None, loop=loop or asyncio.new_event_loop())

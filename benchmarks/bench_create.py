@@ -7,7 +7,9 @@ turn. Prints requests/s, latency percentiles, the servers' peak memory, each emu
 stored message.
 With --sustained N: N seconds of creates against one emulator (in memory, --quiet), back to back in 5-second
 windows, to see whether throughput stays flat as the store grows (the last window against the first).
+With --loop uvloop: every server, the bare handler too, on uvloop's event loop (serve --loop uvloop).
 Usage: python benchmarks/bench_create.py [--rounds 9] [--seconds 4] [--connections 32] [--sustained 30]
+       [--loop uvloop]
 """
 from __future__ import annotations
 
@@ -72,13 +74,13 @@ def wrk(url: str, seconds: int, connections: int, script: Path) -> dict:
     return {"rps": rps, "total": total, "errors": int(non2xx.group(1)) if non2xx else 0, "latency": lat}
 
 
-def sustained(seconds: int, connections: int, script: Path) -> None:
+def sustained(seconds: int, connections: int, script: Path, loop: str) -> None:
     """Creates for `seconds` in 5-second windows against one emulator: is the last as fast as the first, with the
     store `seconds` times 5,000-odd messages bigger? After each window, 2 s of the bare handler: its CPU per request
     is the machine's speed at that moment, and the emulator's relative to it cancels the machine's drift."""
     proc, url = start([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
-                       "--auth-token", TOKEN, "--no-throughput", "--quiet"])
-    bare, bare_url = start([sys.executable, str(HERE / "bare_server.py")])
+                       "--auth-token", TOKEN, "--no-throughput", "--quiet", "--loop", loop])
+    bare, bare_url = start([sys.executable, str(HERE / "bare_server.py"), "--loop", loop])
     try:
         import requests
         requests.post(f"{url}/2010-04-01/Accounts/{SID}/IncomingPhoneNumbers.json", auth=(SID, TOKEN),
@@ -137,6 +139,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9, help="rounds, each with fresh processes; medians are reported")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--sustained", type=int, default=0, help="seconds of sustained creates (see above)")
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio",
+                        help="the event loop of every server, the bare handler's too")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed (Debian: apt-get install wrk); a Python load generator would be the "
@@ -145,15 +149,15 @@ def main() -> None:
     script = workdir / "create.lua"
     script.write_text(LUA.format(auth=base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()))
     if args.sustained:
-        sustained(args.sustained, args.connections, script)
+        sustained(args.sustained, args.connections, script, args.loop)
         shutil.rmtree(workdir, ignore_errors=True)
         return
     # --no-throughput: tens of thousands of creates from one long code would fill its queue (21611) and
     # measure the refusal; the create path is what is measured (bench_queue.py measures the queues).
     emulator = [sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--account-sid", SID,
-                "--auth-token", TOKEN, "--no-throughput"]
+                "--auth-token", TOKEN, "--no-throughput", "--loop", args.loop]
     commands = {
-        "bare aiohttp handler": [sys.executable, str(HERE / "bare_server.py")],
+        "bare aiohttp handler": [sys.executable, str(HERE / "bare_server.py"), "--loop", args.loop],
         "emulator (default)": emulator,  # in-memory SQLite, activity log on: what `twilio-emulator serve` does
         "emulator --db FILE": [*emulator, "--db"],  # a new file each round (below)
         "emulator --quiet": [*emulator, "--quiet"],
@@ -197,7 +201,7 @@ def main() -> None:
 
     print(f"Messages.create over HTTP: wrk -t1 -c{args.connections}, {args.rounds} rounds of {args.seconds} s "
           f"(fresh processes each round, servers interleaved), medians; {os.cpu_count()} cores; emulator timings "
-          f"realistic")
+          f"realistic; {args.loop}'s event loop")
     print(f"{'server':<21}{'req/s':>9}{'(min-max)':>16}{'p50':>9}{'p90':>9}{'p99':>9}{'non-2xx':>9}{'peak RSS':>10}")
     for name, rs in runs.items():
         mid = sorted(rs, key=lambda r: r["rps"])[len(rs) // 2]

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, TIMINGS, Settings
+from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, LOOPS, TIMINGS, Settings
 
 
 @click.group()
@@ -44,8 +44,12 @@ def main() -> None:
               show_envvar=True, default=False, show_default=True,
               help="An inbound message captured by a Conversation also reaches the number's own webhook "
                    "[default: only the conversation gets it].")
+@click.option("--loop", "loop_kind", envvar="TWILIO_EMULATOR_LOOP", show_envvar=True, type=click.Choice(LOOPS),
+              default="asyncio", show_default=True,
+              help="The event loop: uvloop (pip install 'twilio-emulator[uvloop]') takes about 7 % less CPU time "
+                   "a request.")
 def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
-          fixtures, media_fetch, throughput, captured_also_webhook) -> None:
+          fixtures, media_fetch, throughput, captured_also_webhook, loop_kind) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
     from .engine.scenarios import ScenarioError
@@ -58,6 +62,13 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
             scenario = read(fixtures)
         except ScenarioFileError as exc:
             raise click.ClickException(f"bad fixture file {exc}") from None
+
+    if loop_kind == "uvloop":
+        try:
+            import uvloop  # noqa: F401  (checked before the port is taken: a missing package is a one-line error)
+        except ImportError:
+            raise click.ClickException("--loop uvloop needs the uvloop package: pip install "
+                                       "'twilio-emulator[uvloop]' (or uvloop itself)") from None
 
     account_sid = account_sid or DEFAULT_ACCOUNT_SID
     auth_token = auth_token or DEFAULT_AUTH_TOKEN
@@ -78,6 +89,7 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
                         scenario=scenario, throughput=throughput, media_fetch=media_fetch,
                         captured_also_webhook=captured_also_webhook)
     base = f"http://{host}:{actual_port}"
+    loop_line = f"  event loop:  {loop_kind}\n" if loop_kind != "asyncio" else ""
 
     def banner() -> None:
         click.echo(f"twilio-emulator listening on {base}\n"
@@ -85,10 +97,11 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
                    f"  account SID: {account_sid}\n"
                    f"  auth token:  {auth_token}\n"
                    f"  storage:     {'in memory' if db_path == ':memory:' else db_path}\n"
+                   f"{loop_line}"
                    f"  python:      twilio_emulator.client({base!r}, {account_sid!r}, {auth_token!r})",
                    err=True)
     try:
-        run(settings, sock, on_ready=banner)
+        run(settings, sock, on_ready=banner, loop_kind=loop_kind)
     except ScenarioError as exc:
         line = locate(fixtures, exc.where) if exc.where else 0
         raise click.ClickException(f"bad fixture file {ScenarioFileError(fixtures, line, str(exc))}") from None

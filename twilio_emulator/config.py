@@ -26,6 +26,9 @@ CALL_TIMINGS = {
     "realistic": {"initiated": 0.1, "ringing": 0.5, "answered": 2.0},
 }
 
+# The event loops `serve --loop` runs on (server.new_loop): asyncio's, or uvloop's (an optional package).
+LOOPS = ("asyncio", "uvloop")
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -78,7 +78,17 @@ SHUTDOWN_BOUND = 8.0  # seconds after SIGTERM by which the process has ended, wh
 _exiting = threading.Event()  # set once run_app has returned
 
 
-def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
+def new_loop(kind: str = "asyncio") -> asyncio.AbstractEventLoop:
+    """A new event loop: asyncio's own, or uvloop's (an optional package: `pip install 'twilio-emulator[uvloop]'`).
+    uvloop runs aiohttp's transports in C: Messages.create takes about 7 % less CPU time a request on it
+    (docs/benchmarks.md). ImportError when uvloop is asked for and not installed."""
+    if kind == "uvloop":
+        import uvloop
+        return uvloop.new_event_loop()
+    return asyncio.new_event_loop()
+
+
+def run(settings: Settings, sock: socket.socket, on_ready=None, loop_kind: str = "asyncio") -> None:
     activity = ActivityLog(sys.stderr if settings.log_requests else None)
     app = build_app(Emulator(settings, activity))
     if on_ready:
@@ -86,7 +96,7 @@ def run(settings: Settings, sock: socket.socket, on_ready=None) -> None:
             on_ready()
             yield
         app.cleanup_ctx.append(ready)
-    loop = asyncio.new_event_loop()
+    loop = new_loop(loop_kind)
     _end_on_signals(loop)
     try:
         web.run_app(app, sock=sock, access_log=activity if activity.enabled else None, loop=loop,
