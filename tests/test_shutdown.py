@@ -21,6 +21,11 @@ from tests.support.receiver import Receiver
 from tests.test_cli import Serve
 
 BOUND = 10  # seconds from the signal to the end of the process
+try:
+    import uvloop  # noqa: F401  (in the test extra)
+    LOOPS = ["asyncio", "uvloop"]
+except ImportError:
+    LOOPS = ["asyncio", pytest.param("uvloop", marks=pytest.mark.skip(reason="uvloop is not installed"))]
 
 
 def long_poll(base_url: str) -> threading.Thread:
@@ -37,15 +42,16 @@ def long_poll(base_url: str) -> threading.Thread:
     return thread
 
 
-def serve(db) -> subprocess.Popen:
+def serve(db, loop: str = "asyncio") -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--db", str(db),
-                             "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--quiet", "--loop", loop], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def test_a_signal_at_a_random_moment_of_start_up_always_ends_the_process(tmp_path):
+@pytest.mark.parametrize("loop", LOOPS)
+def test_a_signal_at_a_random_moment_of_start_up_always_ends_the_process(tmp_path, loop):
     rng = random.Random(20261206)  # the same moments every run
     for round_ in range(16):
-        process = serve(tmp_path / f"round{round_}.db")
+        process = serve(tmp_path / f"round{round_}.db", loop)
         time.sleep(rng.uniform(0.05, 0.7))  # the moment of the signal: from imports to a running server
         process.send_signal(rng.choice((signal.SIGTERM, signal.SIGINT)))
         try:
@@ -57,9 +63,10 @@ def test_a_signal_at_a_random_moment_of_start_up_always_ends_the_process(tmp_pat
         assert code in (0, -signal.SIGTERM, -signal.SIGINT, 1), code
 
 
-def test_a_signal_with_a_long_poll_in_flight_ends_it_within_the_bound_and_keeps_what_was_acknowledged(tmp_path):
+@pytest.mark.parametrize("loop", LOOPS)
+def test_a_signal_with_a_long_poll_in_flight_ends_it_within_the_bound_and_keeps_what_was_acknowledged(tmp_path, loop):
     db = tmp_path / "kept.db"
-    with Serve("--db", str(db), "--quiet") as server:
+    with Serve("--db", str(db), "--quiet", "--loop", loop) as server:
         client = twilio_emulator.client(server.base_url)
         number = client.incoming_phone_numbers.create(area_code="415").phone_number
         sent = client.messages.create(to="+14155550142", from_=number, body="kept")
@@ -68,7 +75,7 @@ def test_a_signal_with_a_long_poll_in_flight_ends_it_within_the_bound_and_keeps_
         started = time.monotonic()
         assert server.proc.wait(timeout=BOUND) == 0
         assert time.monotonic() - started < BOUND
-    with Serve("--db", str(db), "--quiet") as again:
+    with Serve("--db", str(db), "--quiet") as again:  # read back on asyncio's loop
         assert twilio_emulator.client(again.base_url).messages(sent.sid).fetch().body == "kept"
 
 

@@ -1,13 +1,11 @@
-"""`serve --loop uvloop`: the same emulator on uvloop's event loop (an optional package). Through the SDK, the
-simulated network, a stop by signal that loses nothing acknowledged, and a one-line error without the package."""
+"""`serve --loop uvloop`: the same emulator on uvloop's event loop (an optional package). Through the SDK and the
+simulated network, and a one-line error without the package. (Stopping it by signal: tests/test_shutdown.py,
+on both loops.)"""
 from __future__ import annotations
 
-import os
-import random
-import signal
+import importlib.util
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,9 +13,9 @@ import requests
 
 import twilio_emulator
 from tests.test_cli import Serve
-from tests.test_shutdown import BOUND, long_poll
 
-uvloop = pytest.importorskip("uvloop")  # in the test extra: CI always has it
+needs_uvloop = pytest.mark.skipif(importlib.util.find_spec("uvloop") is None,
+                                  reason="uvloop is not installed (it is in the test extra)")
 
 
 def uses_uvloop(pid: int) -> bool:
@@ -25,6 +23,7 @@ def uses_uvloop(pid: int) -> bool:
     return any("uvloop/loop" in line for line in Path(f"/proc/{pid}/maps").read_text().splitlines())
 
 
+@needs_uvloop
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
 def test_serve_on_uvloop_sends_delivers_and_answers_the_sdk(tmp_path):
     with Serve("--loop", "uvloop", "--timing", "instant") as server:
@@ -43,6 +42,7 @@ def test_serve_on_uvloop_sends_delivers_and_answers_the_sdk(tmp_path):
         assert getattr(refused.value, "code", None) == 21211
 
 
+@needs_uvloop
 async def test_the_async_sdk_on_a_uvloop_server():
     with Serve("--loop", "uvloop", "--timing", "instant") as server:
         client = twilio_emulator.async_client(server.base_url)
@@ -52,38 +52,6 @@ async def test_the_async_sdk_on_a_uvloop_server():
             assert (await client.messages(sent.sid).fetch_async()).body == "async"
         finally:
             await client.http_client.close()
-
-
-def test_sigterm_on_uvloop_with_a_long_poll_in_flight_ends_it_and_keeps_what_was_acknowledged(tmp_path):
-    db = tmp_path / "kept.db"
-    with Serve("--loop", "uvloop", "--db", str(db), "--quiet") as server:
-        client = twilio_emulator.client(server.base_url)
-        number = client.incoming_phone_numbers.create(area_code="415").phone_number
-        sent = client.messages.create(to="+14155550142", from_=number, body="kept")
-        long_poll(server.base_url)
-        server.proc.send_signal(signal.SIGTERM)
-        started = time.monotonic()
-        assert server.proc.wait(timeout=BOUND) == 0
-        assert time.monotonic() - started < BOUND
-    with Serve("--db", str(db), "--quiet") as again:  # and read back on asyncio's loop
-        assert twilio_emulator.client(again.base_url).messages(sent.sid).fetch().body == "kept"
-
-
-def test_a_signal_at_a_random_moment_of_a_uvloop_start_up_always_ends_the_process(tmp_path):
-    rng = random.Random(20261207)
-    for round_ in range(8):
-        process = subprocess.Popen([sys.executable, "-m", "twilio_emulator", "serve", "--port", "0", "--db",
-                                    str(tmp_path / f"round{round_}.db"), "--quiet"],
-                                   env={**os.environ, "TWILIO_EMULATOR_LOOP": "uvloop"},
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 0.7))  # the moment of the signal: from imports to a running server
-        process.send_signal(rng.choice((signal.SIGTERM, signal.SIGINT)))
-        try:
-            code = process.wait(timeout=BOUND)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise AssertionError(f"round {round_}: still running {BOUND} s after the signal")
-        assert code in (0, -signal.SIGTERM, -signal.SIGINT, 1), code
 
 
 def test_loop_uvloop_without_the_package_is_a_one_line_error():
