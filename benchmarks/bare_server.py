@@ -22,10 +22,11 @@ if __name__ == "__main__":
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
-    loop = None
+    if sys.argv[1:] not in ([], ["--loop", "asyncio"], ["--loop", "uvloop"]):
+        raise SystemExit(__doc__.splitlines()[-1])
     if sys.argv[1:] == ["--loop", "uvloop"]:
         import uvloop
         loop = uvloop.new_event_loop()
-    elif sys.argv[1:] not in ([], ["--loop", "asyncio"]):
-        raise SystemExit(__doc__.splitlines()[-1])
-    web.run_app(app, sock=sock, access_log=None, print=None, loop=loop or asyncio.new_event_loop())
+    else:
+        loop = asyncio.new_event_loop()
+    web.run_app(app, sock=sock, access_log=None, print=None, loop=loop)

@@ -80,7 +80,7 @@ _exiting = threading.Event()  # set once run_app has returned
 
 def new_loop(kind: str = "asyncio") -> asyncio.AbstractEventLoop:
     """A new event loop: asyncio's own, or uvloop's (an optional package: `pip install 'twilio-emulator[uvloop]'`).
-    uvloop runs aiohttp's transports in C: Messages.create takes about 7 % less CPU time a request on it
+    uvloop runs aiohttp's transports in C: Messages.create takes about 6 % less CPU time a request on it
     (docs/benchmarks.md). ImportError when uvloop is asked for and not installed."""
     if kind == "uvloop":
         import uvloop
