@@ -17,11 +17,6 @@ async def create(request: web.Request) -> web.Response:
 
 
 if __name__ == "__main__":
-    app = web.Application()
-    app.router.add_post("/2010-04-01/Accounts/{AccountSid}/Messages.json", create)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
     if sys.argv[1:] not in ([], ["--loop", "asyncio"], ["--loop", "uvloop"]):
         raise SystemExit(__doc__.splitlines()[-1])
     if sys.argv[1:] == ["--loop", "uvloop"]:
@@ -29,4 +24,9 @@ if __name__ == "__main__":
         loop = uvloop.new_event_loop()
     else:
         loop = asyncio.new_event_loop()
+    app = web.Application()
+    app.router.add_post("/2010-04-01/Accounts/{AccountSid}/Messages.json", create)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", file=sys.stderr, flush=True)
     web.run_app(app, sock=sock, access_log=None, print=None, loop=loop)
