@@ -3,6 +3,7 @@ during start-up (a signal that cancelled the emulator's start used to leave the 
 the finished process alive), with a long-poll in flight, and twice in a row."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import re
@@ -21,11 +22,9 @@ from tests.support.receiver import Receiver
 from tests.test_cli import Serve
 
 BOUND = 10  # seconds from the signal to the end of the process
-try:
-    import uvloop  # noqa: F401  (in the test extra)
-    LOOPS = ["asyncio", "uvloop"]
-except ImportError:
-    LOOPS = ["asyncio", pytest.param("uvloop", marks=pytest.mark.skip(reason="uvloop is not installed"))]
+# serve --loop: asyncio's, and uvloop's when installed (it is in the test extra)
+LOOPS = ["asyncio", pytest.param("uvloop", marks=pytest.mark.skipif(
+    importlib.util.find_spec("uvloop") is None, reason="uvloop is not installed (it is in the test extra)"))]
 
 
 def long_poll(base_url: str) -> threading.Thread:

@@ -25,7 +25,7 @@ def uses_uvloop(pid: int) -> bool:
 
 @needs_uvloop
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
-def test_serve_on_uvloop_sends_delivers_and_answers_the_sdk(tmp_path):
+def test_serve_on_uvloop_sends_delivers_and_answers_the_sdk():
     with Serve("--loop", "uvloop", "--timing", "instant") as server:
         assert "event loop:  uvloop" in "".join(server.lines)
         assert uses_uvloop(server.proc.pid)
