@@ -47,3 +47,29 @@ def test_a_disabled_log_keeps_nothing():
     log.flush()
     log.close()
     assert log._groups == []
+
+
+def test_what_is_summed_up_is_written_at_close_with_its_counts():
+    stream = io.StringIO()
+    log = ActivityLog(stream, summary_above=10)
+    log.summarizing = True
+    log.counted_calls[("POST", "/2010-04-01/Accounts/{AccountSid}/Messages.json", 201)] = 1200
+    log.counted_calls[("GET", "/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json", 200)] = 3
+    log.count_changes(["sending", "sent", "sending", "delivered"])  # no loop: summed up at once
+    log.counted_calls[("POST", "/x", 201)] = 2
+    log.close()
+    assert _texts(stream.getvalue()) == [
+        "since the last summary, 1,203 API calls: POST /2010-04-01/Accounts/{AccountSid}/Messages.json -> 201 "
+        "×1,200, GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json -> 200 ×3; 4 status changes: "
+        "-> sending ×2, -> sent ×1, -> delivered ×1",
+        "since the last summary, 2 API calls: POST /x -> 201 ×2"]
+
+
+async def test_without_a_threshold_the_log_never_looks_at_the_rate():
+    stream = io.StringIO()
+    log = ActivityLog(stream, summary_above=0)
+    log.calls = 1_000_000
+    log.line("one")
+    assert log._timer is None and not log.summarizing
+    log.close()
+    assert _texts(stream.getvalue()) == ["one"]

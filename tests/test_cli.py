@@ -306,6 +306,70 @@ def test_the_serve_log_names_each_refusal_and_the_service_sending_a_message():
     assert re.search(r"POST /_emulator/v1/handsets -> 400 \(\d+\.\d ms\): \S", log), log
 
 
+def test_under_load_the_serve_log_sums_up_and_loses_no_call_or_status_change():
+    import asyncio
+    import threading
+
+    import aiohttp
+
+    server = Serve("--timing", "instant", "--no-throughput", "--log-summary-above", "50")
+    summing, again = threading.Event(), threading.Event()
+
+    def read() -> None:  # the log as it comes: the test waits on what it says, not on time
+        for line in server.proc.stderr:
+            server.lines.append(line)
+            if "from here one line a second sums them up" in line:
+                summing.set()
+            if "a line per call and status change again" in line:
+                again.set()
+    reader = threading.Thread(target=read, daemon=True)
+    sids: list[str] = []
+    try:
+        c = twilio_emulator.client(server.base_url)
+        sender = c.incoming_phone_numbers.create(phone_number="+14155550171").phone_number
+        reader.start()
+        url = f"{server.base_url}/2010-04-01/Accounts/{twilio_emulator.DEFAULT_ACCOUNT_SID}/Messages.json"
+        auth = aiohttp.BasicAuth(twilio_emulator.DEFAULT_ACCOUNT_SID, twilio_emulator.DEFAULT_AUTH_TOKEN)
+
+        async def load() -> None:  # 16 creates at a time, far above 50 a second, until 300 after the summing up
+            async with aiohttp.ClientSession(auth=auth) as session:
+                async def create() -> None:
+                    async with session.post(url, data={"To": "+14155550199", "From": sender,
+                                                       "Body": "load"}) as response:
+                        assert response.status == 201
+                        sids.append((await response.json())["sid"])
+                after = 0
+                while after < 300:
+                    after += 16 if summing.is_set() else 0
+                    assert len(sids) < 100_000, "the log never began to sum up"
+                    await asyncio.gather(*(create() for _ in range(16)))
+                async with session.post(url, data={"To": "nowhere", "From": sender, "Body": "refused"}) as refused:
+                    assert refused.status == 400
+        asyncio.run(load())
+        for sid in sids[-16:]:
+            done = requests.get(f"{server.base_url}/_emulator/v1/messages/wait",
+                                params={"sid": sid, "status": "delivered", "timeout": 30}, timeout=40)
+            assert done.json()["status"] == "delivered"
+        assert again.wait(30), "the log did not go back to a line per call"
+    finally:
+        server.proc.send_signal(signal.SIGINT)
+        server.proc.wait(30)
+        reader.join(10)
+    log = "".join(server.lines)
+    total = len(sids)
+    route = "POST /2010-04-01/Accounts/{AccountSid}/Messages.json -> 201"
+    summed = sum(int(n.replace(",", "")) for n in re.findall(re.escape(route) + r" ×([\d,]+)", log))
+    in_full = len(re.findall(r"POST /2010-04-01/Accounts/AC\w+/Messages.json -> 201 \(", log))
+    assert summed >= 300 and in_full > 0 and summed + in_full == total, (summed, in_full, total)
+    for status, before in (("sending", "queued"), ("sent", "sending"), ("delivered", "sent")):
+        summed = sum(int(n.replace(",", "")) for n in re.findall(rf"-> {status} ×([\d,]+)", log))
+        in_full = log.count(f" {before} -> {status} (from {sender}")
+        assert summed + in_full == total, (status, summed, in_full, total)
+    # A refused call is written in full while the log sums up the rest.
+    assert re.search(r"Messages.json -> 400 \(\d+\.\d ms\): 21211 ", log)
+    assert log.index("from here one line a second sums them up") < log.index("Messages.json -> 400")
+
+
 def test_every_command_option_says_what_it_does():
     import click
 

@@ -32,6 +32,10 @@ def main() -> None:
 @click.option("--public-url", envvar="TWILIO_EMULATOR_PUBLIC_URL", show_envvar=True, default=None,
               help="How apps reach the emulator, for inbound media URLs [default: http://HOST:PORT].")
 @click.option("--quiet", envvar="TWILIO_EMULATOR_QUIET", show_envvar=True, is_flag=True, help="Log warnings only (no line per API call or status change).")
+@click.option("--log-summary-above", "log_summary_above", envvar="TWILIO_EMULATOR_LOG_SUMMARY_ABOVE", show_envvar=True,
+              type=click.IntRange(0), default=1000, show_default=True,
+              help="Above this many API calls a second, the activity log sums them up in a line a second (refused "
+                   "calls and failed messages still in full); 0: a line per call and status change always.")
 @click.option("--fixtures", "fixtures", envvar="TWILIO_EMULATOR_FIXTURES", show_envvar=True, default=None, type=click.Path(dir_okay=False),
               help="A scenario file (fixtures/*.toml or *.json) that is part of the start-up state.")
 @click.option("--media-fetch/--no-media-fetch", default=True, show_default=True, envvar="TWILIO_EMULATOR_MEDIA_FETCH", show_envvar=True,
@@ -49,7 +53,7 @@ def main() -> None:
               help="The event loop: uvloop (pip install 'twilio-emulator[uvloop]') takes about 6 % less CPU time "
                    "a request.")
 def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_timeout, public_url, quiet,
-          fixtures, media_fetch, throughput, captured_also_webhook, loop_kind) -> None:
+          log_summary_above, fixtures, media_fetch, throughput, captured_also_webhook, loop_kind) -> None:
     """Start the emulator."""
     from .domain.sids import is_sid
     from .engine.scenarios import ScenarioError
@@ -85,6 +89,7 @@ def serve(host, port, db_path, account_sid, auth_token, timing, seed, webhook_ti
     actual_port = sock.getsockname()[1]
     settings = Settings(host=host, port=actual_port, db_path=db_path, account_sid=account_sid,
                         auth_token=auth_token, timing=timing, seed=seed, log_requests=not quiet,
+                        log_summary_above=log_summary_above,
                         webhook_timeout=webhook_timeout, public_url=public_url.rstrip("/") if public_url else None,
                         scenario=scenario, throughput=throughput, media_fetch=media_fetch,
                         captured_also_webhook=captured_also_webhook)

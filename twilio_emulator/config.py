@@ -41,6 +41,8 @@ class Settings:
     seed: int | None = None  # seeds SIDs, secrets and generated numbers
     max_body_bytes: int = 256 * 1024  # request bodies above this get 413
     log_requests: bool = True
+    # Above this many API calls a second the activity log sums up, a line a second (engine.activity); 0: never.
+    log_summary_above: int = 1000
     webhook_timeout: float = 15.0  # seconds for a whole webhook request (Twilio: 15 s, reference §7.4)
     public_url: str | None = None  # how apps reach the emulator (inbound media URLs); default http://host:port
     step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step

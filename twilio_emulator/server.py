@@ -28,13 +28,28 @@ class AccessLogger(AbstractAccessLogger):
     aiohttp makes one per connection with the `access_log` it was given: here the emulator's ActivityLog."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        activity = self.logger
+        activity.calls += 1
+        status = response.status
+        if activity.summarizing and status < 400:  # under load: counted by route, in the summary line a second
+            route = request.match_info.route
+            key = (request.method, activity.routes.get(route) or _route_text(activity, route), status)
+            counted = activity.counted_calls
+            counted[key] = counted.get(key, 0) + 1
+            return
         note = request.get(NOTE)  # raw_path: the target as received, no URL object built
-        self.logger.line(f"{request.method} {request.raw_path} -> {response.status} "
-                         f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
+        activity.line(f"{request.method} {request.raw_path} -> {status} "
+                      f"({time * 1000:.1f} ms){f': {note}' if note else ''}")
 
     @property
     def enabled(self) -> bool:
         return True
+
+
+def _route_text(activity: ActivityLog, route) -> str:
+    """A route's path template (`/2010-04-01/Accounts/{AccountSid}/Messages.json`), as the summary names it."""
+    text = activity.routes[route] = getattr(getattr(route, "resource", None), "canonical", None) or "?"
+    return text
 
 
 def build_app(emulator: Emulator) -> web.Application:
@@ -89,7 +104,7 @@ def new_loop(kind: str = "asyncio") -> asyncio.AbstractEventLoop:
 
 
 def run(settings: Settings, sock: socket.socket, on_ready=None, loop_kind: str = "asyncio") -> None:
-    activity = ActivityLog(sys.stderr if settings.log_requests else None)
+    activity = ActivityLog(sys.stderr if settings.log_requests else None, settings.log_summary_above)
     app = build_app(Emulator(settings, activity))
     if on_ready:
         async def ready(app: web.Application):

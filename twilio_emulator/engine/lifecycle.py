@@ -24,6 +24,8 @@ class Lifecycle:
         # messages in flight then hold nothing the garbage collector has to walk.
         # Keyed by the tick (real clock), or by (tick, the exact moment) on a manual clock.
         self._lines: dict[int | tuple[int, float], list[str]] = {}
+        # While the log sums up (ActivityLog.summarizing): the new statuses of the changes it will count, likewise.
+        self._counted: dict[int | tuple[int, float], list[str]] = {}
 
     def track(self, msg: Message) -> None:
         """Schedule the moments of `msg`'s planned steps that someone has to act on."""
@@ -33,18 +35,25 @@ class Lifecycle:
             for step in msg.timeline:
                 if step.status == DELIVERED:
                     self.emu.scheduler.call_at(step.at, self.emu.inbound.from_network, msg)
-        if not self.emu.activity.enabled:
+        activity = self.emu.activity
+        if not activity.enabled:
             return
         exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets
-        previous, parties, lines, sid = msg.status, f" (from {msg.from_} to {msg.to})", self._lines, msg.sid
+        summing = activity.summarizing  # under load: a change is counted at its moment, unless it is an error
+        previous, parties, sid = msg.status, f" (from {msg.from_} to {msg.to})", msg.sid
         for at, status, error_code, _ in msg.timeline:
             key = (int(at / TICK), at) if exact else int(at / TICK)
-            bucket = lines.get(key)
+            counted = summing and not error_code
+            buckets = self._counted if counted else self._lines
+            bucket = buckets.get(key)
             if bucket is None:
-                bucket = lines[key] = []
+                bucket = buckets[key] = []
                 # At the bucket's end (real clock), so that no line is printed before its moment.
-                self.emu.scheduler.call_at(at if exact else max(at, (key + 1) * TICK), self._changed, key)
-            if error_code:
+                self.emu.scheduler.call_at(at if exact else max(at, (key + 1) * TICK),
+                                           self._counted_due if counted else self._changed, key)
+            if counted:
+                bucket.append(status)  # the status's own string: nothing made per message
+            elif error_code:
                 bucket.append(f"{sid} {previous} -> {status}{parties} error {error_code}")
             else:
                 bucket.append(f"{sid} {previous} -> {status}{parties}")
@@ -52,3 +61,6 @@ class Lifecycle:
 
     def _changed(self, key: int | tuple[int, float]) -> None:
         self.emu.activity.lines(self._lines.pop(key, []))
+
+    def _counted_due(self, key: int | tuple[int, float]) -> None:
+        self.emu.activity.count_changes(self._counted.pop(key, []))
