@@ -73,3 +73,14 @@ async def test_without_a_threshold_the_log_never_looks_at_the_rate():
     assert log._timer is None and not log.summarizing
     log.close()
     assert _texts(stream.getvalue()) == ["one"]
+
+
+def test_a_summary_names_the_five_busiest_kinds_of_call_and_counts_the_rest():
+    stream = io.StringIO()
+    log = ActivityLog(stream, summary_above=10)
+    for i in range(7):
+        log.counted_calls[("GET", f"/r{i}", 200)] = 10 + i
+    log.close()
+    assert _texts(stream.getvalue()) == [
+        "since the last summary, 91 API calls: GET /r6 -> 200 ×16, GET /r5 -> 200 ×15, GET /r4 -> 200 ×14, "
+        "GET /r3 -> 200 ×13, GET /r2 -> 200 ×12, 2 more kinds ×21"]

@@ -7,11 +7,12 @@ Off unless a stream is given (the CLI gives stderr); warnings and errors still g
 and close() writes what is left.
 
 Under load, a line per call and per status change is more than anyone reads (four lines a message: 28,000 a
-second at 7,000 messages a second) and a fifth of what the emulator spends on each message. Above
-`summary_above` API calls in a second the log sums up instead: once a second, a line that counts the calls
-(by method, route and status) and the status changes of the second before. A refused call (4xx, 5xx), a
-failed or undelivered message, and every other kind of line (webhooks, inbound messages, alerts) are still
-written in full. Below half the threshold, a line per call again. `summary_above=0`: never.
+second at 7,000 messages a second) and about a sixth of the CPU time the emulator spends on each message
+(docs/benchmarks.md). After a quarter of a second above `summary_above` API calls a second, the log sums up
+instead: once a second, a line that counts the calls (by method, route and status) and the status changes of
+the second gone. A refused call (4xx, 5xx), a failed or undelivered message, and every other kind of line
+(webhooks, inbound messages, alerts) are still written in full. After a second at half the threshold or less,
+a line per call again. `summary_above=0`: never.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class ActivityLog:
         self.counted_calls: dict[tuple, int] = {}  # (method, route, status) -> calls summed up since the last summary
         self.routes: dict[object, str] = {}  # an aiohttp route -> its path template (server.AccessLogger)
         self._changes: Counter[str] = Counter()  # status -> changes to it summed up since the last summary
-        self._timer: asyncio.TimerHandle | None = None  # the once-a-second look at the rate, while there is traffic
+        self._timer: asyncio.TimerHandle | None = None  # the next look at the rate (every LOOK s, under traffic)
         self._closed = False
         self._looked = 0.0  # the loop's time of the last look at the rate (0: none since traffic began)
         self._since = 0.0  # the loop's time of the last summary (or of the start of the traffic)
@@ -131,7 +132,8 @@ class ActivityLog:
             by_count = sorted(calls.items(), key=lambda item: -item[1])
             parts.append(f"{sum(calls.values()):,} API calls: " + ", ".join(
                 f"{method} {route} -> {status} ×{n:,}" for (method, route, status), n in by_count[:5]) +
-                (f", {len(by_count) - 5} more kinds ×{sum(n for _, n in by_count[5:]):,}" if len(by_count) > 5 else ""))
+                (f", {len(by_count) - 5} more kinds ×{sum(n for _, n in by_count[5:]):,}" if len(by_count) > 5
+                 else ""))
         if changes:
             parts.append(f"{sum(changes.values()):,} status changes: " +
                          ", ".join(f"-> {status} ×{n:,}" for status, n in changes.items()))
