@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, LOOPS, TIMINGS, Settings
+from .config import DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, LOG_SUMMARY_ABOVE, LOOPS, TIMINGS, Settings
 
 
 @click.group()
@@ -33,7 +33,7 @@ def main() -> None:
               help="How apps reach the emulator, for inbound media URLs [default: http://HOST:PORT].")
 @click.option("--quiet", envvar="TWILIO_EMULATOR_QUIET", show_envvar=True, is_flag=True, help="Log warnings only (no line per API call or status change).")
 @click.option("--log-summary-above", "log_summary_above", envvar="TWILIO_EMULATOR_LOG_SUMMARY_ABOVE", show_envvar=True,
-              type=click.IntRange(0), default=1000, show_default=True,
+              type=click.IntRange(0), default=LOG_SUMMARY_ABOVE, show_default=True,
               help="Above this many API calls a second, the activity log sums them up in a line a second (refused "
                    "calls and failed messages still in full); 0: a line per call and status change always.")
 @click.option("--fixtures", "fixtures", envvar="TWILIO_EMULATOR_FIXTURES", show_envvar=True, default=None, type=click.Path(dir_okay=False),

@@ -26,6 +26,10 @@ CALL_TIMINGS = {
     "realistic": {"initiated": 0.1, "ringing": 0.5, "answered": 2.0},
 }
 
+# API calls a second above which the activity log sums up, a line a second (engine.activity; serve
+# --log-summary-above); 0: never.
+LOG_SUMMARY_ABOVE = 1000
+
 # The event loops `serve --loop` runs on (server.new_loop): asyncio's, or uvloop's (an optional package).
 LOOPS = ("asyncio", "uvloop")
 
@@ -41,8 +45,7 @@ class Settings:
     seed: int | None = None  # seeds SIDs, secrets and generated numbers
     max_body_bytes: int = 256 * 1024  # request bodies above this get 413
     log_requests: bool = True
-    # Above this many API calls a second the activity log sums up, a line a second (engine.activity); 0: never.
-    log_summary_above: int = 1000
+    log_summary_above: int = LOG_SUMMARY_ABOVE
     webhook_timeout: float = 15.0  # seconds for a whole webhook request (Twilio: 15 s, reference §7.4)
     public_url: str | None = None  # how apps reach the emulator (inbound media URLs); default http://host:port
     step_delays: dict = field(default_factory=dict)  # overrides TIMINGS[timing] per step

@@ -23,13 +23,14 @@ import time
 from collections import Counter
 from typing import TextIO
 
+from ..config import LOG_SUMMARY_ABOVE
+
 FLUSH = 0.05  # seconds a line may wait in the buffer
-SUMMARY_ABOVE = 1000  # API calls a second above which the log sums up (serve --log-summary-above)
 LOOK = 0.25  # seconds between two looks at the rate of API calls, while there is traffic
 
 
 class ActivityLog:
-    def __init__(self, stream: TextIO | None = None, summary_above: int = SUMMARY_ABOVE):
+    def __init__(self, stream: TextIO | None = None, summary_above: int = LOG_SUMMARY_ABOVE):
         self.stream = stream
         self.enabled = stream is not None
         # Lines waiting for the writer, grouped under the second they were logged in: [(stamp, [text, ...])].
