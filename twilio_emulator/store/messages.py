@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import operator
 from dataclasses import dataclass
 
 from ..domain.messages import SENT, Media, Message, Step
@@ -13,14 +14,16 @@ _COLUMNS = ("sid, account_sid, to_, from_, body, status, direction, date_created
 _INSERT = f"INSERT INTO messages ({_COLUMNS}) VALUES ({rows_in(_COLUMNS.split(','))})"
 _EXTRA = ("status_callback", "status_callback_method", "provide_feedback", "validity_period", "send_at", "sms_only",
           "channel_data")
+_EXTRA_OF = operator.attrgetter(*_EXTRA)  # one C call for the seven (all unset for most messages)
 
 
 def insert(msg: Message) -> list[Op]:
-    extra = {k: v for k in _EXTRA if (v := getattr(msg, k))}
+    values = _EXTRA_OF(msg)
+    extra = json.dumps({k: v for k, v in zip(_EXTRA, values) if v}) if any(values) else "{}"
     ops: list[Op] = [(_INSERT, (
         msg.sid, msg.account_sid, msg.to, msg.from_, msg.body, msg.status, msg.direction, msg.date_created,
         msg.date_updated, _sent(msg), msg.num_segments, msg.num_media, _price(msg), msg.price_unit,
-        msg.error_code, msg.error_message, msg.messaging_service_sid, json.dumps(extra) if extra else "{}",
+        msg.error_code, msg.error_message, msg.messaging_service_sid, extra,
         _timeline_json(msg.timeline, msg.date_created)))]
     ops += [("INSERT INTO media (sid, account_sid, message_sid, content_type, url, date_created, date_updated) "
              "VALUES (?, ?, ?, ?, ?, ?, ?)",
