@@ -63,6 +63,10 @@ def test_invalid_utf8_in_a_form_body_is_a_400_naming_the_parameter(messages_url,
     bad_to = b"To=%ff&From=" + number.replace("+", "%2B").encode() + b"&Body=x"
     assert "To" in assert_twilio_error(requests.post(messages_url, auth=account, data=bad_to, headers=FORM),
                                        400, 20001)["message"]
+    for name in (b"\xff", b"%ff", b"%ff+"):  # a parameter's name, raw or percent-encoded
+        bad_name = name + b"=1&To=%2B14155550199&From=" + number.replace("+", "%2B").encode() + b"&Body=x"
+        assert "parameter name" in assert_twilio_error(
+            requests.post(messages_url, auth=account, data=bad_name, headers=FORM), 400, 20001)["message"]
     assert _count(messages_url, account) == before
 
 
