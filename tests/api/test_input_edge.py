@@ -300,3 +300,27 @@ def test_a_form_part_is_unquoted_as_the_standard_library_does(raw):
     """The C fast path for %XX (api/inputs.py) gives exactly what unquote_to_bytes gives, whatever the bytes:
     invalid escapes, a trailing %, backslashes."""
     assert inputs._unquote(raw) == unquote_to_bytes(raw.replace(b"+", b" "))
+
+
+def _parsed(raw, charset="utf-8"):
+    try:
+        return list(inputs.parse_form(raw, charset).items())
+    except inputs.BadInput as exc:
+        return exc.message
+
+
+def _parsed_by_field(raw, charset="utf-8"):
+    try:
+        return list(inputs._by_field(raw, charset).items())
+    except inputs.BadInput as exc:
+        return exc.message
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.binary(max_size=40) | st.text(alphabet="%+&=\\abcDdf2-6é\udcff\n", max_size=30).map(
+    lambda text: text.encode("utf-8", "surrogatepass")))
+def test_a_form_read_at_once_is_the_form_read_field_by_field(raw):
+    """A UTF-8 body is unquoted and decoded at once (api/inputs.py): the same parameters, in the same order,
+    as field by field, and the same error naming the same field when a name or value is not UTF-8, whatever
+    the bytes: escaped separators (%26, %3D), invalid escapes, a character split by an escape."""
+    assert _parsed(raw) == _parsed_by_field(raw)
