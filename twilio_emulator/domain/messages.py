@@ -18,6 +18,7 @@ from . import numbers
 from .channels import CHANNELS, split
 from .channels import price as channel_price
 from .errors import INVALID_PARAMETER, TwilioError, error
+from .records import by_keyword
 from .segments import segment, utf16_length
 from .sids import is_sid
 
@@ -126,6 +127,12 @@ class SendRequest:
     content_sid: str | None = None  # a Content template (HX…) instead of Body/MediaUrl (domain.content)
     content_variables: str | None = None  # its values: a JSON object as a string
     fallback_from: str | None = None  # RCS: the pool's SMS/MMS sender to fall back to (reference twilio-more §6)
+
+
+# Messages and SendRequests made on the create path and when rows are read: by keyword, at a call's cost by
+# position (domain.records).
+new_send_request = by_keyword(SendRequest)
+message_of = by_keyword(Message)
 
 
 def is_http_url(url: str) -> bool:
@@ -267,7 +274,7 @@ def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body:
     """`as_sms`: an MMS the converter turned into an SMS (its body carries the links): counted and priced as one,
     its Media kept (the links point at them) [UNVERIFIED: what Twilio's resource shows for a converted MMS]."""
     seg = segment(body)
-    msg = Message(
+    msg = message_of(
         sid=sid, account_sid=account_sid, to=to, from_=from_, body=body, status=status, direction=direction,
         date_created=now, date_updated=now,
         # Twilio: an MMS is billed as one message (reference §10.1 [UNVERIFIED]).

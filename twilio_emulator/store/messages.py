@@ -5,7 +5,7 @@ import json
 import operator
 from dataclasses import dataclass
 
-from ..domain.messages import SENT, Media, Message, Step
+from ..domain.messages import SENT, Media, Message, Step, message_of
 from . import Op, Store, rows_in
 
 _COLUMNS = ("sid, account_sid, to_, from_, body, status, direction, date_created, date_updated, date_sent, "
@@ -108,7 +108,7 @@ def _message(row) -> Message:
     timeline = [Step(base + offset, status, code, text) for offset, status, code, text in json.loads(row["timeline"])]
     # Until its 'sent' step, a row's date_sent/price are the planned ones (see _sent/_price).
     planned = any(step.status == SENT for step in timeline)
-    return Message(
+    return message_of(
         sid=row["sid"], account_sid=row["account_sid"], to=row["to_"], from_=row["from_"], body=row["body"],
         status=row["status"], direction=row["direction"], date_created=row["date_created"],
         date_updated=row["date_updated"], date_sent=None if planned else row["date_sent"],

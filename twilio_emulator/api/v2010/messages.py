@@ -5,7 +5,7 @@ import json
 
 from aiohttp import web
 
-from ...domain.messages import Message, SendRequest, invalid_validity_period
+from ...domain.messages import Message, invalid_validity_period, new_send_request
 from ...engine import messaging
 from ...store.messages import Filters
 from ..context import ACCOUNT, EMULATOR, NOTE
@@ -85,7 +85,7 @@ def _message_response(m: Message, status: int = 200) -> web.Response:
 async def create_message(request: web.Request) -> web.Response:
     form = await Form.read(request)
     emu = request.app[EMULATOR]
-    message = await messaging.send(emu, request[ACCOUNT], SendRequest(
+    message = await messaging.send(emu, request[ACCOUNT], new_send_request(
         to=form.get("To"), from_=form.get("From"), body=form.get("Body"), media_urls=form.getall("MediaUrl"),
         messaging_service_sid=form.get("MessagingServiceSid"), status_callback=form.get("StatusCallback"),
         provide_feedback=bool(form.bool("ProvideFeedback")), smart_encoded=form.bool("SmartEncoded"),
