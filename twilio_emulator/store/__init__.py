@@ -19,6 +19,7 @@ import logging
 import sqlite3
 from importlib import resources
 from itertools import chain
+from operator import itemgetter
 from typing import Any, Callable, Iterable, Sequence
 
 import aiosqlite
@@ -317,7 +318,21 @@ def _insert_rows(conn: sqlite3.Connection, sql: str, ops: list[Op]) -> None:
         if len(chunk) == 1:
             conn.execute(sql, chunk[0][1])
         else:
-            conn.execute(head + ", ".join([group] * len(chunk)), list(chain.from_iterable([p for _, p in chunk])))
+            conn.execute(_rows_sql(sql, len(chunk)), list(chain.from_iterable(map(_params, chunk))))
+
+
+_params = itemgetter(1)
+_ROWS_SQL: dict[tuple[str, int], str] = {}
+
+
+def _rows_sql(sql: str, rows: int) -> str:
+    """The INSERT of `rows` rows, the same string object each time: sqlite3 finds its prepared statement by the
+    text, and a string built anew is hashed anew (a 64-row INSERT of messages is ~5 KB)."""
+    found = _ROWS_SQL.get((sql, rows))
+    if found is None:
+        head, group = _GROUPS[sql]
+        found = _ROWS_SQL[(sql, rows)] = head + ", ".join([group] * rows)
+    return found
 
 
 def _wipe(conn: sqlite3.Connection) -> None:
