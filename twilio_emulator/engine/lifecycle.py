@@ -39,25 +39,45 @@ class Lifecycle:
         if not activity.enabled:
             return
         exact = self.emu.clock.mode == "manual"  # a manual clock shows every moment exactly: no buckets
-        summing = activity.summarizing  # under load: a change is counted at its moment, unless it is an error
-        previous, parties, sid = msg.status, f" (from {msg.from_} to {msg.to})", msg.sid
+        if activity.summarizing:  # under load: a change is counted at its moment, unless it is an error
+            self._count(msg, exact)
+            return
+        lines, previous, parties, sid = self._lines, msg.status, f" (from {msg.from_} to {msg.to})", msg.sid
         for at, status, error_code, _ in msg.timeline:
             key = (int(at / TICK), at) if exact else int(at / TICK)
-            counted = summing and not error_code
-            buckets = self._counted if counted else self._lines
-            bucket = buckets.get(key)
+            bucket = lines.get(key)
             if bucket is None:
-                bucket = buckets[key] = []
-                # At the bucket's end (real clock), so that no line is printed before its moment.
-                self.emu.scheduler.call_at(at if exact else max(at, (key + 1) * TICK),
-                                           self._counted_due if counted else self._changed, key)
-            if counted:
-                bucket.append(status)  # the status's own string: nothing made per message
-            elif error_code:
+                bucket = self._bucket(lines, key, at, exact, self._changed)
+            if error_code:
                 bucket.append(f"{sid} {previous} -> {status}{parties} error {error_code}")
             else:
                 bucket.append(f"{sid} {previous} -> {status}{parties}")
             previous = status
+
+    def _count(self, msg: Message, exact: bool) -> None:
+        """track() while the log sums up: each change's new status (the status's own string: nothing made per
+        message) in the bucket of its moment; an error step is still a line of its own."""
+        counted, previous = self._counted, msg.status
+        for at, status, error_code, _ in msg.timeline:
+            key = (int(at / TICK), at) if exact else int(at / TICK)
+            if error_code:
+                bucket = self._lines.get(key)
+                if bucket is None:
+                    bucket = self._bucket(self._lines, key, at, exact, self._changed)
+                bucket.append(f"{msg.sid} {previous} -> {status} (from {msg.from_} to {msg.to}) error {error_code}")
+            else:
+                bucket = counted.get(key)
+                if bucket is None:
+                    bucket = self._bucket(counted, key, at, exact, self._counted_due)
+                bucket.append(status)
+            previous = status
+
+    def _bucket(self, buckets: dict, key: int | tuple[int, float], at: float, exact: bool, due) -> list[str]:
+        """A new bucket, and its job: at the bucket's end (real clock), so that no line is printed before its
+        moment."""
+        bucket = buckets[key] = []
+        self.emu.scheduler.call_at(at if exact else max(at, (key + 1) * TICK), due, key)
+        return bucket
 
     def _changed(self, key: int | tuple[int, float]) -> None:
         self.emu.activity.lines(self._lines.pop(key, []))
