@@ -98,9 +98,11 @@ class Message:
     @property
     def channel(self) -> str:
         """whatsapp | rcs for a message over a channel, "" for SMS/MMS (from its From, else its To)."""
-        for address in (self.from_, self.to):
-            if address and ":" in address:
-                return address.split(":", 1)[0]
+        from_, to = self.from_, self.to
+        if from_ and ":" in from_:
+            return from_.split(":", 1)[0]
+        if to and ":" in to:
+            return to.split(":", 1)[0]
         return ""
 
     @property
@@ -172,6 +174,8 @@ def check_addresses(req: SendRequest) -> tuple[str, str]:
     read as phone numbers (issue 16). 21910: `From` and `To` of different channels [UNVERIFIED code: Twilio's
     "Invalid From and To pair"]; a channel the emulator does not have (messenger:) is not emulated: 21211/21212
     say so."""
+    if ":" not in req.to and not (req.from_ and ":" in req.from_):  # phone numbers, the common case: no channel
+        return "", ""
     to, from_ = split(req.to), split(req.from_)
     if to.channel and to.channel not in CHANNELS:
         raise error(21211, f"The 'To' address {req.to} is of channel {to.channel}, which the emulator does not "
