@@ -28,12 +28,17 @@ def get(emu: "Emulator", number: str) -> Handset | None:
     parsed = numbers.parse(_number(number))
     if parsed is None:
         return None
-    declared = emu.handsets.get(parsed.e164)
+    return of_number(emu, parsed.e164)
+
+
+def of_number(emu: "Emulator", e164: str) -> Handset | None:
+    """get() for a number already parsed, in E.164 (the create path's To): nothing to parse again."""
+    declared = emu.handsets.get(e164)
     if declared is not None:
         return declared
-    if parsed.e164 in emu.numbers_by_e164:  # a number of ours: Twilio receives it (engine.inbound)
-        return carriers.twilio_number_handset(parsed.e164)
-    return carriers.default_handset(parsed.e164)
+    if e164 in emu.numbers_by_e164:  # a number of ours: Twilio receives it (engine.inbound)
+        return carriers.twilio_number_handset(e164)
+    return carriers.default_handset(e164)
 
 
 async def declare(emu: "Emulator", number: str, **fields) -> Handset:

@@ -17,4 +17,4 @@ def lookup(emu: "Emulator", raw: str, country: str | None) -> tuple[lookups.Pars
     parsed = lookups.parse(raw, country)
     if not parsed.valid:
         return parsed, None, False
-    return parsed, handsets.get(emu, parsed.number.e164), parsed.number.e164 in emu.numbers_by_e164
+    return parsed, handsets.of_number(emu, parsed.number.e164), parsed.number.e164 in emu.numbers_by_e164

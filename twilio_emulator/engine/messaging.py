@@ -101,7 +101,7 @@ async def _resolve(emu: "Emulator", account: Account, d: Draft) -> None:
             # Twilio: scheduling needs a Messaging Service (35118), checked before SendAt itself.
             raise error(35118, "MessagingServiceSid is required to schedule a message.")
         d.send_at = check_schedule(req.schedule_type, req.send_at, d.now)
-    d.handset = handsets.get(emu, d.to.e164)
+    d.handset = handsets.of_number(emu, d.to.e164)
 
 
 def _choose_channel(emu: "Emulator", account: Account, d: Draft) -> None:

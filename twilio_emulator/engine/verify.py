@@ -241,7 +241,7 @@ async def start(emu: "Emulator", account: Account, s: VerifyService, req: dict) 
         raise block
     if account.type == TRIAL:  # a trial sends only to its verified numbers, Verify's codes too [UNVERIFIED]
         await caller_ids.check_recipient(emu, account, to.e164)
-    handset = handsets.get(emu, to.e164)
+    handset = handsets.of_number(emu, to.e164)
     if channel == "sms" and s.lookup_enabled and s.skip_sms_to_landlines and handset.line_type == carriers.LANDLINE:
         raise TwilioError(f"SMS is not supported by landline phone number {to.e164}.", code=rules.LANDLINE, status=403)
     now = emu.now()
