@@ -292,8 +292,9 @@ def new_message(*, sid: str, account_sid: str, to: str, from_: str | None, body:
         msg.provide_feedback = req.provide_feedback
         msg.validity_period = req.validity_period
         msg.send_at = req.send_at
-    msg.media = [Media(sid=m, account_sid=account_sid, message_sid=sid, content_type=guess_content_type(url),
-                       url=url, date_created=now, date_updated=now) for m, url in zip(media_sids, media_urls)]
+    if media_urls:  # (else the default empty list: a comprehension is a call of its own, even over nothing)
+        msg.media = [Media(sid=m, account_sid=account_sid, message_sid=sid, content_type=guess_content_type(url),
+                           url=url, date_created=now, date_updated=now) for m, url in zip(media_sids, media_urls)]
     return msg
 
 

@@ -174,7 +174,7 @@ def _make(emu: "Emulator", account: Account, d: Draft, direction: str) -> None:
     req, service, channel, media_urls = d.req, d.service, d.channel, d.media_urls
     start = d.start = SCHEDULED if d.send_at is not None else ACCEPTED if service is not None else QUEUED
     sid = emu.sids.new("MM" if media_urls else "SM")
-    media_sids = [emu.sids.new("ME") for _ in media_urls]
+    media_sids = [emu.sids.new("ME") for _ in media_urls] if media_urls else []  # (a comprehension is a call)
     d.converted = bool(media_urls) and not channel and not d.handset.mms and service is not None and \
         bool(service.get("mms_converter"))
     body = d.body
