@@ -176,7 +176,9 @@ def plan(start: str, now: float, delays: tuple[tuple[str, float], ...], handset:
         delays = tuple(sorted({**dict(delays), **handset.delays}.items()))
     behaviour, code = verdict(handset, mms, short_code)
     # Each step is `now + offset`, one addition: exactly what decoding the stored offset gives back.
-    steps = [_step(Step, (now + offset, status, None, None)) for status, offset in delivery_plan(start, delays)]
+    steps = []  # a loop, not a comprehension: in CPython 3.11 that is a function made and called each time
+    for status, offset in delivery_plan(start, delays):
+        steps.append(_step(Step, (now + offset, status, None, None)))
     text = DELIVERY_ERRORS.get(code, "Unknown error") if code else None
     if behaviour == NO_RECEIPT:
         steps = [s for s in steps if s.status != "delivered"]

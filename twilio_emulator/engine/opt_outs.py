@@ -65,7 +65,7 @@ def _scopes(emu: "Emulator", service: MessagingService | None, sender: str) -> s
 
 def check(emu: "Emulator", service: MessagingService | None, sender: str, to: str) -> None:
     """Raises 21610 when `to` opted out of `sender` or of its service (Twilio refuses the request: 400)."""
-    if len(emu.opt_outs) and any(_blocked(emu, scope, to) for scope in _scopes(emu, service, sender)):
+    if emu.opt_outs.rows and any(_blocked(emu, scope, to) for scope in _scopes(emu, service, sender)):
         raise error(BLOCKED[0], f"{BLOCKED[1]}: {to} replied STOP to this sender.")
 
 

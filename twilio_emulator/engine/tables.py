@@ -28,11 +28,12 @@ class Table(Generic[T]):
         self._rows: dict[str, T] = {}
         # The same dict, for a hot path to test without a Python call (`if table.rows`); only the table writes it.
         self.rows: Mapping[str, T] = self._rows
+        self.get = self._rows.get  # the common read, without a call of ours around it (the dict is never replaced)
         self._indexes: dict[str, dict[str, T]] = {name: {} for name in self._index_of}
         self._groups: dict[str, dict[str, dict[str, T]]] = {name: {} for name in self._group_of}
 
     # ---- reads ----------------------------------------------------------------------------------------------
-    def get(self, key: str, default: T | None = None) -> T | None:
+    def get(self, key: str, default: T | None = None) -> T | None:  # replaced per instance by the dict's own get
         return self._rows.get(key, default)
 
     def __getitem__(self, key: str) -> T:

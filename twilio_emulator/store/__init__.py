@@ -305,7 +305,7 @@ def _one_statement(ops: list[Op]) -> bool:
     if len(ops) <= 1:
         return True
     sql = ops[0][0]
-    return len(ops) <= MAX_ROWS and _row_group(sql) is not None and all(op[0] == sql for op in ops)
+    return len(ops) <= MAX_ROWS and _row_group(sql) is not None and all(map(sql.__eq__, map(_sql, ops)))  # in C
 
 
 def _insert_rows(conn: sqlite3.Connection, sql: str, ops: list[Op]) -> None:
@@ -321,7 +321,7 @@ def _insert_rows(conn: sqlite3.Connection, sql: str, ops: list[Op]) -> None:
             conn.execute(_rows_sql(sql, len(chunk)), list(chain.from_iterable(map(_params, chunk))))
 
 
-_params = itemgetter(1)
+_sql, _params = itemgetter(0), itemgetter(1)
 _ROWS_SQL: dict[tuple[str, int], str] = {}
 
 
