@@ -12,6 +12,8 @@ VALID_FROM = "+15005550006"  # sends successfully without being bought
 
 def check(to: str, from_: str | None, mms: bool) -> None:
     """Raise the error Twilio documents for a magic To or From number; To is checked first."""
+    if to not in _MAGIC and from_ not in _MAGIC:  # the common case, in one test each
+        return
     if to == "+15005550001":
         raise error(21211, f"The 'To' number {to} is not a valid phone number.")
     if to == "+15005550002":
@@ -33,6 +35,11 @@ def check(to: str, from_: str | None, mms: bool) -> None:
     if from_ == "+15005550008":
         # Captured as HTTP 429 by two Python projects (a Java assertion says 400).
         raise error(21611, "SMS queue is full.", status=429)
+
+
+# Every number check() acts on, as To or From (tests/domain pins that it names them all).
+_MAGIC = frozenset({"+15005550001", "+15005550002", "+15005550003", "+15005550004", "+15005550007",
+                    "+15005550008", "+15005550009"})
 
 
 def not_sms_capable(from_: str) -> TwilioError:

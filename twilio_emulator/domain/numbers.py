@@ -163,7 +163,7 @@ def is_country(code: str) -> bool:
 
 def is_short_code(value: str) -> bool:
     """3 to 8 digits: a short code (US ones have 5 or 6; other countries use 3 to 8)."""
-    return bool(_SHORT_CODE.match(value))
+    return value[:1] != "+" and bool(_SHORT_CODE.match(value))  # an E.164 number (the common case) at a glance
 
 
 def is_alphanumeric_sender(value: str) -> bool:
