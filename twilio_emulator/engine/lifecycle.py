@@ -57,20 +57,31 @@ class Lifecycle:
     def _count(self, msg: Message, exact: bool) -> None:
         """track() while the log sums up: each change's new status (the status's own string: nothing made per
         message) in the bucket of its moment; an error step is still a line of its own."""
-        counted, previous = self._counted, msg.status
+        counted = self._counted
         for at, status, error_code, _ in msg.timeline:
-            key = (int(at / TICK), at) if exact else int(at / TICK)
-            if error_code:
-                bucket = self._lines.get(key)
-                if bucket is None:
-                    bucket = self._bucket(self._lines, key, at, exact, self._changed)
-                bucket.append(f"{msg.sid} {previous} -> {status} (from {msg.from_} to {msg.to}) error {error_code}")
-            else:
-                bucket = counted.get(key)
-                if bucket is None:
-                    bucket = self._bucket(counted, key, at, exact, self._counted_due)
-                bucket.append(status)
-            previous = status
+            if error_code or exact:  # (a manual clock's buckets are keyed by the exact moment too)
+                self._count_one(msg, at, status, error_code, exact)
+                continue
+            key = int(at / TICK)
+            bucket = counted.get(key)
+            if bucket is None:
+                bucket = self._bucket(counted, key, at, False, self._counted_due)
+            bucket.append(status)
+
+    def _count_one(self, msg: Message, at: float, status: str, error_code: int | None, exact: bool) -> None:
+        """_count() for one step that is an error (a line of its own), or on a manual clock."""
+        key = (int(at / TICK), at) if exact else int(at / TICK)
+        buckets, due = (self._lines, self._changed) if error_code else (self._counted, self._counted_due)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = self._bucket(buckets, key, at, exact, due)
+        if not error_code:
+            bucket.append(status)
+            return
+        steps = [step.status for step in msg.timeline]
+        i = steps.index(status)
+        previous = steps[i - 1] if i else msg.status
+        bucket.append(f"{msg.sid} {previous} -> {status} (from {msg.from_} to {msg.to}) error {error_code}")
 
     def _bucket(self, buckets: dict, key: int | tuple[int, float], at: float, exact: bool, due) -> list[str]:
         """A new bucket, and its job: at the bucket's end (real clock), so that no line is printed before its
