@@ -1,7 +1,7 @@
 """What must happen at the moment a message changes status. The status itself needs nothing: a message's
 planned timeline is applied by the clock when it is read (domain.messages.observe), so a status step costs
 no write and no job. Only observers that must act at that moment get a scheduler job: the activity log's
-line per status change (and, with issue 3, status callbacks).
+line per status change, and status callbacks.
 """
 from __future__ import annotations
 
